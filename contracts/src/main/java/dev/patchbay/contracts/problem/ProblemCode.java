@@ -1,0 +1,60 @@
+package dev.patchbay.contracts.problem;
+
+import java.net.URI;
+
+/**
+ * The stable, machine-readable errors of the HTTP API (API.md, "Error codes"). {@code type} is a stable URI,
+ * {@code title} the short name, {@code code} the {@code PBAY-NNNN} that clients switch on.
+ */
+public enum ProblemCode {
+    VALIDATION_FAILED(400, "PBAY-0001", "validation_failed"),
+    KEYS_MISMATCH(400, "PBAY-0002", "keys_mismatch"),
+    PARTIAL_CREDENTIAL(400, "PBAY-0003", "partial_credential"),
+    VENDOR_IMMUTABLE(400, "PBAY-0004", "vendor_immutable"),
+    UNKNOWN_VENDOR(400, "PBAY-0005", "unknown_vendor"),
+    INVALID_PAGINATION(400, "PBAY-0006", "invalid_pagination"),
+    WEBHOOKS_UNSUPPORTED(400, "PBAY-0009", "webhooks_unsupported"),
+    PAYLOAD_TOO_LARGE(413, "PBAY-0007", "payload_too_large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "PBAY-0008", "unsupported_media_type"),
+    UNAUTHENTICATED(401, "PBAY-0101", "unauthenticated"),
+    FORBIDDEN(403, "PBAY-0102", "forbidden"),
+    QUOTA_EXCEEDED(403, "PBAY-0103", "quota_exceeded"),
+    NOT_FOUND(404, "PBAY-0201", "not_found"),
+    METHOD_NOT_ALLOWED(405, "PBAY-0202", "method_not_allowed"),
+    NOT_ACCEPTABLE(406, "PBAY-0203", "not_acceptable"),
+    DUPLICATE_CONFIG_NAME(409, "PBAY-0301", "duplicate_config_name"),
+    VERSION_MISMATCH(412, "PBAY-0302", "version_mismatch"),
+    RATE_LIMITED(429, "PBAY-0401", "rate_limited"),
+    INTERNAL_ERROR(500, "PBAY-0500", "internal_error"),
+    NOT_YET_CONSISTENT(503, "PBAY-0501", "not_yet_consistent"),
+    PROBE_TIMEOUT(504, "PBAY-0502", "probe_timeout"),
+    UNAVAILABLE(503, "PBAY-0503", "unavailable");
+
+    private static final String TYPE_BASE = "https://patchbay.dev/problems/";
+
+    private final int status;
+    private final String code;
+    private final String title;
+
+    ProblemCode(int status, String code, String title) {
+        this.status = status;
+        this.code = code;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public URI type() {
+        return URI.create(TYPE_BASE + title.replace('_', '-'));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.patchbay.contracts.topic;
+
+import dev.patchbay.contracts.connection.ConnectionCreated;
+import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * CloudEvents 1.0 in Kafka binary mode: the attributes travel as record headers, the event as the JSON body.
+ * {@code ce_type} is a logical, versioned name, never a Java class name.
+ */
+public final class CloudEvents {
+
+    public static final String SPEC_VERSION = "1.0";
+
+    public static final String ID = "ce_id";
+    public static final String SOURCE = "ce_source";
+    public static final String TYPE = "ce_type";
+    public static final String SPECVERSION = "ce_specversion";
+    public static final String TIME = "ce_time";
+    public static final String SUBJECT = "ce_subject";
+    public static final String TENANT_ID = "ce_tenantid";
+    public static final String SEQUENCE = "ce_sequence";
+    public static final String CONTENT_TYPE = "content-type";
+
+    private static final Map<Class<?>, String> TYPES = Map.of(
+            ConnectionCreated.class, "dev.patchbay.connection.created.v1",
+            ConnectionDeleted.class, "dev.patchbay.connection.deleted.v1",
+            ConnectorTypeRegistered.class, "dev.patchbay.connector-type.registered.v1");
+
+    private static final Map<String, Class<?>> CLASSES = TYPES.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+
+    /** The {@code ce_type} of an event class. */
+    public static String typeOf(Class<?> eventClass) {
+        var type = TYPES.get(eventClass);
+        if (type == null) {
+            throw new IllegalArgumentException("no CloudEvents type is registered for " + eventClass.getSimpleName());
+        }
+        return type;
+    }
+
+    /** The event class of a {@code ce_type}, or empty for a type this build does not know (a newer producer's). */
+    public static Optional<Class<?>> classOf(String type) {
+        return Optional.ofNullable(type).map(CLASSES::get);
+    }
+
+    private CloudEvents() {
+    }
+}

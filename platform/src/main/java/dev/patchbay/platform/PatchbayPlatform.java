@@ -1,0 +1,18 @@
+package dev.patchbay.platform;
+
+import dev.patchbay.platform.security.JwtProperties;
+import dev.patchbay.platform.security.PatchbaySecurity;
+import dev.patchbay.platform.web.WebPlatform;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * What every Patchbay HTTP service imports: JWT security, problem+json, the strict JSON dialect, and the topics.
+ * Imported from the application class (not auto-configured) so that Boot's own security defaults back off.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(JwtProperties.class)
+@Import({PatchbaySecurity.class, WebPlatform.class, PatchbayTopics.class})
+public class PatchbayPlatform {
+}

@@ -1,0 +1,26 @@
+package dev.patchbay.platform;
+
+import dev.patchbay.contracts.topic.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * The topics of {@link Topics}, created explicitly at start-up with their partitions and retention (the broker does
+ * not auto-create): the event topics keep every record for ever, the registry is compacted.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PatchbayTopics {
+
+    @Bean
+    KafkaAdmin.NewTopics patchbayTopics() {
+        return new KafkaAdmin.NewTopics(Topics.ALL.stream().map(topic -> {
+            TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
+            return topic.compacted() ? builder.compact().build()
+                    : builder.config(TopicConfig.RETENTION_MS_CONFIG, "-1").build();
+        }).toArray(NewTopic[]::new));
+    }
+}

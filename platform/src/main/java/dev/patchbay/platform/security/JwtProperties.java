@@ -1,0 +1,28 @@
+package dev.patchbay.platform.security;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.io.Resource;
+
+import java.net.URI;
+
+/**
+ * Where trusted keys come from and what a token must say. Keys are configured, never fetched from the token:
+ * either a JWK Set URI or a PEM public key (RSA or EC).
+ */
+@ConfigurationProperties("patchbay.security.jwt")
+public record JwtProperties(URI jwksUri, Resource publicKeyLocation, String issuer,
+        @DefaultValue("patchbay") String audience, @DefaultValue("tenant_id") String tenantClaim,
+        @DefaultValue("roles") String rolesClaim) {
+
+    public JwtProperties {
+        if (jwksUri == null && publicKeyLocation == null) {
+            throw new IllegalStateException("Patchbay trusts no token issuer yet: set patchbay.security.jwt.jwks-uri "
+                    + "or patchbay.security.jwt.public-key-location (PATCHBAY_SECURITY_JWT_PUBLIC_KEY_LOCATION)");
+        }
+        if (issuer == null || issuer.isBlank()) {
+            throw new IllegalStateException("patchbay.security.jwt.issuer is required: tokens from any other issuer "
+                    + "are refused");
+        }
+    }
+}

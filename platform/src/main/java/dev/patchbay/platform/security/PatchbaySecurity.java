@@ -1,0 +1,122 @@
+package dev.patchbay.platform.security;
+
+import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.web.ProblemWriter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every endpoint but health, metrics, docs and the webhook receiver needs a bearer JWT, checked against configured
+ * keys (Spring Security's resource server, on nimbus-jose-jwt). The tenant and roles come from the token's claims.
+ * Reads need {@code viewer}; every write needs {@code editor}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PatchbaySecurity {
+
+    /** Paths that answer without a token. The webhook receiver's token is in its path. */
+    static final String[] PUBLIC_PATHS = {"/actuator/health", "/actuator/health/**", "/actuator/info",
+        "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+        "/webjars/**"};
+
+    @Bean
+    ReactiveJwtDecoder jwtDecoder(JwtProperties properties) {
+        NimbusReactiveJwtDecoder decoder;
+        if (properties.publicKeyLocation() != null) {
+            var keys = TrustedKeys.fromPem(properties.publicKeyLocation());
+            var builder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.just(keys.key()));
+            keys.algorithms().forEach(algorithm -> builder.jwsAlgorithm(SignatureAlgorithm.from(algorithm.getName())));
+            decoder = builder.build();
+        }
+        else {
+            decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
+                    .jwsAlgorithms(algorithms -> algorithms.addAll(EnumSet.allOf(SignatureAlgorithm.class)))
+                    .build();
+        }
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(properties.issuer()),
+                audience(properties.audience()), tenant(properties.tenantClaim())));
+        return decoder;
+    }
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
+            JwtProperties properties, ProblemWriter problems) {
+        ServerAuthenticationEntryPoint unauthenticated = (exchange, ex) -> {
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            return problems.write(exchange, ProblemCode.UNAUTHENTICATED,
+                    "A valid bearer token from a trusted issuer, naming your tenant, is required.");
+        };
+        ServerAccessDeniedHandler forbidden = (exchange, ex) -> problems.write(exchange, ProblemCode.FORBIDDEN,
+                "Your role does not allow this operation.");
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .authorizeExchange(authorize -> authorize
+                        .pathMatchers(PUBLIC_PATHS).permitAll()
+                        .pathMatchers(HttpMethod.POST, "/v1/webhooks/tokens").hasRole("editor")
+                        .pathMatchers(HttpMethod.POST, "/v1/webhooks/*/*").permitAll()
+                        .pathMatchers(HttpMethod.GET, "/v1/**").hasRole("viewer")
+                        .pathMatchers(HttpMethod.HEAD, "/v1/**").hasRole("viewer")
+                        .pathMatchers("/v1/**").hasRole("editor")
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(
+                                token -> Mono.just(new CallerAuthentication(token, caller(token, properties)))))
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
+                .build();
+    }
+
+    static Caller caller(Jwt jwt, JwtProperties properties) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        Object claim = jwt.getClaims().get(properties.rolesClaim());
+        Collection<?> values = claim instanceof Collection<?> list ? list
+                : claim instanceof String text ? List.of(text.split("[\\s,]+")) : List.of();
+        for (Object value : values) {
+            Role.parse(String.valueOf(value)).ifPresent(role -> roles.addAll(role.withIncluded()));
+        }
+        var subject = jwt.getSubject() == null ? "anonymous" : jwt.getSubject();
+        return new Caller(TenantId.of(jwt.getClaimAsString(properties.tenantClaim())), subject, roles);
+    }
+
+    private static OAuth2TokenValidator<Jwt> audience(String audience) {
+        return jwt -> jwt.getAudience() != null && jwt.getAudience().contains(audience)
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
+    }
+
+    private static OAuth2TokenValidator<Jwt> tenant(String claim) {
+        return jwt -> jwt.getClaims().get(claim) instanceof String tenant && !tenant.isBlank()
+                && tenant.length() <= 128
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant", null));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.patchbay.platform.web;
+
+import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.http.codec.CodecCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import dev.patchbay.platform.json.PatchbayJson;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP side of every service: strict JSON in (unknown fields, duplicate keys, trailing garbage, scalars of the
+ * wrong type and deep nesting are refused), bodies at most 1 MiB, and every error as problem+json.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebPlatform {
+
+    /** API.md: bodies over 1 MiB are refused with 413. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    @Bean
+    JsonMapperBuilderCustomizer patchbayHttpJson() {
+        return builder -> {
+            PatchbayJson.configure(builder)
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                            DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                            DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        };
+    }
+
+    @Bean
+    JsonFactoryBuilderCustomizer patchbayJsonLimits() {
+        return builder -> builder.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
+                .maxStringLength(MAX_BODY_BYTES).build());
+    }
+
+    @Bean
+    CodecCustomizer patchbayBodyLimit() {
+        return configurer -> configurer.defaultCodecs().maxInMemorySize(MAX_BODY_BYTES);
+    }
+
+    @Bean
+    ProblemWriter problemWriter(JsonMapper mapper) {
+        return new ProblemWriter(mapper);
+    }
+
+    @Bean
+    BodySizeLimit bodySizeLimit(ProblemWriter problems) {
+        return new BodySizeLimit(MAX_BODY_BYTES, problems);
+    }
+
+    @Bean
+    FallbackProblemHandler fallbackProblemHandler(ProblemWriter problems) {
+        return new FallbackProblemHandler(problems);
+    }
+
+    @Bean
+    ProblemDetailsAdvice problemDetailsAdvice() {
+        return new ProblemDetailsAdvice();
+    }
+}
