@@ -3,6 +3,10 @@ package dev.patchbay.platform.security;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.web.ProblemWriter;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWKSecurityContext;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -47,9 +51,12 @@ public class PatchbaySecurity {
         NimbusReactiveJwtDecoder decoder;
         if (properties.publicKeyLocation() != null) {
             var keys = TrustedKeys.fromPem(properties.publicKeyLocation());
-            var builder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.just(keys.key()));
-            keys.algorithms().forEach(algorithm -> builder.jwsAlgorithm(SignatureAlgorithm.from(algorithm.getName())));
-            decoder = builder.build();
+            // The builder keeps a single algorithm; the key selector takes the whole set the key type allows.
+            var trusted = new ImmutableJWKSet<JWKSecurityContext>(new JWKSet(keys.key()));
+            decoder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.just(keys.key()))
+                    .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(
+                            new JWSVerificationKeySelector<>(keys.algorithms(), trusted)))
+                    .build();
         }
         else {
             decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri().toString())

@@ -1,0 +1,266 @@
+package dev.patchbay.command.connection;
+
+import dev.patchbay.command.platform.ConnectorTypes;
+import dev.patchbay.contracts.connection.Scope;
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
+import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.web.ApiException;
+import dev.patchbay.platform.web.FieldProblem;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The contract's rules for a connection's fields (API.md, "Resource: connection"), checked all at once so that a
+ * client sees every problem of a request in one answer. Plain field errors come first (PBAY-0001), then an unknown
+ * vendor (PBAY-0005), then credential keys (PBAY-0002).
+ */
+@Component
+class ConnectionRequestRules {
+
+    static final Pattern CONFIG_NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");
+    static final Pattern SCOPE_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$");
+    /** Keys that name a secret have no place in config or metadata, which are stored and published in clear. */
+    static final Pattern SECRET_KEY = Pattern.compile(
+            "(?i).*(password|passwd|secret|token|api[_-]?key|private[_-]?key|credential|authorization).*");
+    static final int MAX_DISPLAY_NAME = 128;
+    static final int MAX_ACCOUNT_REF = 256;
+    static final int MAX_METADATA_KEYS = 64;
+    static final int MAX_MAP_BYTES = 32 * 1024;
+
+    private final ConnectorTypes types;
+    private final ProbeProperties probe;
+    private final JsonMapper json;
+
+    ConnectionRequestRules(ConnectorTypes types, ProbeProperties probe, JsonMapper json) {
+        this.types = types;
+        this.probe = probe;
+        this.json = json;
+    }
+
+    /** A create request that passed every rule, with its connector type and normalised values. */
+    record ValidCreate(ConnectorTypeRegistered type, Scope scope, String scopeKey, String baseUrl) {
+    }
+
+    ValidCreate checkCreate(CreateConnectionRequest request) {
+        var errors = new ArrayList<FieldProblem>();
+        require(errors, "body.vendor", request.vendor());
+        require(errors, "body.config_name", request.configName());
+        if (request.configName() != null && !CONFIG_NAME.matcher(request.configName()).matches()) {
+            errors.add(new FieldProblem("body.config_name",
+                    "must match " + CONFIG_NAME.pattern() + " (lower case, at most 63 characters)",
+                    request.configName()));
+        }
+        if (request.credential() == null) {
+            errors.add(FieldProblem.of("body.credential", "is required"));
+        }
+        checkDisplayName(errors, request.displayName());
+        if (request.accountRef() != null && (request.accountRef().isBlank()
+                || request.accountRef().length() > MAX_ACCOUNT_REF || hasControlCharacters(request.accountRef()))) {
+            errors.add(new FieldProblem("body.account_ref", "must be 1 to " + MAX_ACCOUNT_REF
+                    + " printable characters", request.accountRef()));
+        }
+        var scope = checkScope(errors, request.scope(), request.workspaceId(), request.endUserId());
+        checkMap(errors, "body.config", request.config(), Integer.MAX_VALUE);
+        checkMap(errors, "body.metadata", request.metadata(), MAX_METADATA_KEYS);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+
+        var type = types.find(request.vendor()).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
+                "No connector type '" + request.vendor() + "' is registered; GET /v1/connector-types lists them.",
+                List.of(new FieldProblem("body.vendor", "is not a registered connector type", request.vendor()))));
+
+        checkCredentialKeys(type, request.credential().fieldNames());
+        checkCredentialValues(errors, request);
+        checkRequiredConfig(errors, type, request.config());
+        var baseUrl = checkBaseUrl(errors, type, request.baseUrl());
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return new ValidCreate(type, scope, scopeKey(scope, request.workspaceId(), request.endUserId()), baseUrl);
+    }
+
+    static String scopeKey(Scope scope, String workspaceId, String endUserId) {
+        return switch (scope) {
+            case ORGANIZATION -> "organization";
+            case WORKSPACE -> "workspace:" + workspaceId;
+            case USER -> "user:" + endUserId + (workspaceId == null ? "" : "@workspace:" + workspaceId);
+        };
+    }
+
+    private static void require(List<FieldProblem> errors, String location, String value) {
+        if (value == null || value.isBlank()) {
+            errors.add(FieldProblem.of(location, "is required"));
+        }
+    }
+
+    private static void checkDisplayName(List<FieldProblem> errors, String displayName) {
+        if (displayName != null && (displayName.isBlank() || displayName.codePointCount(0, displayName.length())
+                > MAX_DISPLAY_NAME || hasControlCharacters(displayName))) {
+            errors.add(new FieldProblem("body.display_name", "must be 1 to " + MAX_DISPLAY_NAME
+                    + " printable characters", displayName));
+        }
+    }
+
+    private static Scope checkScope(List<FieldProblem> errors, String scopeName, String workspaceId,
+            String endUserId) {
+        var scope = scopeName == null ? Scope.ORGANIZATION : Scope.parse(scopeName).orElse(null);
+        if (scope == null) {
+            errors.add(new FieldProblem("body.scope", "must be organization, workspace or user", scopeName));
+            return Scope.ORGANIZATION;
+        }
+        checkScopeId(errors, "body.workspace_id", workspaceId);
+        checkScopeId(errors, "body.end_user_id", endUserId);
+        switch (scope) {
+            case ORGANIZATION -> {
+                if (workspaceId != null || endUserId != null) {
+                    errors.add(FieldProblem.of("body.scope",
+                            "an organization connection takes neither workspace_id nor end_user_id"));
+                }
+            }
+            case WORKSPACE -> {
+                if (workspaceId == null) {
+                    errors.add(FieldProblem.of("body.workspace_id", "is required for scope workspace"));
+                }
+                if (endUserId != null) {
+                    errors.add(FieldProblem.of("body.end_user_id", "is only for scope user"));
+                }
+            }
+            case USER -> {
+                if (endUserId == null) {
+                    errors.add(FieldProblem.of("body.end_user_id", "is required for scope user"));
+                }
+            }
+        }
+        return scope;
+    }
+
+    private static void checkScopeId(List<FieldProblem> errors, String location, String value) {
+        if (value != null && !SCOPE_ID.matcher(value).matches()) {
+            errors.add(new FieldProblem(location, "must match " + SCOPE_ID.pattern(), value));
+        }
+    }
+
+    private void checkMap(List<FieldProblem> errors, String location, Map<String, Object> map, int maxKeys) {
+        if (map == null) {
+            return;
+        }
+        if (map.size() > maxKeys) {
+            errors.add(FieldProblem.of(location, "has " + map.size() + " keys; at most " + maxKeys + " are allowed"));
+        }
+        int bytes = json.writeValueAsString(map).getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_MAP_BYTES) {
+            errors.add(FieldProblem.of(location, "is " + bytes + " bytes serialised; at most " + MAX_MAP_BYTES
+                    + " are allowed"));
+        }
+        for (var key : map.keySet()) {
+            if (key.isBlank() || key.length() > 128 || hasControlCharacters(key)) {
+                errors.add(FieldProblem.of(location, "has a key that is empty, longer than 128 characters or has "
+                        + "control characters"));
+            }
+            else if (SECRET_KEY.matcher(key).matches()) {
+                // The value is never echoed: the key suggests it is a secret.
+                errors.add(FieldProblem.of(location + "." + key,
+                        "looks like a secret; secrets go in credential, which is sealed"));
+            }
+        }
+    }
+
+    private static void checkCredentialKeys(ConnectorTypeRegistered type, Set<String> sent) {
+        var expected = new TreeSet<>(type.secretFields());
+        if (expected.equals(sent)) {
+            return;
+        }
+        var errors = new ArrayList<FieldProblem>();
+        for (var missing : expected) {
+            if (!sent.contains(missing)) {
+                errors.add(FieldProblem.of("body.credential." + missing, "is required by " + type.vendor()));
+            }
+        }
+        for (var extra : sent) {
+            if (!expected.contains(extra)) {
+                errors.add(FieldProblem.of("body.credential", "has a key that " + type.vendor()
+                        + " does not take (expected exactly " + expected + ")"));
+            }
+        }
+        throw new ApiException(ProblemCode.KEYS_MISMATCH, "The credential's keys must be exactly " + expected
+                + " for " + type.vendor() + ".", errors);
+    }
+
+    private static void checkCredentialValues(List<FieldProblem> errors, CreateConnectionRequest request) {
+        for (var field : request.credential().fieldsNotText()) {
+            errors.add(FieldProblem.of("body.credential." + field, "must be a string"));
+        }
+        for (var field : request.credential().emptyFields()) {
+            errors.add(FieldProblem.of("body.credential." + field, "must not be empty"));
+        }
+    }
+
+    private static void checkRequiredConfig(List<FieldProblem> errors, ConnectorTypeRegistered type,
+            Map<String, Object> config) {
+        for (var key : type.requiredConfig()) {
+            var value = config == null ? null : config.get(key);
+            if (value == null || value instanceof String text && text.isBlank()) {
+                errors.add(FieldProblem.of("body.config." + key, "is required by " + type.vendor()));
+            }
+        }
+    }
+
+    private String checkBaseUrl(List<FieldProblem> errors, ConnectorTypeRegistered type, String baseUrl) {
+        if (baseUrl == null) {
+            if ("rest".equals(type.category())) {
+                errors.add(FieldProblem.of("body.base_url", "is required for " + type.category() + " vendors"));
+            }
+            return null;
+        }
+        var problem = baseUrlProblem(baseUrl);
+        if (problem != null) {
+            // A URL may carry a credential (user info, a query token): it is never echoed.
+            errors.add(FieldProblem.of("body.base_url", problem));
+            return null;
+        }
+        return baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    private String baseUrlProblem(String baseUrl) {
+        URI uri;
+        try {
+            uri = new URI(baseUrl);
+        }
+        catch (URISyntaxException e) {
+            return "is not a URL";
+        }
+        var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || uri.getHost() == null) {
+            return "must be an absolute URL with a host";
+        }
+        if (!scheme.equals("https") && !(scheme.equals("http") && probe.allowInsecureHttp())) {
+            return "must use https";
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "must not contain user info; credentials go in credential";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return "must not have a query or fragment";
+        }
+        if (baseUrl.length() > 2048) {
+            return "must be at most 2048 characters";
+        }
+        return null;
+    }
+
+    private static boolean hasControlCharacters(String text) {
+        return text.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.patchbay.command.support;
+
+import dev.patchbay.command.CommandServiceApplication;
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
+import dev.patchbay.contracts.topic.Topics;
+import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.test.TestInfrastructure;
+import dev.patchbay.platform.test.TestTokens;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One command-service on a fresh PostgreSQL database and the test run's real Kafka broker, with connector types
+ * registered on the topic as a probe worker would. Every IT class shares this one context; tests stay apart
+ * through fresh tenants.
+ */
+@SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {CommandServiceApplication.CONFIG_NAME, "patchbay.probe.allow-insecure-http=true",
+            // logging starts before dynamic properties are known, so the file is named here
+            "logging.file.name=target/logs/command-service-it.log"})
+public abstract class CommandServiceTestBase {
+
+    protected static final TestTokens TOKENS = new TestTokens();
+    protected static final TestInfrastructure.Database DATABASE = TestInfrastructure.freshDatabase("command");
+    protected static final Path LOG_FILE = Path.of("target", "logs", "command-service-it.log");
+    protected static final EventCodec CODEC = new EventCodec("/patchbay/test-probe-worker");
+
+    private static boolean typesRegistered;
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
+        registry.add("spring.datasource.username", DATABASE::username);
+        registry.add("patchbay.vault.key", () -> randomKey());
+        registry.add("patchbay.vault.fingerprint-key", () -> randomKey());
+        TOKENS.properties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @BeforeEach
+    void connectorTypesAreRegistered() throws Exception {
+        if (typesRegistered) {
+            return;
+        }
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (var type : List.of(
+                    new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
+                            List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now()),
+                    new ConnectorTypeRegistered("pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"),
+                            true, Instant.now()))) {
+                producer.send(CODEC.record(Topics.CONNECTOR_TYPES, type.vendor(), type,
+                        EventCodec.Envelope.of(type.vendor()))).get();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> client().get().uri("/actuator/health")
+                .exchange().expectStatus().isOk());
+        typesRegistered = true;
+    }
+
+    protected WebTestClient client() {
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    protected static String editor(String tenant) {
+        return "Bearer " + TOKENS.token(tenant, "editor");
+    }
+
+    protected static Map<String, Object> postgresql(String configName, String password) {
+        var body = new HashMap<String, Object>();
+        body.put("vendor", "postgresql");
+        body.put("config_name", configName);
+        body.put("display_name", "Warehouse");
+        body.put("config", Map.of("host", "db.internal", "port", 5432, "database", "dw"));
+        body.put("credential", Map.of("username", "app", "password", password));
+        return body;
+    }
+
+    /** Every record on the topic, from the beginning, whose key matches. */
+    protected static List<ConsumerRecord<String, byte[]>> records(String topic, Predicate<String> key) {
+        var found = new ArrayList<ConsumerRecord<String, byte[]>>();
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID()), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.test(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String randomKey() {
+        var key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.patchbay.vault;
+
+import com.amazonaws.encryptionsdk.AwsCrypto;
+import com.amazonaws.encryptionsdk.CommitmentPolicy;
+import com.amazonaws.encryptionsdk.CryptoAlgorithm;
+import software.amazon.cryptography.materialproviders.IKeyring;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * Seals credentials with the AWS Encryption SDK and opens them again. The algorithm suite commits to its key but
+ * does not sign: only a holder of the wrapping key can seal, so a signature would buy nothing and cost ~40x.
+ */
+public final class Vault {
+
+    private final AwsCrypto crypto = AwsCrypto.builder()
+            .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
+            .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
+            .build();
+    private final IKeyring keyring;
+    private final SecretKeySpec fingerprintKey;
+    private final String keyName;
+
+    public Vault(IKeyring keyring, String keyName, byte[] fingerprintKey) {
+        this.keyring = keyring;
+        this.keyName = keyName;
+        this.fingerprintKey = new SecretKeySpec(fingerprintKey, "HmacSHA256");
+    }
+
+    /** The sealed form of a credential, bound to its context. The plaintext copy made here is wiped. */
+    public byte[] seal(Credential credential, SealingContext context) {
+        byte[] plaintext = credential.toPlaintext();
+        try {
+            return crypto.encryptData(keyring, plaintext, context.asEncryptionContext()).getResult();
+        }
+        finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /**
+     * Opens a sealed credential; the caller closes it as soon as it is used.
+     *
+     * @throws SealedCredentialUnreadable when the blob was not sealed for this context or by a known key
+     */
+    public Credential open(byte[] sealed, SealingContext context) {
+        byte[] plaintext;
+        try {
+            plaintext = crypto.decryptData(keyring, sealed, context.asEncryptionContext()).getResult();
+        }
+        catch (RuntimeException e) {
+            // The SDK's messages name no secret, but the cause is kept out of the exception on purpose anyway.
+            throw new SealedCredentialUnreadable(context);
+        }
+        try {
+            return Credential.fromPlaintext(plaintext);
+        }
+        finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /**
+     * A keyed HMAC of the credential: equal credentials have equal fingerprints, and without the fingerprint key
+     * nothing can be learnt or guessed from one.
+     */
+    public String fingerprint(Credential credential) {
+        try {
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(fingerprintKey);
+            credential.rawValues().forEach((name, value) -> {
+                mac.update(ByteBuffer.allocate(4).putInt(name.length()).array());
+                mac.update(name.getBytes(StandardCharsets.UTF_8));
+                mac.update(ByteBuffer.allocate(4).putInt(value.length).array());
+                mac.update(value);
+            });
+            return "fp_" + HexFormat.of().formatHex(mac.doFinal(), 0, 8);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
+    /** The name of the wrapping key that seals new credentials. */
+    public String keyName() {
+        return keyName;
+    }
+}
