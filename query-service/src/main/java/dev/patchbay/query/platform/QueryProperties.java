@@ -1,0 +1,32 @@
+package dev.patchbay.query.platform;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * Settings of the read side.
+ *
+ * @param consistencyWait how long a read that carries a {@code Consistency-Token} waits for the projection to apply
+ *        it before answering 503
+ * @param cursorKey the key that signs pagination cursors; every instance must share it, or a cursor issued by one
+ *        is refused by another. Unset: a random key per process (fine for one local instance only).
+ */
+@ConfigurationProperties("patchbay.query")
+public record QueryProperties(@DefaultValue("5s") Duration consistencyWait, String cursorKey) {
+
+    static final int MIN_CURSOR_KEY_LENGTH = 32;
+
+    public QueryProperties {
+        if (consistencyWait.isNegative() || consistencyWait.isZero() || consistencyWait.toMinutes() >= 1) {
+            throw new IllegalStateException("patchbay.query.consistency-wait must be above zero and under a minute, "
+                    + "not " + consistencyWait);
+        }
+        if (cursorKey != null && cursorKey.length() < MIN_CURSOR_KEY_LENGTH) {
+            // the key's value is never echoed, not even here
+            throw new IllegalStateException("patchbay.query.cursor-key must be at least " + MIN_CURSOR_KEY_LENGTH
+                    + " characters long (e.g. `openssl rand -base64 33`)");
+        }
+    }
+}

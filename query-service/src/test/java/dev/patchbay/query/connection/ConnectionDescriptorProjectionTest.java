@@ -1,0 +1,36 @@
+package dev.patchbay.query.connection;
+
+import dev.patchbay.contracts.connection.ConnectionCreated;
+import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static dev.patchbay.query.connection.ConnectionFixtures.aConnection;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConnectionDescriptorProjectionTest {
+
+    @Test
+    void everyConnectionEventTypeIsProjected() {
+        assertThat(Set.<Class<?>>copyOf(ConnectionDescriptorProjection.PROJECTED))
+                .as("a new ConnectionEvent type needs a branch in ConnectionDescriptorProjection.apply")
+                .containsExactlyInAnyOrder(ConnectionEvent.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void anEventWithoutWhatEveryWriteNeedsIsIncomplete() {
+        var created = aConnection("t-1").created();
+
+        assertThat(ConnectionDescriptorProjection.incomplete(created)).isFalse();
+        assertThat(ConnectionDescriptorProjection.incomplete(ConnectionFixtures.deleted(created, 2))).isFalse();
+        assertThat(ConnectionDescriptorProjection.incomplete(new ConnectionCreated(null, null, 0, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null))).isTrue();
+        assertThat(ConnectionDescriptorProjection.incomplete(new ConnectionDeleted(created.connectionId(),
+                created.tenantId(), 0, created.occurredAt(), "user", null))).isTrue();
+        assertThat(ConnectionDescriptorProjection.incomplete(new ConnectionCreated(created.connectionId(),
+                created.tenantId(), 1, created.occurredAt(), "user", "pluggy", "rest", "name", null, null, null,
+                null, null, null, null, null, null))).isTrue();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.patchbay.query.connector;
+
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
+import dev.patchbay.platform.test.TestTokens;
+import dev.patchbay.query.QueryServiceIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ConnectorTypeIT extends QueryServiceIntegrationTest {
+
+    @Test
+    void registeredConnectorTypesAreListedByVendor() {
+        var suffix = UUID.randomUUID().toString().substring(0, 8);
+        var rest = new ConnectorTypeRegistered("zz-rest-" + suffix, "rest", "A REST API", List.of(),
+                List.of("client_id", "secret"), true, now());
+        var database = new ConnectorTypeRegistered("aa-db-" + suffix, "database", "A database",
+                List.of("host", "port", "database"), List.of("username", "password"), false, now());
+        publish(rest);
+        publish(database);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            var types = types();
+            var vendors = types.stream().map(type -> (String) type.get("vendor")).toList();
+            assertThat(vendors).contains(rest.vendor(), database.vendor()).isSorted();
+            assertThat(types.get(vendors.indexOf(database.vendor()))).isEqualTo(Map.of("vendor", database.vendor(),
+                    "category", "database", "display_name", "A database",
+                    "required_config", List.of("host", "port", "database"),
+                    "secret_fields", List.of("username", "password"), "supports_webhooks", false));
+            assertThat(types.get(vendors.indexOf(rest.vendor()))).containsEntry("supports_webhooks", true)
+                    .containsEntry("secret_fields", List.of("client_id", "secret"));
+        });
+    }
+
+    @Test
+    void anOlderRegistrationReplayedAfterANewerOneChangesNothing() {
+        var vendor = "replayed-" + UUID.randomUUID().toString().substring(0, 8);
+        var newer = new ConnectorTypeRegistered(vendor, "rest", "Newer", List.of(), List.of("token"), true, now());
+        var older = new ConnectorTypeRegistered(vendor, "rest", "Older", List.of(), List.of("token"), false,
+                newer.registeredAt().minusSeconds(60));
+        publish(newer);
+        awaitConsumed(publish(older));
+
+        assertThat(types()).filteredOn(type -> vendor.equals(type.get("vendor"))).singleElement()
+                .satisfies(type -> assertThat(type).containsEntry("display_name", "Newer"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> types() {
+        var body = http.get().uri("/v1/connector-types")
+                .header(HttpHeaders.AUTHORIZATION, viewer(TestTokens.newTenant()))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(body).containsOnlyKeys("data");
+        return (List<Map<String, Object>>) body.get("data");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.patchbay.query.platform;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+class QueryPropertiesTest {
+
+    @Test
+    void aShortCursorKeyIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> new QueryProperties(Duration.ofSeconds(5), "short-secret"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("patchbay.query.cursor-key")
+                .hasMessageNotContaining("short-secret");
+    }
+
+    @Test
+    void theConsistencyWaitIsAboveZeroAndUnderAMinute() {
+        assertThatThrownBy(() -> new QueryProperties(Duration.ZERO, null)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new QueryProperties(Duration.ofMinutes(2), null))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatNoException().isThrownBy(() -> new QueryProperties(Duration.ofMillis(300), "k".repeat(32)));
+    }
+}
