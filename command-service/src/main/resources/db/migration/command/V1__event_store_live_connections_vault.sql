@@ -40,18 +40,30 @@ CREATE TABLE TokenEntry (
     PRIMARY KEY (processorName, segment)
 );
 
--- The names of live connections. The primary key makes a duplicate exact under concurrent creates: the second
--- insert waits for the first transaction and then fails. A delete frees the name in the same transaction.
--- scope_key is 'organization', 'workspace:<id>' or 'user:<id>': a name is unique within its scope, which is what
--- lets GET /v1/connections/resolve pick the most specific of several.
-CREATE TABLE connection_names (
-    tenant_id     TEXT        NOT NULL,
-    scope_key     TEXT        NOT NULL,
-    config_name   TEXT        NOT NULL,
-    vendor        TEXT        NOT NULL,
-    connection_id UUID        NOT NULL UNIQUE,
-    claimed_at    TIMESTAMPTZ NOT NULL,
+-- The live (not deleted) connections: the name index and each connection's lock. The primary key makes a
+-- duplicate exact under concurrent creates: the second insert waits for the first transaction, then fails. Every
+-- command on an existing connection locks its row first, so commands on one connection are serialised and none is
+-- lost. A delete frees the name in the same transaction as its event.
+-- scope_key is 'organization', 'workspace:<id>' or 'user:<id>[@workspace:<id>]': a name is unique within its
+-- scope, which is what lets GET /v1/connections/resolve choose the most specific of several.
+CREATE TABLE live_connections (
+    tenant_id              TEXT        NOT NULL,
+    scope_key              TEXT        NOT NULL,
+    config_name            TEXT        NOT NULL,
+    vendor                 TEXT        NOT NULL,
+    category               TEXT        NOT NULL,
+    connection_id          UUID        NOT NULL UNIQUE,
+    credential_version     INTEGER     NOT NULL,
+    webhook_secret_version INTEGER     NOT NULL DEFAULT 0,
+    created_at             TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (tenant_id, scope_key, config_name)
+);
+
+-- Live connections per tenant, for the quota. Incremented under a row lock in the create transaction, so the
+-- quota holds exactly under concurrent creates and across instances.
+CREATE TABLE tenant_usage (
+    tenant_id        TEXT    NOT NULL PRIMARY KEY,
+    live_connections INTEGER NOT NULL CHECK (live_connections >= 0)
 );
 
 -- Sealed secrets (AWS Encryption SDK messages), bound by their encryption context to tenant, connection, version

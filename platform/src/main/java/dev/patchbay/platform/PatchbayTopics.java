@@ -1,5 +1,6 @@
 package dev.patchbay.platform;
 
+import dev.patchbay.contracts.topic.Topic;
 import dev.patchbay.contracts.topic.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -10,7 +11,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * The topics of {@link Topics}, created explicitly at start-up with their partitions and retention (the broker does
- * not auto-create): the event topics keep every record for ever, the registry is compacted.
+ * not auto-create): the connection events are kept for ever (the audit log), the registry is compacted, probe
+ * and webhook traffic is kept for days.
  */
 @Configuration(proxyBeanMethods = false)
 public class PatchbayTopics {
@@ -19,8 +21,11 @@ public class PatchbayTopics {
     KafkaAdmin.NewTopics patchbayTopics() {
         return new KafkaAdmin.NewTopics(Topics.ALL.stream().map(topic -> {
             TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
-            return topic.compacted() ? builder.compact().build()
-                    : builder.config(TopicConfig.RETENTION_MS_CONFIG, "-1").build();
+            if (topic.compacted()) {
+                return builder.compact().build();
+            }
+            var retention = topic.retention() == Topic.FOREVER ? -1 : topic.retention().toMillis();
+            return builder.config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention)).build();
         }).toArray(NewTopic[]::new));
     }
 }

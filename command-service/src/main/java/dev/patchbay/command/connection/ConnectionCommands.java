@@ -1,18 +1,19 @@
 package dev.patchbay.command.connection;
 
+import dev.patchbay.command.connection.LiveConnections.Live;
 import dev.patchbay.command.platform.CommittedEventStore;
-import dev.patchbay.contracts.connection.ConnectionCreated;
-import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.CredentialInfo;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
+import dev.patchbay.vault.Credential;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,44 +21,52 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
- * How a write travels: validated, the credential sealed before anything else touches it, then one PostgreSQL
- * transaction that claims or frees the name, writes or destroys the vault rows and appends the aggregate's events.
- * Nothing here talks to Kafka: the relay does, after the commit.
+ * How a write travels: validated; a new credential sealed before anything else touches it; then one PostgreSQL
+ * transaction that locks (or claims) the connection's row, writes or destroys the vault rows, and appends the
+ * aggregate's events. Nothing here talks to Kafka: the relay does, after the commit.
  */
 @Service
 class ConnectionCommands {
 
     private final ConnectionRequestRules rules;
     private final Vault vault;
-    private final ConnectionNames names;
+    private final LiveConnections live;
     private final SealedSecrets secrets;
+    private final TenantUsage usage;
+    private final QuotaProperties quota;
     private final CommandGateway gateway;
     private final TransactionTemplate transactions;
     private final CommittedEventStore eventStore;
     private final Clock clock;
 
-    ConnectionCommands(ConnectionRequestRules rules, Vault vault, ConnectionNames names, SealedSecrets secrets,
-            CommandGateway gateway, TransactionTemplate transactions, CommittedEventStore eventStore, Clock clock) {
+    ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecrets secrets,
+            TenantUsage usage, QuotaProperties quota, CommandGateway gateway, TransactionTemplate transactions,
+            CommittedEventStore eventStore, Clock clock) {
         this.rules = rules;
         this.vault = vault;
-        this.names = names;
+        this.live = live;
         this.secrets = secrets;
+        this.usage = usage;
+        this.quota = quota;
         this.gateway = gateway;
         this.transactions = transactions;
         this.eventStore = eventStore;
         this.clock = clock;
     }
 
-    Mono<ConnectionCreated> create(Caller caller, CreateConnectionRequest request) {
+    Mono<Outcome> create(Caller caller, CreateConnectionRequest request) {
         return blocking(() -> {
             try (var credential = request.credential()) {
                 var valid = rules.checkCreate(request);
-                var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                var now = now();
                 var id = ConnectionIds.next(now);
                 var context = new SealingContext(caller.tenant(), id, 1, SealingContext.CREDENTIAL);
                 byte[] sealed = vault.seal(credential, context);
@@ -69,10 +78,16 @@ class ConnectionCommands {
                         request.endUserId(), request.metadata(), info);
                 try {
                     return inTransaction(() -> {
-                        names.claim(caller.tenant(), valid.scopeKey(), request.configName(), valid.type().vendor(), id,
-                                now);
+                        live.claim(caller.tenant(), valid.scopeKey(), request.configName(), valid.type().vendor(),
+                                valid.type().category(), id, now);
                         secrets.store(context, sealed, vault.keyName(), now);
-                        return gateway.<ConnectionCreated>sendAndWait(command);
+                        Outcome outcome = gateway.sendAndWait(command);
+                        // Last, so that the tenant's counter row is locked for as short a time as possible.
+                        if (!usage.admitOneMore(caller.tenant(), quota.connectionsPerTenant())) {
+                            throw new ApiException(ProblemCode.QUOTA_EXCEEDED, "This tenant already holds "
+                                    + quota.connectionsPerTenant() + " live connections, its quota.");
+                        }
+                        return outcome;
                     });
                 }
                 catch (DuplicateKeyException taken) {
@@ -84,17 +99,82 @@ class ConnectionCommands {
         });
     }
 
-    Mono<ConnectionDeleted> delete(Caller caller, ConnectionId id) {
+    /**
+     * Updates descriptive fields and/or rotates the credential. The body's credential has been taken out of it and
+     * arrives apart, as a {@link Credential}.
+     */
+    Mono<Outcome> update(Caller caller, ConnectionId id, Map<String, Object> body, Credential credential,
+            Long expectedVersion) {
         return blocking(() -> {
-            var command = new DeleteConnection(id, caller.tenant(), caller.subject(),
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
-            return inTransaction(() -> {
-                ConnectionDeleted deleted = gateway.sendAndWait(command);
-                names.release(id);
-                secrets.destroyAll(id);
-                return deleted;
-            });
+            try (credential) {
+                return onLive(caller, id, connection -> {
+                    var valid = rules.checkUpdate(body, credential, connection.vendor());
+                    var now = now();
+                    CredentialInfo rotated = null;
+                    if (credential != null) {
+                        int version = connection.credentialVersion() + 1;
+                        var context = new SealingContext(caller.tenant(), id, version, SealingContext.CREDENTIAL);
+                        secrets.store(context, vault.seal(credential, context), vault.keyName(), now);
+                        secrets.destroyBefore(id, SealingContext.CREDENTIAL, version);
+                        live.credentialVersion(id, version);
+                        rotated = new CredentialInfo(List.copyOf(credential.fieldNames()), version,
+                                vault.fingerprint(credential), now);
+                    }
+                    return gateway.sendAndWait(new UpdateConnection(id, caller.tenant(), caller.subject(), now,
+                            expectedVersion, valid.fields(), rotated));
+                });
+            }
         });
+    }
+
+    Mono<Outcome> revoke(Caller caller, ConnectionId id, Long expectedVersion) {
+        return blocking(() -> onLive(caller, id, connection -> {
+            Outcome outcome = gateway.sendAndWait(new RevokeConnection(id, caller.tenant(), caller.subject(), now(),
+                    expectedVersion));
+            secrets.destroy(id, SealingContext.CREDENTIAL);
+            return outcome;
+        }));
+    }
+
+    Mono<WebhookSecretAnswer> setWebhookSecret(Caller caller, ConnectionId id, Credential secret) {
+        return blocking(() -> {
+            try (secret) {
+                ConnectionRequestRules.checkWebhookSecret(secret);
+                var fingerprint = vault.fingerprint(secret);
+                var outcome = onLive(caller, id, connection -> {
+                    int version = connection.webhookSecretVersion() + 1;
+                    var now = now();
+                    var context = new SealingContext(caller.tenant(), id, version, SealingContext.WEBHOOK_SECRET);
+                    secrets.store(context, vault.seal(secret, context), vault.keyName(), now);
+                    secrets.destroyBefore(id, SealingContext.WEBHOOK_SECRET, version);
+                    live.webhookSecretVersion(id, version);
+                    return gateway.<Outcome>sendAndWait(new SetWebhookSecret(id, caller.tenant(), caller.subject(),
+                            now, version, fingerprint));
+                });
+                return new WebhookSecretAnswer(outcome, fingerprint);
+            }
+        });
+    }
+
+    /** The answer to setting a webhook secret: the outcome, and the fingerprint of the new secret. */
+    record WebhookSecretAnswer(Outcome outcome, String fingerprint) {
+    }
+
+    Mono<Outcome> delete(Caller caller, ConnectionId id, Long expectedVersion) {
+        return blocking(() -> onLive(caller, id, connection -> {
+            Outcome outcome = gateway.sendAndWait(new DeleteConnection(id, caller.tenant(), caller.subject(), now(),
+                    expectedVersion));
+            live.release(id);
+            secrets.destroyAll(id);
+            usage.oneLess(caller.tenant());
+            return outcome;
+        }));
+    }
+
+    /** Runs a command on a live connection of the caller's tenant, its row locked until the transaction ends. */
+    private Outcome onLive(Caller caller, ConnectionId id, Function<Live, Outcome> command) {
+        return inTransaction(() -> command.apply(live.lock(caller.tenant(), id)
+                .orElseThrow(() -> ApiException.notFound("The connection"))));
     }
 
     private <T> T inTransaction(Callable<T> work) {
@@ -105,6 +185,15 @@ class ConnectionCommands {
             catch (AggregateNotFoundException | ConnectionNotFound notFound) {
                 throw ApiException.notFound("The connection");
             }
+            catch (VersionMismatch stale) {
+                throw new ApiException(ProblemCode.VERSION_MISMATCH, "If-Match names another version; the "
+                        + "connection is at version " + stale.current() + ".", List.of(),
+                        Map.of("ETag", "\"" + stale.current() + "\""));
+            }
+            catch (ConcurrencyException | CredentialVersionConflict conflict) {
+                throw new ApiException(ProblemCode.CONCURRENT_UPDATE, "Another change to this connection was "
+                        + "committed at the same moment; nothing was changed. Read it again and retry.");
+            }
             catch (RuntimeException e) {
                 throw e;
             }
@@ -114,6 +203,10 @@ class ConnectionCommands {
         });
         eventStore.committed();
         return result;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static <T> Mono<T> blocking(Callable<T> work) {

@@ -6,6 +6,7 @@ import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
+import dev.patchbay.vault.Credential;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -82,13 +83,118 @@ class ConnectionRequestRules {
                 List.of(new FieldProblem("body.vendor", "is not a registered connector type", request.vendor()))));
 
         checkCredentialKeys(type, request.credential().fieldNames());
-        checkCredentialValues(errors, request);
+        checkCredentialValues(errors, request.credential());
         checkRequiredConfig(errors, type, request.config());
         var baseUrl = checkBaseUrl(errors, type, request.baseUrl());
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
         return new ValidCreate(type, scope, scopeKey(scope, request.workspaceId(), request.endUserId()), baseUrl);
+    }
+
+    /** A PATCH that passed every rule: the updatable fields it sends, by wire name, normalised. */
+    record ValidUpdate(Map<String, Object> fields, ConnectorTypeRegistered type) {
+    }
+
+    /**
+     * Checks a PATCH body (credential already taken out of it) against the connection's vendor. A credential must be
+     * complete: some secret fields only is a partial credential (PBAY-0003), others a mismatch (PBAY-0002).
+     */
+    ValidUpdate checkUpdate(Map<String, Object> body, Credential credential, String vendor) {
+        var errors = new ArrayList<FieldProblem>();
+        var fields = new java.util.LinkedHashMap<String, Object>();
+        body.forEach((name, value) -> {
+            var location = "body." + name;
+            switch (name) {
+                case "vendor" -> {
+                    if (!vendor.equals(value)) {
+                        throw new ApiException(ProblemCode.VENDOR_IMMUTABLE, "A connection's vendor cannot change; "
+                                + "create a new connection instead.", List.of(new FieldProblem(location,
+                                        "must be " + vendor + " or left out", value)));
+                    }
+                }
+                case "display_name", "account_ref", "base_url" -> {
+                    if (value != null && !(value instanceof String)) {
+                        errors.add(FieldProblem.of(location, "must be a string or null"));
+                    }
+                    else {
+                        fields.put(name, value);
+                    }
+                }
+                case "config", "metadata" -> {
+                    if (value != null && !(value instanceof Map)) {
+                        errors.add(FieldProblem.of(location, "must be an object or null"));
+                    }
+                    else {
+                        fields.put(name, value);
+                    }
+                }
+                default -> errors.add(FieldProblem.of(location, "is not a field that can be updated"));
+            }
+        });
+        checkDisplayName(errors, (String) fields.get("display_name"));
+        if (fields.get("account_ref") instanceof String ref
+                && (ref.isBlank() || ref.length() > MAX_ACCOUNT_REF || hasControlCharacters(ref))) {
+            errors.add(new FieldProblem("body.account_ref", "must be 1 to " + MAX_ACCOUNT_REF
+                    + " printable characters", ref));
+        }
+        checkMap(errors, "body.config", asMap(fields.get("config")), Integer.MAX_VALUE);
+        checkMap(errors, "body.metadata", asMap(fields.get("metadata")), MAX_METADATA_KEYS);
+        if (fields.isEmpty() && credential == null && errors.isEmpty()) {
+            errors.add(FieldProblem.of("body", "names nothing to update"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        var type = types.find(vendor).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
+                "The connector type '" + vendor + "' is not registered by any running probe worker right now.",
+                List.of(new FieldProblem("vendor", "is not registered", vendor))));
+        if (credential != null) {
+            checkRotation(type, credential.fieldNames());
+            checkCredentialValues(errors, credential);
+        }
+        if (fields.containsKey("config")) {
+            checkRequiredConfig(errors, type, asMap(fields.get("config")));
+        }
+        if (fields.containsKey("base_url")) {
+            fields.put("base_url", checkBaseUrl(errors, type, (String) fields.get("base_url")));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return new ValidUpdate(fields, type);
+    }
+
+    /** A webhook signing secret: a string of 16 to 512 characters. */
+    static void checkWebhookSecret(Credential secret) {
+        if (secret == null || !secret.fieldNames().equals(java.util.Set.of("secret"))) {
+            throw ApiException.invalid(List.of(FieldProblem.of("body.secret", "is required, and is the only field")));
+        }
+        if (!secret.fieldsNotText().isEmpty()) {
+            throw ApiException.invalid(List.of(FieldProblem.of("body.secret", "must be a string")));
+        }
+        int length = secret.value("secret").length();
+        if (length < 16 || length > 512) {
+            throw ApiException.invalid(List.of(FieldProblem.of("body.secret", "must be 16 to 512 characters")));
+        }
+    }
+
+    private static void checkRotation(ConnectorTypeRegistered type, Set<String> sent) {
+        var expected = new TreeSet<>(type.secretFields());
+        if (!sent.equals(expected) && expected.containsAll(sent)) {
+            var missing = new TreeSet<>(expected);
+            missing.removeAll(sent);
+            throw new ApiException(ProblemCode.PARTIAL_CREDENTIAL, "A rotation replaces the whole credential: send "
+                    + "every one of " + expected + ", or leave credential out to keep the current one.",
+                    missing.stream().map(m -> FieldProblem.of("body.credential." + m, "is required to rotate"))
+                            .toList());
+        }
+        checkCredentialKeys(type, sent);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return (Map<String, Object>) value;
     }
 
     static String scopeKey(Scope scope, String workspaceId, String endUserId) {
@@ -198,11 +304,11 @@ class ConnectionRequestRules {
                 + " for " + type.vendor() + ".", errors);
     }
 
-    private static void checkCredentialValues(List<FieldProblem> errors, CreateConnectionRequest request) {
-        for (var field : request.credential().fieldsNotText()) {
+    private static void checkCredentialValues(List<FieldProblem> errors, Credential credential) {
+        for (var field : credential.fieldsNotText()) {
             errors.add(FieldProblem.of("body.credential." + field, "must be a string"));
         }
-        for (var field : request.credential().emptyFields()) {
+        for (var field : credential.emptyFields()) {
             errors.add(FieldProblem.of("body.credential." + field, "must not be empty"));
         }
     }

@@ -8,5 +8,5 @@ import java.time.Instant;
 
 /** Delete a connection on behalf of a caller of that tenant. */
 record DeleteConnection(@TargetAggregateIdentifier ConnectionId connectionId, TenantId tenantId, String actor,
-        Instant requestedAt) {
+        Instant requestedAt, Long expectedVersion) {
 }

@@ -26,7 +26,18 @@ class SealedSecrets {
                 .update();
     }
 
-    /** Destroys every sealed secret of the connection: credentials of every version and the webhook secret. */
+    /** Destroys every version of one purpose older than {@code keep}. */
+    int destroyBefore(ConnectionId id, String purpose, int keep) {
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ? AND purpose = ? AND version < ?")
+                .params(id.value(), purpose, keep).update();
+    }
+
+    int destroy(ConnectionId id, String purpose) {
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ? AND purpose = ?")
+                .params(id.value(), purpose).update();
+    }
+
+    /** Destroys every sealed secret of the connection: its credential and its webhook secret. */
     int destroyAll(ConnectionId id) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ?").param(id.value()).update();
     }

@@ -35,6 +35,10 @@ final class ConnectionFixtures {
                 c.displayName(), null, null, c.config(), Scope.ORGANIZATION, null, null, Map.of(), CREDENTIAL);
     }
 
+    static CredentialInfo credential(int version, String fingerprint) {
+        return new CredentialInfo(List.of("password", "username"), version, fingerprint, T0.plusSeconds(version));
+    }
+
     private ConnectionFixtures() {
     }
 }

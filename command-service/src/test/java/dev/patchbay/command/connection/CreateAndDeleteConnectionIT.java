@@ -97,7 +97,7 @@ class CreateAndDeleteConnectionIT extends CommandServiceTestBase {
 
         assertThat(statuses).filteredOn(HttpStatus.CREATED::equals).hasSize(1);
         assertThat(statuses).filteredOn(HttpStatus.CONFLICT::equals).hasSize(15);
-        assertThat(jdbc.sql("SELECT count(*) FROM connection_names WHERE tenant_id = ?").param(tenant)
+        assertThat(jdbc.sql("SELECT count(*) FROM live_connections WHERE tenant_id = ?").param(tenant)
                 .query(Long.class).single()).isEqualTo(1);
     }
 

@@ -74,7 +74,7 @@ class TokenSecurityIT extends CommandServiceTestBase {
                 .bodyValue(postgresql("header-tenant", "pw")).exchange().expectStatus().isCreated();
 
         org.assertj.core.api.Assertions.assertThat(jdbc.sql(
-                "SELECT tenant_id FROM connection_names WHERE config_name = 'header-tenant' AND tenant_id = ?")
+                "SELECT tenant_id FROM live_connections WHERE config_name = 'header-tenant' AND tenant_id = ?")
                 .param(tenant).query(String.class).list()).containsExactly(tenant);
     }
 

@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME, "patchbay.probe.allow-insecure-http=true",
             // logging starts before dynamic properties are known, so the file is named here
-            "logging.file.name=target/logs/command-service-it.log"})
+            "logging.file.name=target/logs/command-service-it.log", "patchbay.quota.connections-per-tenant=5"})
 public abstract class CommandServiceTestBase {
 
     protected static final TestTokens TOKENS = new TestTokens();
@@ -102,6 +102,15 @@ public abstract class CommandServiceTestBase {
 
     protected static String editor(String tenant) {
         return "Bearer " + TOKENS.token(tenant, "editor");
+    }
+
+    /** Creates a PostgreSQL connection for the tenant and answers its id. */
+    protected String create(String tenant, String configName, String password) {
+        var body = client().post().uri("/v1/connections").header("Authorization", editor(tenant))
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(postgresql(configName, password)).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        return (String) body.get("id");
     }
 
     protected static Map<String, Object> postgresql(String configName, String password) {

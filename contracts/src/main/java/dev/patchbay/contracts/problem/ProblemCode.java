@@ -24,6 +24,7 @@ public enum ProblemCode {
     NOT_ACCEPTABLE(406, "PBAY-0203", "not_acceptable"),
     DUPLICATE_CONFIG_NAME(409, "PBAY-0301", "duplicate_config_name"),
     VERSION_MISMATCH(412, "PBAY-0302", "version_mismatch"),
+    CONCURRENT_UPDATE(409, "PBAY-0303", "concurrent_update"),
     RATE_LIMITED(429, "PBAY-0401", "rate_limited"),
     INTERNAL_ERROR(500, "PBAY-0500", "internal_error"),
     NOT_YET_CONSISTENT(503, "PBAY-0501", "not_yet_consistent"),

@@ -2,6 +2,15 @@ package dev.patchbay.contracts.topic;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionRevoked;
+import dev.patchbay.contracts.connection.ConnectionRotated;
+import dev.patchbay.contracts.connection.ConnectionUpdated;
+import dev.patchbay.contracts.connection.WebhookSecretSet;
+import dev.patchbay.contracts.connection.WebhookTokenMinted;
+import dev.patchbay.contracts.connection.WebhookTokenRevoked;
+import dev.patchbay.contracts.probe.ProbeCompleted;
+import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.webhook.WebhookReceived;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 
 import java.util.Map;
@@ -26,10 +35,19 @@ public final class CloudEvents {
     public static final String SEQUENCE = "ce_sequence";
     public static final String CONTENT_TYPE = "content-type";
 
-    private static final Map<Class<?>, String> TYPES = Map.of(
-            ConnectionCreated.class, "dev.patchbay.connection.created.v1",
-            ConnectionDeleted.class, "dev.patchbay.connection.deleted.v1",
-            ConnectorTypeRegistered.class, "dev.patchbay.connector-type.registered.v1");
+    private static final Map<Class<?>, String> TYPES = Map.ofEntries(
+            Map.entry(ConnectionCreated.class, "dev.patchbay.connection.created.v1"),
+            Map.entry(ConnectionUpdated.class, "dev.patchbay.connection.updated.v1"),
+            Map.entry(ConnectionRotated.class, "dev.patchbay.connection.rotated.v1"),
+            Map.entry(ConnectionRevoked.class, "dev.patchbay.connection.revoked.v1"),
+            Map.entry(WebhookSecretSet.class, "dev.patchbay.connection.webhook-secret-set.v1"),
+            Map.entry(WebhookTokenMinted.class, "dev.patchbay.connection.webhook-token-minted.v1"),
+            Map.entry(WebhookTokenRevoked.class, "dev.patchbay.connection.webhook-token-revoked.v1"),
+            Map.entry(ConnectionDeleted.class, "dev.patchbay.connection.deleted.v1"),
+            Map.entry(ConnectorTypeRegistered.class, "dev.patchbay.connector-type.registered.v1"),
+            Map.entry(ProbeRequested.class, "dev.patchbay.probe.requested.v1"),
+            Map.entry(ProbeCompleted.class, "dev.patchbay.probe.completed.v1"),
+            Map.entry(WebhookReceived.class, "dev.patchbay.webhook.received.v1"));
 
     private static final Map<String, Class<?>> CLASSES = TYPES.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));

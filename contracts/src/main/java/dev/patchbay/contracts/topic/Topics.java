@@ -2,7 +2,11 @@ package dev.patchbay.contracts.topic;
 
 import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
+import dev.patchbay.contracts.probe.ProbeCompleted;
+import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.webhook.WebhookReceived;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The registry of topics. Names are part of the contract: never derived from Java class names. */
@@ -10,13 +14,26 @@ public final class Topics {
 
     /** Every change of every connection, keyed by connection id; kept for ever: the audit log. */
     public static final Topic<String, ConnectionEvent> CONNECTION_EVENTS =
-            new Topic<>("patchbay.connections.v1", String.class, ConnectionEvent.class, 6, false);
+            new Topic<>("patchbay.connections.v1", String.class, ConnectionEvent.class, 6, false, Topic.FOREVER);
 
     /** The connector types that probe workers can check, keyed by vendor. */
     public static final Topic<String, ConnectorTypeRegistered> CONNECTOR_TYPES =
-            new Topic<>("patchbay.connector-types.v1", String.class, ConnectorTypeRegistered.class, 1, true);
+            new Topic<>("patchbay.connector-types.v1", String.class, ConnectorTypeRegistered.class, 1, true, Topic.FOREVER);
 
-    public static final List<Topic<?, ?>> ALL = List.of(CONNECTION_EVENTS, CONNECTOR_TYPES);
+    /** Live test requests, keyed by connection id. */
+    public static final Topic<String, ProbeRequested> PROBE_REQUESTS =
+            new Topic<>("patchbay.probe-requests.v1", String.class, ProbeRequested.class, 6, false, Duration.ofDays(1));
+
+    /** Live test results, keyed by connection id. */
+    public static final Topic<String, ProbeCompleted> PROBE_RESULTS =
+            new Topic<>("patchbay.probe-results.v1", String.class, ProbeCompleted.class, 6, false, Duration.ofDays(7));
+
+    /** Accepted vendor webhook deliveries, keyed by connection id. */
+    public static final Topic<String, WebhookReceived> WEBHOOKS =
+            new Topic<>("patchbay.webhooks.v1", String.class, WebhookReceived.class, 6, false, Duration.ofDays(7));
+
+    public static final List<Topic<?, ?>> ALL = List.of(CONNECTION_EVENTS, CONNECTOR_TYPES, PROBE_REQUESTS,
+            PROBE_RESULTS, WEBHOOKS);
 
     private Topics() {
     }

@@ -1,0 +1,60 @@
+package dev.patchbay.command.connection;
+
+import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.TenantId;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The live connections' index: unique names per scope, and the row each command on a connection locks first. */
+@Repository
+class LiveConnections {
+
+    /** What the command side keeps of a live connection outside its events. */
+    record Live(ConnectionId id, String vendor, String category, int credentialVersion, int webhookSecretVersion) {
+    }
+
+    private final JdbcClient jdbc;
+
+    LiveConnections(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @throws org.springframework.dao.DuplicateKeyException when a live connection of that scope has the name */
+    void claim(TenantId tenant, String scopeKey, String configName, String vendor, String category, ConnectionId id,
+            Instant at) {
+        jdbc.sql("INSERT INTO live_connections (tenant_id, scope_key, config_name, vendor, category, connection_id, "
+                + "credential_version, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
+                .params(tenant.value(), scopeKey, configName, vendor, category, id.value(), Timestamp.from(at))
+                .update();
+    }
+
+    /**
+     * Locks the tenant's live connection until the transaction ends; empty when there is none for that tenant, so
+     * another tenant's connection is not found, exactly like a missing one.
+     */
+    Optional<Live> lock(TenantId tenant, ConnectionId id) {
+        return jdbc.sql("SELECT vendor, category, credential_version, webhook_secret_version FROM live_connections "
+                + "WHERE connection_id = ? AND tenant_id = ? FOR UPDATE")
+                .params(id.value(), tenant.value())
+                .query((rs, row) -> new Live(id, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4)))
+                .optional();
+    }
+
+    void credentialVersion(ConnectionId id, int version) {
+        jdbc.sql("UPDATE live_connections SET credential_version = ? WHERE connection_id = ?")
+                .params(version, id.value()).update();
+    }
+
+    void webhookSecretVersion(ConnectionId id, int version) {
+        jdbc.sql("UPDATE live_connections SET webhook_secret_version = ? WHERE connection_id = ?")
+                .params(version, id.value()).update();
+    }
+
+    void release(ConnectionId id) {
+        jdbc.sql("DELETE FROM live_connections WHERE connection_id = ?").param(id.value()).update();
+    }
+}

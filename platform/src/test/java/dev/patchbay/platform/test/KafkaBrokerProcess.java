@@ -1,0 +1,140 @@
+package dev.patchbay.platform.test;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Apache Kafka broker (KRaft, one combined node) in its own process, from the same jars as the tests, which
+ * a test can kill with SIGKILL and start again on the same port and data: for outage tests. The shared broker of
+ * {@link TestInfrastructure} is never stopped.
+ */
+public final class KafkaBrokerProcess implements AutoCloseable {
+
+    private final Path directory;
+    private final int port;
+    private Process process;
+
+    private KafkaBrokerProcess(Path directory, int port) {
+        this.directory = directory;
+        this.port = port;
+    }
+
+    /** Formats a new broker's storage and starts it; returns once it answers. */
+    public static KafkaBrokerProcess start() {
+        try {
+            var directory = Files.createTempDirectory("patchbay-kafka");
+            int port = freePort();
+            int controllerPort = freePort();
+            Files.writeString(directory.resolve("server.properties"), String.join("\n",
+                    "process.roles=broker,controller", "node.id=1",
+                    "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "inter.broker.listener.name=PLAINTEXT", "log.dirs=" + directory.resolve("data"),
+                    "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
+                    "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
+                    "share.coordinator.state.topic.min.isr=1", "group.initial.rebalance.delay.ms=0",
+                    "auto.create.topics.enable=false", ""));
+            var format = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", directory.resolve("server.properties").toString())
+                    .redirectOutput(directory.resolve("format.log").toFile()).redirectErrorStream(true).start();
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                throw new IllegalStateException("formatting the broker's storage failed: "
+                        + Files.readString(directory.resolve("format.log")));
+            }
+            var broker = new KafkaBrokerProcess(directory, port);
+            broker.restart();
+            return broker;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Kills the broker at once, as a crash would (SIGKILL), and waits until it is gone. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    /** Starts the broker on its port and data, and waits until it answers. */
+    public void restart() {
+        try {
+            process = java("kafka.Kafka", directory.resolve("server.properties").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("broker.log").toFile()))
+                    .redirectErrorStream(true).start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    private void awaitReady(Duration timeout) {
+        var deadline = Instant.now().plus(timeout);
+        try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                3000))) {
+            while (Instant.now().isBefore(deadline)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the broker exited; see " + directory.resolve("broker.log"));
+                }
+                try {
+                    admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                    return;
+                }
+                catch (Exception notYet) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        throw new IllegalStateException("the broker did not answer within " + timeout);
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private static ProcessBuilder java(String mainClass, String... args) {
+        var command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                mainClass));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
