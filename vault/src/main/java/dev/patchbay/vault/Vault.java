@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * Seals credentials with the AWS Encryption SDK and opens them again. The algorithm suite commits to its key but
@@ -23,21 +24,35 @@ public final class Vault {
             .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
             .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
             .build();
-    private final IKeyring keyring;
+    private final IKeyring sealing;
+    private final IKeyring opening;
     private final SecretKeySpec fingerprintKey;
     private final String keyName;
+    private final Map<String, String> checkValues;
 
-    public Vault(IKeyring keyring, String keyName, byte[] fingerprintKey) {
-        this.keyring = keyring;
+    /**
+     * @param sealing the keyring of the current wrapping key, which seals
+     * @param opening the current keyring and the previous ones, which open
+     * @param checkValues the key check value of each local key by name (none for KMS keys, named by their ARN)
+     */
+    public Vault(IKeyring sealing, IKeyring opening, String keyName, byte[] fingerprintKey,
+            Map<String, String> checkValues) {
+        this.sealing = sealing;
+        this.opening = opening;
         this.keyName = keyName;
         this.fingerprintKey = new SecretKeySpec(fingerprintKey, "HmacSHA256");
+        this.checkValues = Map.copyOf(checkValues);
+    }
+
+    public Vault(IKeyring keyring, String keyName, byte[] fingerprintKey) {
+        this(keyring, keyring, keyName, fingerprintKey, Map.of());
     }
 
     /** The sealed form of a credential, bound to its context. The plaintext copy made here is wiped. */
     public byte[] seal(Credential credential, SealingContext context) {
         byte[] plaintext = credential.toPlaintext();
         try {
-            return crypto.encryptData(keyring, plaintext, context.asEncryptionContext()).getResult();
+            return crypto.encryptData(sealing, plaintext, context.asEncryptionContext()).getResult();
         }
         finally {
             Arrays.fill(plaintext, (byte) 0);
@@ -52,7 +67,7 @@ public final class Vault {
     public Credential open(byte[] sealed, SealingContext context) {
         byte[] plaintext;
         try {
-            plaintext = crypto.decryptData(keyring, sealed, context.asEncryptionContext()).getResult();
+            plaintext = crypto.decryptData(opening, sealed, context.asEncryptionContext()).getResult();
         }
         catch (RuntimeException e) {
             // The SDK's messages name no secret, but the cause is kept out of the exception on purpose anyway.
@@ -90,5 +105,46 @@ public final class Vault {
     /** The name of the wrapping key that seals new credentials. */
     public String keyName() {
         return keyName;
+    }
+
+    /**
+     * The check value of each configured local key, by name: a keyed hash that tells whether the key now configured
+     * under a name is the one that sealed the rows recorded under that name, without revealing the key.
+     */
+    public Map<String, String> keyCheckValues() {
+        return checkValues;
+    }
+
+    static String checkValue(byte[] key) {
+        try {
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal("patchbay vault key check value".getBytes(
+                    StandardCharsets.US_ASCII)), 0, 8);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
+    /** Seals and opens a throw-away secret, so that a keyring that cannot work stops the service at start. */
+    void selfTest() {
+        var context = new SealingContext(dev.patchbay.contracts.connection.TenantId.of("patchbay-self-test"),
+                new dev.patchbay.contracts.connection.ConnectionId(java.util.UUID.randomUUID()), 1, "self-test");
+        try (var probe = Credential.of(Map.of("check", "self-test"))) {
+            byte[] sealed;
+            try {
+                sealed = seal(probe, context);
+            }
+            catch (RuntimeException e) {
+                throw new IllegalStateException("the vault's keyring (" + keyName + ") cannot seal: "
+                        + e.getClass().getSimpleName(), e);
+            }
+            try (var opened = open(sealed, context)) {
+                if (!opened.value("check").equals("self-test")) {
+                    throw new IllegalStateException("the vault's keyring (" + keyName + ") does not round-trip");
+                }
+            }
+        }
     }
 }

@@ -82,6 +82,30 @@ class VaultTest {
     }
 
     @Test
+    void afterAKeyChangeOldBlobsOpenWithThePreviousKeyAndNewOnesAreSealedWithTheNewKey() {
+        var fingerprintKey = randomKey();
+        var k1 = randomKey();
+        var k2 = randomKey();
+        var before = new Vault(VaultConfiguration.rawAesKeyring("k1", k1), "k1", fingerprintKey);
+        var old = before.seal(Credential.of(Map.of("password", CANARY)), context);
+
+        var previous = VaultConfiguration.rawAesKeyring("k1", k1);
+        var current = VaultConfiguration.rawAesKeyring("k2", k2);
+        var after = new Vault(current, VaultConfiguration.opening(current, java.util.List.of(previous)), "k2",
+                fingerprintKey, Map.of("k2", Vault.checkValue(k2), "k1", Vault.checkValue(k1)));
+        try (var opened = after.open(old, context)) {
+            assertThat(opened.value("password")).isEqualTo(CANARY);
+        }
+        var resealed = after.seal(Credential.of(Map.of("password", CANARY)), context);
+        var onlyNew = new Vault(VaultConfiguration.rawAesKeyring("k2", k2), "k2", fingerprintKey);
+        try (var opened = onlyNew.open(resealed, context)) {
+            assertThat(opened.value("password")).isEqualTo(CANARY);
+        }
+        assertThatThrownBy(() -> onlyNew.open(old, context)).isInstanceOf(SealedCredentialUnreadable.class);
+        assertThat(after.keyCheckValues().get("k1")).hasSize(16).isNotEqualTo(after.keyCheckValues().get("k2"));
+    }
+
+    @Test
     void aKeyOfTheWrongSizeIsRefusedWithAMessageThatSaysSo() {
         assertThatThrownBy(() -> VaultConfiguration.key("wrapping", "c2hvcnQ=", null, "PATCHBAY_VAULT_KEY"))
                 .hasMessageContaining("must be 32 bytes");

@@ -36,7 +36,8 @@ import java.util.Set;
 /**
  * Every endpoint but health, metrics, docs and the webhook receiver needs a bearer JWT, checked against configured
  * keys (Spring Security's resource server, on nimbus-jose-jwt). The tenant and roles come from the token's claims.
- * Reads need {@code viewer}; every write needs {@code editor}.
+ * Reads need {@code viewer}; every write needs {@code editor}; operator endpoints under {@code /v1/admin} need
+ * {@code admin}.
  */
 @Configuration(proxyBeanMethods = false)
 public class PatchbaySecurity {
@@ -86,6 +87,7 @@ public class PatchbaySecurity {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(authorize -> authorize
                         .pathMatchers(PUBLIC_PATHS).permitAll()
+                        .pathMatchers("/v1/admin/**").hasRole("admin")
                         .pathMatchers(HttpMethod.POST, "/v1/webhooks/tokens").hasRole("editor")
                         .pathMatchers(HttpMethod.POST, "/v1/webhooks/*/*").permitAll()
                         .pathMatchers(HttpMethod.GET, "/v1/**").hasRole("viewer")
