@@ -122,6 +122,12 @@ class Connection {
     }
 
     @CommandHandler
+    Outcome handle(DescribeConnection cmd) {
+        requireVisibleTo(cmd.tenantId());
+        return new Outcome(resource(), false);
+    }
+
+    @CommandHandler
     Outcome handle(DeleteConnection cmd) {
         requireVisibleTo(cmd.tenantId());
         requireVersion(cmd.expectedVersion());

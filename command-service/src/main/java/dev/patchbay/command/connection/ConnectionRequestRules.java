@@ -1,6 +1,7 @@
 package dev.patchbay.command.connection;
 
 import dev.patchbay.command.platform.ConnectorTypes;
+import dev.patchbay.command.platform.ProbeProperties;
 import dev.patchbay.contracts.connection.Scope;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.problem.ProblemCode;

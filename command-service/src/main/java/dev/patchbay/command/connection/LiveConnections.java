@@ -54,6 +54,31 @@ class LiveConnections {
                 .params(version, id.value()).update();
     }
 
+    /** The most specific live connection of that vendor and name for that workspace and end user. */
+    Optional<ConnectionId> find(TenantId tenant, String vendor, String configName, String workspaceId,
+            String endUserId) {
+        var candidates = new java.util.ArrayList<String>();
+        if (endUserId != null) {
+            if (workspaceId != null) {
+                candidates.add("user:" + endUserId + "@workspace:" + workspaceId);
+            }
+            candidates.add("user:" + endUserId);
+        }
+        if (workspaceId != null) {
+            candidates.add("workspace:" + workspaceId);
+        }
+        candidates.add("organization");
+        for (var scopeKey : candidates) {
+            var found = jdbc.sql("SELECT connection_id FROM live_connections WHERE tenant_id = ? AND scope_key = ? "
+                    + "AND config_name = ? AND vendor = ?").params(tenant.value(), scopeKey, configName, vendor)
+                    .query(java.util.UUID.class).optional();
+            if (found.isPresent()) {
+                return found.map(ConnectionId::new);
+            }
+        }
+        return Optional.empty();
+    }
+
     void release(ConnectionId id) {
         jdbc.sql("DELETE FROM live_connections WHERE connection_id = ?").param(id.value()).update();
     }

@@ -1,9 +1,18 @@
-package dev.patchbay.command.connection;
+package dev.patchbay.command.platform;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** @param allowInsecureHttp accept {@code http} base URLs (local stand-ins for vendors); never in production */
+import java.time.Duration;
+
+/**
+ * Live tests as command-service runs them.
+ *
+ * @param allowInsecureHttp accept {@code http} base URLs (local stand-ins for vendors); never in production
+ * @param timeout how long a test request waits for a probe worker's result before answering 504
+ * @param rateLimit how many tests a tenant may run per {@code ratePeriod}, across all instances
+ */
 @ConfigurationProperties("patchbay.probe")
-record ProbeProperties(@DefaultValue("false") boolean allowInsecureHttp) {
+public record ProbeProperties(@DefaultValue("false") boolean allowInsecureHttp, @DefaultValue("15s") Duration timeout,
+        @DefaultValue("100") int rateLimit, @DefaultValue("60s") Duration ratePeriod) {
 }

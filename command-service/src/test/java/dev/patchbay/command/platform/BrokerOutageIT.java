@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME,
-            "logging.file.name=target/logs/command-service-outage-it.log"})
+            "logging.file.name=target/logs/command-service-it.log"})
 class BrokerOutageIT {
 
     private static final KafkaBrokerProcess BROKER = KafkaBrokerProcess.start();

@@ -47,7 +47,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME, "patchbay.probe.allow-insecure-http=true",
             // logging starts before dynamic properties are known, so the file is named here
-            "logging.file.name=target/logs/command-service-it.log", "patchbay.quota.connections-per-tenant=5"})
+            "logging.file.name=target/logs/command-service-it.log", "patchbay.quota.connections-per-tenant=5",
+            "patchbay.probe.timeout=3s", "patchbay.probe.rate-limit=5"})
 public abstract class CommandServiceTestBase {
 
     protected static final TestTokens TOKENS = new TestTokens();

@@ -120,6 +120,7 @@ class VaultKeysIT {
         var properties = new HashMap<String, Object>(vault);
         properties.put("spring.config.name", "command-service");
         properties.put("server.port", "0");
+        properties.put("logging.file.name", "target/logs/command-service-it.log");
         properties.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers());
         properties.put("spring.datasource.url", database.jdbcUrl());
         properties.put("spring.datasource.username", database.username());

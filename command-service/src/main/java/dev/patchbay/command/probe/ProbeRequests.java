@@ -1,0 +1,115 @@
+package dev.patchbay.command.probe;
+
+import dev.patchbay.command.platform.ConnectionDirectory;
+import dev.patchbay.command.platform.ProbeProperties;
+import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.ConnectionResource;
+import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
+import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.contracts.topic.Topics;
+import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.security.Caller;
+import dev.patchbay.platform.web.ApiException;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A live test: the connection looked up in the write model, the tenant's rate limit taken, a {@code ProbeRequested}
+ * published (no credential: the worker opens the sealed one itself), and the matching {@code ProbeCompleted} awaited
+ * up to the timeout.
+ */
+@Service
+class ProbeRequests {
+
+    private final ConnectionDirectory connections;
+    private final TestRateLimit rateLimit;
+    private final ProbeResults results;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final ProbeProperties properties;
+    private final Clock clock;
+    private final EventCodec codec = new EventCodec("/patchbay/command-service");
+
+    ProbeRequests(ConnectionDirectory connections, TestRateLimit rateLimit, ProbeResults results,
+            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock) {
+        this.connections = connections;
+        this.rateLimit = rateLimit;
+        this.results = results;
+        this.kafka = kafka;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    Mono<ProbeAnswer> testByName(Caller caller, String vendor, String configName, String workspaceId,
+            String endUserId) {
+        return Mono.fromCallable(() -> connections.find(caller.tenant(), vendor, configName, workspaceId, endUserId)
+                .orElseThrow(() -> ApiException.notFound("No live " + vendor + " connection named '" + configName
+                        + "'")))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(id -> test(caller, id));
+    }
+
+    Mono<ProbeAnswer> test(Caller caller, ConnectionId id) {
+        return Mono.fromCallable(() -> prepare(caller, id)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(prepared -> prepared.answer() != null ? Mono.just(prepared.answer())
+                        : awaitResult(prepared.connection(), prepared.correlationId()));
+    }
+
+    private record Prepared(ConnectionResource connection, String correlationId, ProbeAnswer answer) {
+    }
+
+    private Prepared prepare(Caller caller, ConnectionId id) throws Exception {
+        var connection = connections.describe(caller.tenant(), id)
+                .orElseThrow(() -> ApiException.notFound("The connection"));
+        rateLimit.tryTake(caller.tenant()).ifPresent(wait -> {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new ApiException(ProblemCode.RATE_LIMITED, "This tenant ran " + properties.rateLimit()
+                    + " tests in the last " + properties.ratePeriod().toSeconds() + " s; try again in " + seconds
+                    + " s.", List.of(), Map.of("Retry-After", Long.toString(seconds)));
+        });
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (connection.status() == ConnectionResource.Status.REVOKED) {
+            return new Prepared(connection, null, new ProbeAnswer(connection.id(), connection.vendor(),
+                    connection.configName(), false, null, now, new ProbeError("revoked",
+                            "The connection is revoked: it has no credential to test. Rotate it to use it again.")));
+        }
+        var correlationId = UUID.randomUUID().toString();
+        var request = new ProbeRequested(correlationId, connection.id(), caller.tenant(), connection.vendor(),
+                connection.category(), connection.credential().version(), connection.baseUrl(), connection.config(),
+                connection.metadata(), now, caller.subject());
+        results.expect(correlationId);
+        try {
+            kafka.send(codec.record(Topics.PROBE_REQUESTS, connection.id().toString(), request,
+                    new EventCodec.Envelope(correlationId, now, connection.id().toString(), caller.tenant().value(),
+                            null))).get(5, TimeUnit.SECONDS);
+        }
+        catch (TimeoutException | java.util.concurrent.ExecutionException unavailable) {
+            results.forget(correlationId);
+            throw new ApiException(ProblemCode.UNAVAILABLE, "The probe workers cannot be reached right now; try "
+                    + "again shortly.", List.of(), Map.of("Retry-After", "5"));
+        }
+        return new Prepared(connection, correlationId, null);
+    }
+
+    private Mono<ProbeAnswer> awaitResult(ConnectionResource connection, String correlationId) {
+        Duration timeout = properties.timeout();
+        return Mono.fromFuture(results.expect(correlationId))
+                .timeout(timeout)
+                .map(result -> new ProbeAnswer(connection.id(), connection.vendor(), connection.configName(),
+                        result.healthy(), result.latencyMs(), result.checkedAt(), result.error()))
+                .onErrorMap(TimeoutException.class, late -> new ApiException(ProblemCode.PROBE_TIMEOUT,
+                        "No probe worker answered within " + timeout.toSeconds() + " s."))
+                .doFinally(signal -> results.forget(correlationId));
+    }
+}
