@@ -12,7 +12,11 @@ import dev.patchbay.contracts.connection.ConnectionUpdated;
 import dev.patchbay.contracts.connection.CredentialInfo;
 import dev.patchbay.contracts.connection.Scope;
 import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.connection.MintWebhookToken;
+import dev.patchbay.contracts.connection.RevokeWebhookToken;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
+import dev.patchbay.contracts.connection.WebhookTokenMinted;
+import dev.patchbay.contracts.connection.WebhookTokenRevoked;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -22,10 +26,12 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -57,6 +63,7 @@ class Connection {
     private Instant updatedAt;
     private String updatedBy;
     private boolean deleted;
+    private Set<String> webhookTokens;
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
@@ -122,6 +129,27 @@ class Connection {
     }
 
     @CommandHandler
+    WebhookTokenMinted handle(MintWebhookToken cmd) {
+        requireVisibleTo(cmd.tenantId());
+        var minted = new WebhookTokenMinted(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), cmd.tokenId(),
+                cmd.vendor());
+        apply(minted);
+        return minted;
+    }
+
+    /** Answers the event applied, or null when the token was already revoked (or never this connection's). */
+    @CommandHandler
+    WebhookTokenRevoked handle(RevokeWebhookToken cmd) {
+        requireVisibleTo(cmd.tenantId());
+        if (!webhookTokens.contains(cmd.tokenId())) {
+            return null;
+        }
+        var revoked = new WebhookTokenRevoked(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), cmd.tokenId());
+        apply(revoked);
+        return revoked;
+    }
+
+    @CommandHandler
     Outcome handle(DescribeConnection cmd) {
         requireVisibleTo(cmd.tenantId());
         return new Outcome(resource(), false);
@@ -177,6 +205,7 @@ class Connection {
         fields.put("metadata", e.metadata());
         credential = e.credential();
         status = Status.ACTIVE;
+        webhookTokens = new HashSet<>();
         createdAt = e.occurredAt();
         createdBy = e.actor();
         touched(e.version(), e.occurredAt(), e.actor());
@@ -207,6 +236,18 @@ class Connection {
 
     @EventSourcingHandler
     void on(WebhookSecretSet e) {
+        touched(e.version(), e.occurredAt(), e.actor());
+    }
+
+    @EventSourcingHandler
+    void on(WebhookTokenMinted e) {
+        webhookTokens.add(e.tokenId());
+        touched(e.version(), e.occurredAt(), e.actor());
+    }
+
+    @EventSourcingHandler
+    void on(WebhookTokenRevoked e) {
+        webhookTokens.remove(e.tokenId());
         touched(e.version(), e.occurredAt(), e.actor());
     }
 

@@ -79,7 +79,7 @@ class SecretCanaryIT extends CommandServiceTestBase {
             }
         }
         assertNoCanaryIn("the log file", Files.readString(LOG_FILE));
-        assertThat(Files.readString(LOG_FILE)).as("the log file is the one this service writes").contains("HikariPool-1 - Start completed");
+        assertThat(Files.readString(LOG_FILE)).as("the log file is the one this service writes").contains("Start completed");
     }
 
     private static void assertNoCanaryIn(String sink, String content) {

@@ -42,11 +42,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The broker is killed (SIGKILL) while clients keep writing: every write still succeeds, because it only needs
- * PostgreSQL, and once the broker is back every event reaches the topic, once, in order per connection.
+ * PostgreSQL, and once the broker is back every event reaches the topic, once, in order per connection. A webhook
+ * delivery, which must reach Kafka before it is acknowledged, is answered 503 for the vendor to retry.
  */
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME,
-            "logging.file.name=target/logs/command-service-it.log"})
+            "logging.file.name=target/logs/command-service-it.log",
+            "logging.logback.rollingpolicy.max-file-size=1GB"})
 class BrokerOutageIT {
 
     private static final KafkaBrokerProcess BROKER = KafkaBrokerProcess.start();
@@ -83,6 +85,16 @@ class BrokerOutageIT {
         var expected = new LinkedHashMap<String, Integer>();
         var before = create(client, tenant, "before-outage");
         expected.put(before, 1);
+        var pluggy = (String) client.post().uri("/v1/connections").header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "pluggy", "config_name",
+                        "pluggy-main", "base_url", "https://api.pluggy.ai", "account_ref", "item-1",
+                        "credential", Map.of("client_id", "c", "secret", "s")))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        var token = (String) client.post().uri("/v1/webhooks/tokens").header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "pluggy-main")).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("token");
+        expected.put(pluggy, 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> versionsOnTopic().containsKey(before));
 
         BROKER.kill();
@@ -98,7 +110,13 @@ class BrokerOutageIT {
                 .expectStatus().isOk();
         expected.put(before, 2);
         var writingTook = Duration.between(started, Instant.now());
+        client.post().uri("/v1/webhooks/pluggy/{token}", token).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"event\":\"item/updated\",\"itemId\":\"item-1\"}").exchange()
+                .expectStatus().isEqualTo(503).expectHeader().valueEquals("Retry-After", "5");
         BROKER.restart();
+        client.post().uri("/v1/webhooks/pluggy/{token}", token).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"event\":\"item/updated\",\"itemId\":\"item-1\"}").exchange()
+                .expectStatus().isAccepted();
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             var onTopic = versionsOnTopic();
@@ -157,10 +175,13 @@ class BrokerOutageIT {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(Topics.CONNECTOR_TYPES.name(), 1,
                     (short) 1))).all().get();
             admin.close();
-            var type = new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
-                    List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now());
-            producer.send(CODEC.record(Topics.CONNECTOR_TYPES, type.vendor(), type,
-                    EventCodec.Envelope.of(type.vendor()))).get();
+            for (var type : List.of(new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
+                    List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now()),
+                    new ConnectorTypeRegistered("pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"),
+                            true, Instant.now()))) {
+                producer.send(CODEC.record(Topics.CONNECTOR_TYPES, type.vendor(), type,
+                        EventCodec.Envelope.of(type.vendor()))).get();
+            }
         }
     }
 

@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME, "patchbay.probe.allow-insecure-http=true",
             // logging starts before dynamic properties are known, so the file is named here
-            "logging.file.name=target/logs/command-service-it.log", "patchbay.quota.connections-per-tenant=5",
+            "logging.file.name=target/logs/command-service-it.log", "logging.logback.rollingpolicy.max-file-size=1GB", "patchbay.quota.connections-per-tenant=5",
             "patchbay.probe.timeout=3s", "patchbay.probe.rate-limit=5"})
 public abstract class CommandServiceTestBase {
 
@@ -86,6 +86,8 @@ public abstract class CommandServiceTestBase {
                     new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
                             List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now()),
                     new ConnectorTypeRegistered("pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"),
+                            true, Instant.now()),
+                    new ConnectorTypeRegistered("belvo", "rest", "Belvo", List.of(), List.of("client_id", "secret"),
                             true, Instant.now()))) {
                 producer.send(CODEC.record(Topics.CONNECTOR_TYPES, type.vendor(), type,
                         EventCodec.Envelope.of(type.vendor()))).get();

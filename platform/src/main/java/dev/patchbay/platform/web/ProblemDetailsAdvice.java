@@ -163,7 +163,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     static String path(ServerWebExchange exchange) {
-        return exchange.getRequest().getPath().value();
+        return RequestPaths.redacted(exchange.getRequest().getPath().value());
     }
 
     private static ResponseEntity<Object> answer(Problem problem, HttpHeaders headers) {

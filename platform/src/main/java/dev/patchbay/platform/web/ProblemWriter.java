@@ -20,7 +20,8 @@ public final class ProblemWriter {
     }
 
     public Mono<Void> write(ServerWebExchange exchange, ProblemCode code, String detail) {
-        return write(exchange, Problem.of(code, detail, exchange.getRequest().getPath().value(), List.of()));
+        return write(exchange, Problem.of(code, detail, RequestPaths.redacted(exchange.getRequest().getPath().value()),
+                List.of()));
     }
 
     public Mono<Void> write(ServerWebExchange exchange, Problem problem) {

@@ -1,0 +1,135 @@
+package dev.patchbay.command.webhook;
+
+import dev.patchbay.command.platform.CommittedEventStore;
+import dev.patchbay.command.platform.ConnectionDirectory;
+import dev.patchbay.command.platform.ConnectionNotVisible;
+import dev.patchbay.command.platform.ConnectorTypes;
+import dev.patchbay.contracts.connection.MintWebhookToken;
+import dev.patchbay.contracts.connection.RevokeWebhookToken;
+import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.security.Caller;
+import dev.patchbay.platform.web.ApiException;
+import dev.patchbay.platform.web.FieldProblem;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Minting and revoking webhook tokens ({@code MintRequest}/{@code MintResponse} of the existing mint API, which
+ * clients already speak, under both paths). The raw token is in the 201 answer and nowhere else, ever.
+ */
+@RestController
+class WebhookTokenController {
+
+    /** The seed API's MintRequest: both fields required, nothing else accepted. */
+    record MintRequest(String vendor, String connectionConfigName) {
+    }
+
+    /** The seed API's MintResponse. */
+    record MintResponse(String token, String webhookUrl, String vendor) {
+    }
+
+    private final ConnectionDirectory connections;
+    private final ConnectorTypes types;
+    private final WebhookTokens tokens;
+    private final CommandGateway gateway;
+    private final TransactionTemplate transactions;
+    private final CommittedEventStore eventStore;
+    private final WebhookProperties properties;
+    private final Clock clock;
+
+    WebhookTokenController(ConnectionDirectory connections, ConnectorTypes types, WebhookTokens tokens,
+            CommandGateway gateway, TransactionTemplate transactions, CommittedEventStore eventStore,
+            WebhookProperties properties, Clock clock) {
+        this.connections = connections;
+        this.types = types;
+        this.tokens = tokens;
+        this.gateway = gateway;
+        this.transactions = transactions;
+        this.eventStore = eventStore;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @PostMapping(path = {"/v1/webhooks/tokens", "/v1/discovery/webhooks/tokens"},
+            consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<MintResponse>> mint(@AuthenticationPrincipal Caller caller, @RequestBody MintRequest request) {
+        var errors = new ArrayList<FieldProblem>();
+        if (request.vendor() == null || request.vendor().isBlank()) {
+            errors.add(FieldProblem.of("body.vendor", "is required"));
+        }
+        if (request.connectionConfigName() == null || request.connectionConfigName().isEmpty()) {
+            errors.add(FieldProblem.of("body.connection_config_name", "is required"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        var type = types.find(request.vendor()).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
+                "No connector type '" + request.vendor() + "' is registered.", List.of(new FieldProblem(
+                        "body.vendor", "is not a registered connector type", request.vendor()))));
+        if (!type.supportsWebhooks()) {
+            throw new ApiException(ProblemCode.WEBHOOKS_UNSUPPORTED, type.displayName() + " connections take no "
+                    + "webhooks.", List.of(new FieldProblem("body.vendor", "takes no webhooks", request.vendor())));
+        }
+        return Mono.fromCallable(() -> {
+            var id = connections.find(caller.tenant(), request.vendor(), request.connectionConfigName(), null, null)
+                    .orElseThrow(() -> ApiException.notFound("No live " + request.vendor() + " connection named '"
+                            + request.connectionConfigName() + "'"));
+            var raw = WebhookTokens.newRawToken();
+            var tokenId = WebhookTokens.newTokenId();
+            var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            try {
+                transactions.executeWithoutResult(status -> {
+                    tokens.store(tokenId, raw, caller.tenant(), id, request.vendor(), now, caller.subject());
+                    gateway.sendAndWait(new MintWebhookToken(id, caller.tenant(), caller.subject(), now, tokenId,
+                            request.vendor()));
+                });
+            }
+            catch (AggregateNotFoundException | ConnectionNotVisible gone) {
+                throw ApiException.notFound("No live " + request.vendor() + " connection named '"
+                        + request.connectionConfigName() + "'");
+            }
+            eventStore.committed();
+            var url = properties.publicBaseUrl().toString().replaceAll("/+$", "") + "/v1/webhooks/"
+                    + request.vendor() + "/" + raw;
+            return ResponseEntity.status(HttpStatus.CREATED).body(new MintResponse(raw, url, request.vendor()));
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @DeleteMapping("/v1/webhooks/tokens/{tokenId}")
+    Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable("tokenId") String tokenId) {
+        return Mono.fromCallable(() -> {
+            var binding = tokens.find(caller.tenant(), tokenId)
+                    .orElseThrow(() -> ApiException.notFound("The webhook token"));
+            var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            try {
+                transactions.executeWithoutResult(status -> {
+                    tokens.revoke(tokenId, now);
+                    gateway.sendAndWait(new RevokeWebhookToken(binding.connectionId(), caller.tenant(),
+                            caller.subject(), now, tokenId));
+                });
+            }
+            catch (AggregateNotFoundException | ConnectionNotVisible gone) {
+                throw ApiException.notFound("The webhook token");
+            }
+            eventStore.committed();
+            return ResponseEntity.noContent().<Void>build();
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+}
