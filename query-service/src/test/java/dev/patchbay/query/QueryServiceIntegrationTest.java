@@ -3,12 +3,14 @@ package dev.patchbay.query;
 import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.contracts.connection.ConsistencyToken;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
+import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.platform.test.TestTokens;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +31,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +54,9 @@ import static org.awaitility.Awaitility.await;
 public abstract class QueryServiceIntegrationTest {
 
     protected static final long CONSISTENCY_WAIT_MS = 1500;
+
+    /** The consumer group of the health projection (probe results), apart from the connection projection's. */
+    protected static final String HEALTH_GROUP = "patchbay-query-health";
 
     protected static final TestTokens TOKENS = new TestTokens();
     protected static final TestInfrastructure.Database DATABASE = TestInfrastructure.freshDatabase("query");
@@ -85,10 +91,27 @@ public abstract class QueryServiceIntegrationTest {
                 Topics.CONNECTION_EVENTS.partitions());
         ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("connector-types"),
                 Topics.CONNECTOR_TYPES.partitions());
+        ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("connection-health"),
+                Topics.PROBE_RESULTS.partitions());
     }
 
     protected static String viewer(String tenant) {
         return "Bearer " + TOKENS.token(tenant, "viewer");
+    }
+
+    protected static String editor(String tenant) {
+        return "Bearer " + TOKENS.token(tenant, "editor");
+    }
+
+    protected static String admin(String tenant) {
+        return "Bearer " + TOKENS.token(tenant, "admin");
+    }
+
+    /** Publishes a probe result exactly as a probe worker does. */
+    protected static RecordMetadata publish(ProbeCompleted result) {
+        var id = result.connectionId().toString();
+        return send(CODEC.record(Topics.PROBE_RESULTS, id, result, new EventCodec.Envelope(
+                UUID.randomUUID().toString(), result.checkedAt(), id, result.tenantId().value(), null)));
     }
 
     /** Publishes a connection event exactly as command-service's relay does. */
@@ -119,12 +142,46 @@ public abstract class QueryServiceIntegrationTest {
 
     /** Waits until the service's consumer group has committed past that record: it has been projected or skipped. */
     protected void awaitConsumed(RecordMetadata record) {
+        awaitConsumed(record, consumerGroup);
+    }
+
+    /** Waits until that consumer group has committed past that record. */
+    protected static void awaitConsumed(RecordMetadata record, String group) {
         var partition = new TopicPartition(record.topic(), record.partition());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            var committed = admin().listConsumerGroupOffsets(consumerGroup).partitionsToOffsetAndMetadata()
+            var committed = admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                     .get(5, TimeUnit.SECONDS).get(partition);
             assertThat(committed).as("committed offset of %s", partition).isNotNull();
             assertThat(committed.offset()).isGreaterThan(record.offset());
+        });
+    }
+
+    /**
+     * Waits until both projections have consumed every record published so far: each group's committed offset is
+     * the end of every partition that holds records.
+     */
+    protected void awaitEverythingConsumed() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertCaughtUp(consumerGroup, Topics.CONNECTION_EVENTS.name(), Topics.CONNECTION_EVENTS.partitions());
+            assertCaughtUp(HEALTH_GROUP, Topics.PROBE_RESULTS.name(), Topics.PROBE_RESULTS.partitions());
+        });
+    }
+
+    private static void assertCaughtUp(String group, String topic, int partitions) throws Exception {
+        var committed = admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        var ends = admin().listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+        ends.forEach((partition, end) -> {
+            if (end.offset() > 0) {
+                assertThat(committed.get(partition)).as("committed offset of %s in %s", partition, group)
+                        .isNotNull();
+                assertThat(committed.get(partition).offset()).as("committed offset of %s in %s", partition, group)
+                        .isEqualTo(end.offset());
+            }
         });
     }
 

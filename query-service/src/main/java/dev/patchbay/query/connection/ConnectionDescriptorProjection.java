@@ -3,61 +3,93 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionRevoked;
+import dev.patchbay.contracts.connection.ConnectionRotated;
+import dev.patchbay.contracts.connection.ConnectionUpdated;
+import dev.patchbay.contracts.connection.WebhookSecretSet;
+import dev.patchbay.contracts.connection.WebhookTokenMinted;
+import dev.patchbay.contracts.connection.WebhookTokenRevoked;
 import dev.patchbay.query.platform.EventRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Projects {@code patchbay.connections.v1} into the {@code connections} read table. Idempotent: redelivery and
- * replay from the beginning of the topic leave the table as the newest event of each connection says.
+ * Projects {@code patchbay.connections.v1} into the read tables: the descriptor row, the history and the webhook
+ * tokens of each connection, in one transaction per event together with the offset of the record it came from (so a
+ * rebuild can tell when it has caught up). Idempotent: redelivery and replay from the beginning of the topic leave
+ * the tables as the newest event of each connection says.
  */
 @Component
 class ConnectionDescriptorProjection {
 
     /**
-     * Every {@link ConnectionEvent} type that {@link #apply} handles. Java 17 has no exhaustive pattern switch
-     * without preview features, so {@code ConnectionDescriptorProjectionTest} compares this set with the sealed
-     * interface's permitted subclasses: a new event type in contracts fails the build until it is projected here.
+     * Every {@link ConnectionEvent} type that {@link ConnectionWrites#apply} handles. Java 17 has no exhaustive
+     * pattern switch without preview features, so {@code ConnectionDescriptorProjectionTest} compares this set with
+     * the sealed interface's permitted subclasses: a new event type in contracts fails the build until it is
+     * projected.
      */
     static final Set<Class<? extends ConnectionEvent>> PROJECTED = Set.of(ConnectionCreated.class,
-            ConnectionDeleted.class);
+            ConnectionUpdated.class, ConnectionRotated.class, ConnectionRevoked.class, WebhookSecretSet.class,
+            WebhookTokenMinted.class, WebhookTokenRevoked.class, ConnectionDeleted.class);
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionDescriptorProjection.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final EventRecords records;
-    private final ConnectionDescriptors descriptors;
+    private final ConnectionWrites writes;
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
 
-    ConnectionDescriptorProjection(EventRecords records, ConnectionDescriptors descriptors) {
+    ConnectionDescriptorProjection(EventRecords records, ConnectionWrites writes, DatabaseClient db,
+            TransactionalOperator transaction) {
         this.records = records;
-        this.descriptors = descriptors;
+        this.writes = writes;
+        this.db = db;
+        this.transaction = transaction;
     }
 
     @KafkaListener(id = "connection-descriptors", idIsGroup = false,
             topics = "#{T(dev.patchbay.contracts.topic.Topics).CONNECTION_EVENTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
-        records.decode(record).ifPresent(event -> {
-            if (event instanceof ConnectionEvent connectionEvent && incomplete(connectionEvent)) {
-                log.error("Skipping a {} without its required fields at {}-{}@{}", event.getClass().getSimpleName(),
-                        record.topic(), record.partition(), record.offset());
-            }
-            else if (event instanceof ConnectionEvent connectionEvent) {
-                // the listener thread waits for the write, so offsets are committed only for applied events
-                var changed = apply(connectionEvent).block(WRITE_TIMEOUT);
-                log.debug("{} v{} of {}: {}", event.getClass().getSimpleName(), connectionEvent.version(),
-                        connectionEvent.connectionId(), Boolean.TRUE.equals(changed) ? "applied" : "already applied");
-            }
-            else {
+        applicable(records, record).ifPresent(event -> {
+            // the listener thread waits for the write, so offsets are committed only for applied events
+            var changed = transaction.transactional(writes.apply(db, ReadTables.LIVE, event)
+                    .flatMap(applied -> writes.recordOffset(db, record.topic(), record.partition(), record.offset())
+                            .thenReturn(applied)))
+                    .block(WRITE_TIMEOUT);
+            log.debug("{} v{} of {}: {}", event.getClass().getSimpleName(), event.version(), event.connectionId(),
+                    Boolean.TRUE.equals(changed) ? "applied" : "already applied");
+        });
+    }
+
+    /**
+     * The connection event a record carries, or empty (logged) when it has none this build can apply: unreadable, of
+     * an unknown type, not a connection event, or without what every write needs. The live projection and a rebuild
+     * skip exactly the same records, so that both end in the same tables.
+     */
+    static Optional<ConnectionEvent> applicable(EventRecords records, ConsumerRecord<String, byte[]> record) {
+        return records.decode(record).flatMap(event -> {
+            if (!(event instanceof ConnectionEvent)) {
                 log.warn("Skipping a {} on {}: not a connection event", event.getClass().getSimpleName(),
                         record.topic());
+                return Optional.empty();
             }
+            var connectionEvent = (ConnectionEvent) event;
+            if (incomplete(connectionEvent)) {
+                log.error("Skipping a {} without its required fields at {}-{}@{}", event.getClass().getSimpleName(),
+                        record.topic(), record.partition(), record.offset());
+                return Optional.empty();
+            }
+            return Optional.of(connectionEvent);
         });
     }
 
@@ -70,19 +102,19 @@ class ConnectionDescriptorProjection {
                 || event.occurredAt() == null || event.actor() == null) {
             return true;
         }
-        return event instanceof ConnectionCreated created && (created.vendor() == null
-                || created.category() == null || created.configName() == null || created.credential() == null);
-    }
-
-    Mono<Boolean> apply(ConnectionEvent event) {
         if (event instanceof ConnectionCreated created) {
-            return descriptors.apply(created);
+            return created.vendor() == null || created.category() == null || created.configName() == null
+                    || created.credential() == null;
         }
-        if (event instanceof ConnectionDeleted deleted) {
-            return descriptors.apply(deleted);
+        if (event instanceof ConnectionRotated rotated) {
+            return rotated.credential() == null;
         }
-        // unreachable while PROJECTED covers every permitted type (checked by a test)
-        log.error("No projection for {}; skipped", event.getClass().getSimpleName());
-        return Mono.just(false);
+        if (event instanceof WebhookTokenMinted minted) {
+            return minted.tokenId() == null;
+        }
+        if (event instanceof WebhookTokenRevoked revoked) {
+            return revoked.tokenId() == null;
+        }
+        return false;
     }
 }

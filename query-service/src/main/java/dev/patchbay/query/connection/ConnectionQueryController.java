@@ -4,6 +4,7 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.security.Caller;
+import dev.patchbay.platform.security.Role;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
 import dev.patchbay.query.platform.ConsistencyGate;
@@ -17,9 +18,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** {@code GET /v1/connections} and {@code GET /v1/connections/{id}}: the caller's tenant's live connections. */
+/**
+ * The connection reads: list, get, resolve, history and webhook tokens, of the caller's tenant only. Every one of
+ * them honours a {@code Consistency-Token}. {@code /v1/connections/resolve} is a literal path, so it wins over the
+ * {@code /{id}} pattern.
+ */
 @RestController
 @RequestMapping(path = "/v1/connections", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConnectionQueryController {
@@ -27,12 +34,19 @@ class ConnectionQueryController {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
 
+    private static final int MAX_PARAMETER_LENGTH = 256;
+
     private final ConnectionDescriptors descriptors;
+    private final ConnectionHistory history;
+    private final WebhookTokens tokens;
     private final PageCursors cursors;
     private final ConsistencyGate consistency;
 
-    ConnectionQueryController(ConnectionDescriptors descriptors, PageCursors cursors, ConsistencyGate consistency) {
+    ConnectionQueryController(ConnectionDescriptors descriptors, ConnectionHistory history, WebhookTokens tokens,
+            PageCursors cursors, ConsistencyGate consistency) {
         this.descriptors = descriptors;
+        this.history = history;
+        this.tokens = tokens;
         this.cursors = cursors;
         this.consistency = consistency;
     }
@@ -45,8 +59,63 @@ class ConnectionQueryController {
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
                 .then(Mono.defer(() -> connectionId.map(cid -> descriptors.find(caller.tenant(), cid))
                         .orElseGet(Mono::empty)))
+                .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
+    }
+
+    @GetMapping("/resolve")
+    Mono<ConnectionResource> resolve(@RequestParam(required = false) String vendor,
+            @RequestParam(name = "config_name", required = false) String configName,
+            @RequestParam(name = "workspace_id", required = false) String workspaceId,
+            @RequestParam(name = "end_user_id", required = false) String endUserId,
+            @AuthenticationPrincipal Caller caller,
+            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+        var problems = new ArrayList<FieldProblem>();
+        var vendorValue = parameter("query.vendor", vendor, true, problems);
+        var configNameValue = parameter("query.config_name", configName, true, problems);
+        var workspaceValue = parameter("query.workspace_id", workspaceId, false, problems);
+        var endUserValue = parameter("query.end_user_id", endUserId, false, problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+        return consistency.awaitApplied(caller.tenant(), consistencyToken)
+                .then(Mono.defer(() -> descriptors.resolve(caller.tenant(), vendorValue, configNameValue,
+                        workspaceValue, endUserValue)))
                 .switchIfEmpty(Mono.error(() -> new ApiException(ProblemCode.NOT_FOUND,
-                        "There is no connection with this id in your tenant.")));
+                        "No live connection of this vendor and config name serves this end user, workspace or "
+                                + "your organization.")));
+    }
+
+    /**
+     * Every event of the connection, oldest first. A deleted connection's history is for admins only: to everyone
+     * else it is as gone as the connection.
+     */
+    @GetMapping("/{id}/history")
+    Mono<Map<String, List<ConnectionHistory.Entry>>> history(@PathVariable String id,
+            @AuthenticationPrincipal Caller caller,
+            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+        var connectionId = ConnectionId.parse(id);
+        return consistency.awaitApplied(caller.tenant(), consistencyToken)
+                .then(Mono.defer(() -> connectionId.map(cid -> descriptors.deleted(caller.tenant(), cid)
+                        .filter(deleted -> !deleted || caller.has(Role.ADMIN))
+                        .flatMap(visible -> history.of(caller.tenant(), cid).collectList()))
+                        .orElseGet(Mono::empty)))
+                .map(entries -> Map.of("data", entries))
+                .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
+    }
+
+    /** The webhook tokens minted for a live connection, oldest first; never a token value (none is kept here). */
+    @GetMapping("/{id}/webhook-tokens")
+    Mono<Map<String, List<WebhookTokens.Token>>> webhookTokens(@PathVariable String id,
+            @AuthenticationPrincipal Caller caller,
+            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+        var connectionId = ConnectionId.parse(id);
+        return consistency.awaitApplied(caller.tenant(), consistencyToken)
+                .then(Mono.defer(() -> connectionId.map(cid -> descriptors.deleted(caller.tenant(), cid)
+                        .filter(deleted -> !deleted)
+                        .flatMap(live -> tokens.of(caller.tenant(), cid).collectList()))
+                        .orElseGet(Mono::empty)))
+                .map(list -> Map.of("data", list))
+                .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
     @GetMapping
@@ -63,19 +132,40 @@ class ConnectionQueryController {
                 .orElseThrow(() -> new ApiException(ProblemCode.INVALID_PAGINATION,
                         "The cursor is not one this service issued for this list; start again without it.",
                         List.of(FieldProblem.of("query.cursor", "is malformed, altered, or from another list"))));
+        // the first page counts; later pages carry the first page's total in their cursor instead of counting again
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
                 .then(Mono.defer(() -> Mono.zip(
                         descriptors.page(caller.tenant(), filter, after, size + 1).collectList(),
-                        descriptors.count(caller.tenant(), filter))))
+                        after != null && after.total() != null ? Mono.just(after.total())
+                                : descriptors.count(caller.tenant(), filter))))
                 .map(pageAndTotal -> {
                     var rows = pageAndTotal.getT1();
                     var hasMore = rows.size() > size;
                     var data = hasMore ? rows.subList(0, size) : rows;
                     var last = data.isEmpty() ? null : data.get(data.size() - 1);
+                    var total = pageAndTotal.getT2();
                     var nextCursor = hasMore ? cursors.encode(caller.tenant(), filter,
-                            new PagePosition(last.createdAt(), last.id().value())) : null;
-                    return new ConnectionPage(List.copyOf(data), hasMore, nextCursor, pageAndTotal.getT2());
+                            new PagePosition(last.createdAt(), last.id().value(), total)) : null;
+                    return new ConnectionPage(List.copyOf(data), hasMore, nextCursor, total);
                 });
+    }
+
+    private static ApiException notFound() {
+        return new ApiException(ProblemCode.NOT_FOUND, "There is no connection with this id in your tenant.");
+    }
+
+    /** A query parameter, empty taken as absent; a missing required one or an overlong one is a problem. */
+    private static String parameter(String location, String value, boolean required, List<FieldProblem> problems) {
+        if (value == null || value.isEmpty()) {
+            if (required) {
+                problems.add(FieldProblem.of(location, "is required"));
+            }
+            return null;
+        }
+        if (value.length() > MAX_PARAMETER_LENGTH) {
+            problems.add(FieldProblem.of(location, "must be at most " + MAX_PARAMETER_LENGTH + " characters"));
+        }
+        return value;
     }
 
     private static int limit(String limit) {

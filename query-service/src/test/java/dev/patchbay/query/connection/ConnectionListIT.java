@@ -77,6 +77,24 @@ class ConnectionListIT extends QueryServiceIntegrationTest {
     }
 
     @Test
+    void laterPagesRepeatTheTotalTheFirstPageCountedWhileTheFirstPageStaysExact() {
+        var tenant = TestTokens.newTenant();
+        for (int i = 0; i < 3; i++) {
+            publish(aConnection(tenant).named("conn-" + i).created());
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(list(tenant, "").total()).isEqualTo(3));
+        var first = list(tenant, "?limit=1");
+        assertThat(first.total()).isEqualTo(3);
+
+        publish(aConnection(tenant).named("conn-3").created());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(list(tenant, "?limit=1").total())
+                .isEqualTo(4));
+
+        // the cursor carries the first page's count: no count over the tenant's rows for a later page
+        assertThat(list(tenant, "?limit=1&cursor=" + first.nextCursor()).total()).isEqualTo(3);
+    }
+
+    @Test
     void aLimitOutOfRangeOrNotANumberIsInvalidPagination() {
         var tenant = TestTokens.newTenant();
         for (var limit : List.of("0", "101", "-1", "ten", "")) {

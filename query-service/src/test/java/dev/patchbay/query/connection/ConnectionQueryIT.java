@@ -87,7 +87,7 @@ class ConnectionQueryIT extends QueryServiceIntegrationTest {
     @Test
     void aMalformedOrUnknownIdIsNotFound() {
         var tenant = TestTokens.newTenant();
-        for (var id : new String[] {"not-a-uuid", UUID.randomUUID().toString(), "resolve"}) {
+        for (var id : new String[] {"not-a-uuid", UUID.randomUUID().toString(), "resolved"}) {
             http.get().uri("/v1/connections/{id}", id).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                     .exchange()
                     .expectStatus().isNotFound()

@@ -71,6 +71,52 @@ class ConsistencyTokenIT extends QueryServiceIntegrationTest {
     }
 
     @Test
+    void resolveHistoryAndWebhookTokensWaitForTheTokenToo() {
+        var tenant = TestTokens.newTenant();
+        var created = aConnection(tenant).named("waited").created();
+        var minted = ConnectionFixtures.tokenMinted(created, 2, ConnectionFixtures.newTokenId());
+        var pending = WebClient.create("http://127.0.0.1:" + port).get()
+                .uri("/v1/connections/{id}/webhook-tokens", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .header("Consistency-Token", consistencyToken(minted))
+                .retrieve().toEntity(String.class).toFuture();
+        publish(created);
+        publish(minted);
+
+        http.get().uri("/v1/connections/resolve?vendor=pluggy&config_name=waited")
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .header("Consistency-Token", consistencyToken(created))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.id").isEqualTo(created.connectionId().toString());
+        http.get().uri("/v1/connections/{id}/history", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .header("Consistency-Token", consistencyToken(minted))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.data.length()").isEqualTo(2);
+        var tokens = pending.join();
+        assertThat(tokens.getStatusCode().value()).isEqualTo(200);
+        assertThat(tokens.getBody()).contains(minted.tokenId());
+    }
+
+    @Test
+    void resolveHistoryAndWebhookTokensAnswer503WhenTheTokenIsNeverApplied() {
+        var tenant = TestTokens.newTenant();
+        var token = new ConsistencyToken(new ConnectionId(UUID.randomUUID()), 3).encode();
+        for (var path : new String[] {"/v1/connections/resolve?vendor=pluggy&config_name=x",
+            "/v1/connections/" + UUID.randomUUID() + "/history",
+            "/v1/connections/" + UUID.randomUUID() + "/webhook-tokens"}) {
+            http.get().uri(path).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .header("Consistency-Token", token)
+                    .exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "1")
+                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0501");
+        }
+    }
+
+    @Test
     void aTokenForAVersionNeverPublishedRunsOutWith503AndRetryAfter() {
         var tenant = TestTokens.newTenant();
         var token = new ConsistencyToken(new ConnectionId(UUID.randomUUID()), 7).encode();

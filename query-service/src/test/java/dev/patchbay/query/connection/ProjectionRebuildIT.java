@@ -1,0 +1,218 @@
+package dev.patchbay.query.connection;
+
+import dev.patchbay.contracts.connection.ConnectionCreated;
+import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.platform.test.TestTokens;
+import dev.patchbay.query.QueryServiceIntegrationTest;
+import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static dev.patchbay.query.connection.ConnectionFixtures.aConnection;
+import static dev.patchbay.query.connection.ConnectionFixtures.probed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * POST /v1/admin/projections/rebuild: the tables rebuilt from the topic equal the live ones, reads are answered all
+ * along, events published meanwhile are not lost, and the live projection goes on writing after the swap.
+ */
+class ProjectionRebuildIT extends QueryServiceIntegrationTest {
+
+    private static final Set<String> FINISHED = Set.of("completed", "failed");
+
+    @Autowired
+    private ConnectionFactory connectionFactory;
+
+    @Test
+    void onlyAnAdminMayStartOrFollowARebuild() {
+        var tenant = TestTokens.newTenant();
+        for (var caller : List.of(viewer(tenant), editor(tenant))) {
+            http.post().uri("/v1/admin/projections/rebuild").header(HttpHeaders.AUTHORIZATION, caller)
+                    .exchange()
+                    .expectStatus().isForbidden()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0102");
+            http.get().uri("/v1/admin/projections/rebuild/{id}", UUID.randomUUID())
+                    .header(HttpHeaders.AUTHORIZATION, caller)
+                    .exchange()
+                    .expectStatus().isForbidden();
+        }
+        for (var id : List.of(UUID.randomUUID().toString(), "not-a-uuid")) {
+            http.get().uri("/v1/admin/projections/rebuild/{id}", id).header(HttpHeaders.AUTHORIZATION, admin(tenant))
+                    .exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0201");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRebuiltTablesEqualTheLiveOnesWhileReadsGoOnAndTheLiveProjectionWorksAfterTheSwap() {
+        var db = DatabaseClient.create(connectionFactory);
+        var tenant = TestTokens.newTenant();
+        var connections = new ArrayList<ConnectionCreated>();
+        for (int i = 0; i < 40; i++) {
+            var created = aConnection(tenant).named("c-" + i).at(Instant.parse("2026-11-01T10:00:00Z")
+                    .plusSeconds(i)).created();
+            connections.add(created);
+            var tokenId = ConnectionFixtures.newTokenId();
+            for (var event : List.<ConnectionEvent>of(created,
+                    ConnectionFixtures.updated(created, 2, "name-" + i, Map.of("i", i)),
+                    ConnectionFixtures.revoked(created, 3, ConnectionFixtures.FINGERPRINT),
+                    ConnectionFixtures.rotated(created, 4, 2, "fp-" + i, ConnectionFixtures.FINGERPRINT),
+                    ConnectionFixtures.webhookSecretSet(created, 5, 1),
+                    ConnectionFixtures.tokenMinted(created, 6, tokenId),
+                    ConnectionFixtures.tokenRevoked(created, 7, tokenId))) {
+                publish(event);
+            }
+            if (i % 5 == 0) {
+                publish(ConnectionFixtures.deleted(created, 8));
+            }
+            if (i % 3 == 0) {
+                publish(probed(created, i % 2 == 0, created.occurredAt().plusSeconds(30), i));
+            }
+        }
+        awaitEverythingConsumed();
+        var before = dump(db, "none");
+        var schemaBefore = schema(db);
+        assertThat(before.get("connections")).isNotEmpty();
+        assertThat(before.get("connection_history")).isNotEmpty();
+        assertThat(before.get("webhook_tokens")).isNotEmpty();
+        var sample = connections.get(1);
+
+        var started = http.post().uri("/v1/admin/projections/rebuild").header(HttpHeaders.AUTHORIZATION,
+                admin(tenant))
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectHeader().valueMatches(HttpHeaders.LOCATION, "/v1/admin/projections/rebuild/[0-9a-f-]{36}")
+                .expectBody(Map.class).returnResult().getResponseBody();
+        var rebuildId = (String) started.get("rebuild_id");
+        assertThat((String) started.get("status")).isIn("pending", "copying", "catching_up", "swapping",
+                "completed");
+
+        // while it runs: reads are answered from the old tables, and events keep arriving for another tenant
+        var during = TestTokens.newTenant();
+        var publishedDuring = new ArrayList<ConnectionCreated>();
+        var statusesSeen = new LinkedHashMap<String, Integer>();
+        var readsWhileRunning = 0;
+        var status = (String) started.get("status");
+        var deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (!FINISHED.contains(status)) {
+            assertThat(Instant.now()).as("the rebuild finishes in time").isBefore(deadline);
+            var created = aConnection(during).named("d-" + publishedDuring.size()).created();
+            publish(created);
+            publishedDuring.add(created);
+            var statusBefore = status;
+            http.get().uri("/v1/connections/{id}", sample.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.display_name").isEqualTo("name-1");
+            http.get().uri("/v1/connections?limit=5").header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.total").isEqualTo(32);
+            status = (String) progress(tenant, rebuildId).get("status");
+            statusesSeen.merge(status, 1, Integer::sum);
+            if (!FINISHED.contains(statusBefore) && !FINISHED.contains(status)) {
+                readsWhileRunning++;
+            }
+        }
+        assertThat(status).as("statuses seen: %s", statusesSeen).isEqualTo("completed");
+        assertThat(readsWhileRunning).as("reads answered while the rebuild ran").isPositive();
+        var finished = progress(tenant, rebuildId);
+        assertThat(finished.get("finished_at")).isNotNull();
+        assertThat(((Number) finished.get("events_read")).longValue()).isGreaterThanOrEqualTo(40 * 7);
+        assertThat(finished.get("error")).isNull();
+
+        // after the swap the live projection writes into the rebuilt tables
+        var late = aConnection(during).named("after-the-swap").created();
+        publish(late);
+        publishedDuring.add(late);
+        var renamed = ConnectionFixtures.updated(sample, 8, "renamed after the swap", Map.of());
+        publish(renamed);
+        http.get().uri("/v1/connections/{id}", sample.connectionId()).header(HttpHeaders.AUTHORIZATION,
+                viewer(tenant))
+                .header("Consistency-Token", consistencyToken(renamed))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.display_name").isEqualTo("renamed after the swap")
+                .jsonPath("$.version").isEqualTo(8);
+        http.get().uri("/v1/connections/{id}/history", sample.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.data.length()").isEqualTo(8);
+        awaitEverythingConsumed();
+
+        // the rebuilt tables hold exactly what the old ones held, health included, under the same indexes
+        var after = dump(db, during);
+        var sampleId = sample.connectionId().toString();
+        after.get("connections").removeIf(row -> row.contains(sampleId));
+        after.get("connection_history").removeIf(row -> row.contains(sampleId) && row.contains("\"version\": 8"));
+        before.get("connections").removeIf(row -> row.contains(sampleId));
+        assertThat(after).isEqualTo(before);
+        assertThat(schema(db)).isEqualTo(schemaBefore);
+        assertThat(db.sql("SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'")
+                .map(row -> row.get("n", Long.class)).one().block()).isZero();
+
+        // and nothing published while it ran was lost
+        for (var created : publishedDuring) {
+            http.get().uri("/v1/connections/{id}", created.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(during))
+                    .exchange().expectStatus().isOk();
+        }
+        http.get().uri("/v1/connections").header(HttpHeaders.AUTHORIZATION, viewer(during)).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.total").isEqualTo(publishedDuring.size());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> progress(String tenant, String rebuildId) {
+        return http.get().uri("/v1/admin/projections/rebuild/{id}", rebuildId)
+                .header(HttpHeaders.AUTHORIZATION, admin(tenant))
+                .exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    /** A canonical dump of the rebuilt tables: every row as JSON, in key order, but the rows of one tenant. */
+    private static Map<String, List<String>> dump(DatabaseClient db, String leftOutTenant) {
+        var dump = new LinkedHashMap<String, List<String>>();
+        for (var table : Map.of("connections", "id", "connection_history", "connection_id, version",
+                "webhook_tokens", "token_id").entrySet()) {
+            dump.put(table.getKey(), new ArrayList<>(db.sql("SELECT to_jsonb(t)::text AS row FROM " + table.getKey()
+                    + " t WHERE tenant_id <> :tenant ORDER BY " + table.getValue())
+                    .bind("tenant", leftOutTenant)
+                    .map(row -> row.get("row", String.class)).all().collectList().block()));
+        }
+        return new TreeMap<>(dump);
+    }
+
+    /** The columns, constraints and indexes of the rebuilt tables, by name. */
+    private static List<String> schema(DatabaseClient db) {
+        var tables = "('connections', 'connection_history', 'webhook_tokens')";
+        var columns = db.sql("SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable "
+                + "|| ' ' || coalesce(column_default, '') || ' #' || ordinal_position AS d "
+                + "FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN " + tables
+                + " ORDER BY d");
+        var constraints = db.sql("SELECT conrelid::regclass::text || ' ' || conname || ' ' || "
+                + "pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE conrelid::regclass::text IN " + tables
+                + " ORDER BY d");
+        var indexes = db.sql("SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() "
+                + "AND tablename IN " + tables + " ORDER BY d");
+        var all = new ArrayList<String>();
+        for (var spec : List.of(columns, constraints, indexes)) {
+            all.addAll(spec.map(row -> row.get("d", String.class)).all().collectList().block());
+        }
+        return all;
+    }
+}
