@@ -8,7 +8,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Base64;
@@ -98,7 +97,8 @@ class ConnectionLifecycleIT {
         var forms = List.of(canary, Base64.getEncoder().encodeToString(bytes).substring(0, 24),
                 HexFormat.of().formatHex(bytes));
         var readTables = dump(stack.queryDb.jdbcUrl());
-        var logs = Files.readString(Path.of(LocalStack.LOG_FILE));
+        var logs = Files.readString(stack.commandService.log()) + Files.readString(stack.queryService.log())
+                + Files.readString(stack.probeWorker.log());
         for (var form : forms) {
             assertThat(readTables).as("the read database").doesNotContain(form);
             assertThat(logs).as("the logs").doesNotContain(form);
