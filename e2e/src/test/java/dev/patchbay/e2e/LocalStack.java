@@ -1,5 +1,6 @@
 package dev.patchbay.e2e;
 
+import dev.patchbay.platform.test.KafkaBrokerProcess;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.platform.test.TestTokens;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -24,6 +25,8 @@ final class LocalStack {
 
     private static LocalStack started;
 
+    /** A broker of this stack's own, in its own process, so that a test can kill it. */
+    final KafkaBrokerProcess broker = KafkaBrokerProcess.start();
     final TestInfrastructure.Database commandDb = TestInfrastructure.freshDatabase("e2e_command");
     final TestInfrastructure.Database queryDb = TestInfrastructure.freshDatabase("e2e_query");
     final ServiceProcess probeWorker;
@@ -32,7 +35,7 @@ final class LocalStack {
 
     private LocalStack() {
         var common = new HashMap<String, String>();
-        common.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers());
+        common.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
         common.put("patchbay.vault.key", randomKey());
         common.put("patchbay.vault.fingerprint-key", randomKey());
         common.put("patchbay.query.cursor-key", randomKey());
@@ -55,8 +58,10 @@ final class LocalStack {
                 CompletableFuture.runAsync(() -> queryService.start(Duration.ofSeconds(120))));
         CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
         commandService.awaitHealthy(Duration.ofSeconds(60));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.of(probeWorker, commandService, queryService)
-                .forEach(ServiceProcess::kill)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            List.of(probeWorker, commandService, queryService).forEach(ServiceProcess::kill);
+            broker.close();
+        }));
     }
 
     static synchronized LocalStack get() {

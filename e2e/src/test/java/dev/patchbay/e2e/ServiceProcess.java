@@ -118,6 +118,14 @@ final class ServiceProcess {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    String name() {
+        return name;
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
