@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
@@ -102,6 +103,16 @@ public class PatchbaySecurity {
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(forbidden))
                 .build();
+    }
+
+    /**
+     * A URL that Spring Security's firewall refuses (encoded slashes, control characters, ...) is a 400 problem like
+     * any other, not an empty answer.
+     */
+    @Bean
+    ServerExchangeRejectedHandler problemForRejectedExchanges(ProblemWriter problems) {
+        return (exchange, rejected) -> problems.write(exchange, ProblemCode.VALIDATION_FAILED,
+                "The request's URL has characters this API does not accept.");
     }
 
     static Caller caller(Jwt jwt, JwtProperties properties) {
