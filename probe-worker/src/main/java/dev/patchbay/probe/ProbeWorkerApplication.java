@@ -1,6 +1,7 @@
 package dev.patchbay.probe;
 
 import dev.patchbay.platform.PatchbayTopics;
+import dev.patchbay.vault.VaultConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -14,7 +15,9 @@ import org.springframework.context.annotation.Import;
 import java.util.Map;
 
 /**
- * The probe worker: registers the connector types it can check and serves nothing but health and metrics.
+ * The probe worker: registers the connector types it can check, runs the live checks that probe requests ask for
+ * ({@code connection}), and serves nothing but health and metrics. It opens sealed credentials with the same vault
+ * keys as command-service and reads the vault's rows read-only.
  *
  * <p>The platform jar brings Spring Security onto the classpath for the HTTP services; the worker has no API, so
  * Boot's reactive security is switched off rather than left to lock the actuator behind a generated password.
@@ -24,7 +27,7 @@ import java.util.Map;
     ReactiveOAuth2ResourceServerAutoConfiguration.class,
     ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class})
 @ConfigurationPropertiesScan
-@Import(PatchbayTopics.class)
+@Import({PatchbayTopics.class, VaultConfiguration.class})
 public class ProbeWorkerApplication {
 
     public static void main(String[] args) {

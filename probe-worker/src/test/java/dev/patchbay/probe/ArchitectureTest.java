@@ -5,15 +5,36 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 @AnalyzeClasses(packages = "dev.patchbay.probe", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
+    /**
+     * The features ({@code connector}: types, registration and the vendors' checks; {@code connection}: probe
+     * requests in, results out) share only {@code check}, the vocabulary and the guarded means of a check.
+     */
     @ArchTest
     static final ArchRule featuresNeverImportEachOther = slices().matching("dev.patchbay.probe.(*)..")
-            .should().notDependOnEachOther();
+            .should().notDependOnEachOther()
+            .ignoreDependency(alwaysTrue(), resideInAPackage("dev.patchbay.probe.check.."));
+
+    /** Like a platform package: {@code check} serves the features and imports none of them. */
+    @ArchTest
+    static final ArchRule checkImportsNoFeature = noClasses().that().resideInAPackage("dev.patchbay.probe.check..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.patchbay.probe.connector..",
+                    "dev.patchbay.probe.connection..");
+
+    /** Every outgoing connection of a check goes through the guard's helpers, never a client of its own. */
+    @ArchTest
+    static final ArchRule onlyTheGuardedHelpersOpenHttpOrJdbc = noClasses()
+            .that().resideOutsideOfPackage("dev.patchbay.probe.check..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("reactor.netty.http.client.HttpClient")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.sql.DriverManager")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.http.HttpClient");
 
     /** The worker serves no API: it takes the topics from the platform, not its HTTP security or web layer. */
     @ArchTest

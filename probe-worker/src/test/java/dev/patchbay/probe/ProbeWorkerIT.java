@@ -13,9 +13,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,22 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The worker as it runs: its real main method, a real KRaft broker, and plain Kafka and HTTP clients. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
-class ProbeWorkerIT {
+class ProbeWorkerIT extends RunningWorker {
 
-    private static final List<String> VENDORS = List.of("belvo", "mysql", "pluggy", "postgresql");
+    private static final List<String> VENDORS = List.of("belvo", "kafka", "mysql", "pluggy", "postgresql",
+            "rest_api", "webhook");
 
     private final EventCodec codec = new EventCodec("/test");
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Value("${local.server.port}")
     private int port;
-
-    @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
-    }
 
     @Test
     void everyConnectorTypeIsRegisteredOnTheRegistryTopicKeyedByVendor() {
@@ -89,6 +80,17 @@ class ProbeWorkerIT {
         assertThat(postgresql.supportsWebhooks()).isFalse();
         assertThat(new String(latest.get("mysql").value())).contains("\"display_name\":\"MySQL\"",
                 "\"secret_fields\":[\"username\",\"password\"]", "\"supports_webhooks\":false");
+        var kafka = codec.decode(latest.get("kafka").value(), ConnectorTypeRegistered.class);
+        assertThat(kafka.category()).isEqualTo("broker");
+        assertThat(kafka.requiredConfig()).containsExactly("bootstrap_servers");
+        assertThat(kafka.secretFields()).containsExactly("username", "password");
+        var restApi = codec.decode(latest.get("rest_api").value(), ConnectorTypeRegistered.class);
+        assertThat(restApi.category()).isEqualTo("rest");
+        assertThat(restApi.secretFields()).containsExactly("token");
+        assertThat(restApi.supportsWebhooks()).isFalse();
+        var webhook = codec.decode(latest.get("webhook").value(), ConnectorTypeRegistered.class);
+        assertThat(webhook.secretFields()).containsExactly("signing_secret");
+        assertThat(webhook.supportsWebhooks()).isFalse();
     }
 
     @Test
@@ -96,7 +98,7 @@ class ProbeWorkerIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var health = get("/actuator/health");
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"status\":\"UP\"", "\"connectorTypes\"");
+            assertThat(health.body()).contains("\"status\":\"UP\"", "\"connectorTypes\"", "\"vaultKeys\"", "\"db\"");
         });
         assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);

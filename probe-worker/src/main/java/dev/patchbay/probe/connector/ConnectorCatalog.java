@@ -1,5 +1,7 @@
 package dev.patchbay.probe.connector;
 
+import dev.patchbay.probe.check.Check;
+import dev.patchbay.probe.check.Checks;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
@@ -10,11 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The connectors this worker has, by vendor: what it registers at boot, and where a probe will find the check for
- * its vendor. Built once from the connector beans and never changed afterwards.
+ * The connectors this worker has, by vendor: what it registers at boot, and where a probe finds the check for its
+ * vendor. Built once from the connector beans and never changed afterwards.
  */
 @Component
-final class ConnectorCatalog {
+final class ConnectorCatalog implements Checks {
 
     private final Map<String, Connector> byVendor;
     private final List<ConnectorType> types;
@@ -42,5 +44,10 @@ final class ConnectorCatalog {
 
     Optional<Connector> find(String vendor) {
         return Optional.ofNullable(byVendor.get(vendor));
+    }
+
+    @Override
+    public Optional<Check> forVendor(String vendor) {
+        return vendor == null ? Optional.empty() : Optional.ofNullable(byVendor.get(vendor));
     }
 }

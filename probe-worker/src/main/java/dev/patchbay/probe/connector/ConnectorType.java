@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
 record ConnectorType(String vendor, Category category, String displayName, List<String> requiredConfig,
         List<String> secretFields, boolean supportsWebhooks) {
 
-    private static final Pattern VENDOR = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern VENDOR = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     ConnectorType {
         Objects.requireNonNull(category, "category");
         if (vendor == null || !VENDOR.matcher(vendor).matches()) {
-            throw new IllegalArgumentException("a vendor id is lower-case letters, digits and dashes: " + vendor);
+            throw new IllegalArgumentException("a vendor id is lower-case letters, digits, underscores and dashes: " + vendor);
         }
         if (displayName == null || displayName.isBlank()) {
             throw new IllegalArgumentException(vendor + ": a display name is required");

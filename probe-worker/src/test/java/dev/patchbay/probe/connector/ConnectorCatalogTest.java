@@ -10,25 +10,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConnectorCatalogTest {
 
-    private final ConnectorCatalog catalog = new ConnectorCatalog(List.of(new PostgresqlConnector(),
-            new PluggyConnector(), new MysqlConnector(), new BelvoConnector()));
+    private final TestConnectors connectors = new TestConnectors(TestConnectors.LOCAL);
+    private final ConnectorCatalog catalog = new ConnectorCatalog(connectors.all());
 
     @Test
-    void theWorkerKnowsTheTwoAggregatorsAndTheTwoDatabases() {
+    void theWorkerKnowsTheAggregatorsTheDatabasesKafkaAndGenericRestEndpoints() {
         assertThat(catalog.types()).containsExactly(
                 new ConnectorType("belvo", Category.REST, "Belvo", List.of(), List.of("client_id", "secret"), true),
+                new ConnectorType("kafka", Category.BROKER, "Apache Kafka", List.of("bootstrap_servers"),
+                        List.of("username", "password"), false),
                 new ConnectorType("mysql", Category.DATABASE, "MySQL", List.of("host", "port", "database"),
                         List.of("username", "password"), false),
                 new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(), List.of("client_id", "secret"), true),
                 new ConnectorType("postgresql", Category.DATABASE, "PostgreSQL", List.of("host", "port", "database"),
-                        List.of("username", "password"), false));
+                        List.of("username", "password"), false),
+                new ConnectorType("rest_api", Category.REST, "REST API", List.of(), List.of("token"), false),
+                new ConnectorType("webhook", Category.REST, "Webhook endpoint", List.of(), List.of("signing_secret"),
+                        false));
     }
 
     @Test
-    void aVendorLeadsToItsConnector() {
+    void onlyTheAggregatorsTakeWebhooks() {
+        assertThat(catalog.types().stream().filter(ConnectorType::supportsWebhooks).map(ConnectorType::vendor))
+                .containsExactly("belvo", "pluggy");
+    }
+
+    @Test
+    void aVendorLeadsToItsConnectorAndItsCheck() {
         assertThat(catalog.find("pluggy")).get().isInstanceOf(PluggyConnector.class);
         assertThat(catalog.find("postgresql")).get().isInstanceOf(PostgresqlConnector.class);
+        assertThat(catalog.forVendor("kafka")).get().isInstanceOf(KafkaConnector.class);
         assertThat(catalog.find("oracle")).isEmpty();
+        assertThat(catalog.forVendor("oracle")).isEmpty();
+        assertThat(catalog.forVendor(null)).isEmpty();
     }
 
     @Test
@@ -48,7 +62,8 @@ class ConnectorCatalogTest {
 
     @Test
     void twoConnectorsForOneVendorAreRefused() {
-        assertThatThrownBy(() -> new ConnectorCatalog(List.of(new PluggyConnector(), new PluggyConnector())))
+        assertThatThrownBy(() -> new ConnectorCatalog(List.of(new PluggyConnector(connectors.http),
+                new PluggyConnector(connectors.http))))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("pluggy");
     }
 

@@ -23,8 +23,9 @@ import static org.mockito.Mockito.when;
 
 class ConnectorTypeRegistrarTest {
 
-    private final ConnectorCatalog catalog = new ConnectorCatalog(List.of(new PluggyConnector(),
-            new PostgresqlConnector()));
+    private final TestConnectors connectors = new TestConnectors(TestConnectors.LOCAL);
+    private final ConnectorCatalog catalog = new ConnectorCatalog(List.of(new PluggyConnector(connectors.http),
+            new PostgresqlConnector(connectors.jdbc)));
     private final AtomicBoolean brokerUp = new AtomicBoolean();
     private final KafkaAdmin admin = mock(KafkaAdmin.class);
     @SuppressWarnings("unchecked")

@@ -1,0 +1,99 @@
+package dev.patchbay.probe.check;
+
+import dev.patchbay.vault.Credential;
+import org.springframework.stereotype.Component;
+
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * A database check: log in at the guard's checked address and run {@code SELECT 1}. The URL is built here from the
+ * checked IP literal, the port and a database name that is validated, so no config value can add driver options
+ * (a {@code ?socketFactory=} or the like) to it; the credential travels only in the driver's properties.
+ */
+@Component
+public final class JdbcProbe {
+
+    /** Plain identifiers only: a name with {@code ?}, {@code /} or {@code &} could smuggle options into the URL. */
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_$.-]{0,62}");
+
+    private final DestinationGuard guard;
+    private final ProbeProperties properties;
+
+    public JdbcProbe(DestinationGuard guard, ProbeProperties properties) {
+        this.guard = guard;
+        this.properties = properties;
+    }
+
+    /** The timeouts this worker gives each check. */
+    public ProbeProperties properties() {
+        return properties;
+    }
+
+    /**
+     * Connects and runs {@code SELECT 1}.
+     *
+     * @param scheme the URL's scheme, {@code jdbc:postgresql:} or {@code jdbc:mariadb:}
+     * @param driverOptions the driver's own timeout and safety options; the credential is added here
+     */
+    public Outcome selectOne(Driver driver, String scheme, ProbeTarget target, Credential credential,
+            Properties driverOptions) {
+        var database = target.requiredText("database");
+        if (!DATABASE.matcher(database).matches()) {
+            throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+        }
+        var host = target.requiredText("host");
+        int port = target.port("port");
+        Destination destination;
+        try {
+            destination = guard.check(host, port);
+        }
+        catch (DestinationBlocked blocked) {
+            return Outcome.failed(Failure.BLOCKED_DESTINATION);
+        }
+        var url = scheme + "//" + destination.ipLiteral() + ":" + port + "/" + database;
+        var info = new Properties();
+        info.putAll(driverOptions);
+        info.setProperty("user", credential.value("username"));
+        info.setProperty("password", credential.value("password"));
+        try (var connection = driver.connect(url, info)) {
+            if (connection == null) {
+                return Outcome.failed(Failure.UNUSABLE_CONFIG);
+            }
+            try (var statement = connection.createStatement()) {
+                statement.setQueryTimeout((int) Math.max(1, properties.checkTimeout().toSeconds()));
+                try (var rows = statement.executeQuery("SELECT 1")) {
+                    return rows.next() && rows.getInt(1) == 1 ? Outcome.healthy()
+                            : Outcome.failed(Failure.UNEXPECTED_RESPONSE);
+                }
+            }
+        }
+        catch (SQLException e) {
+            return classify(e);
+        }
+        catch (RuntimeException e) {
+            return Outcome.failed(Failures.classify(e, Failure.UNEXPECTED_RESPONSE));
+        }
+        finally {
+            info.clear();
+        }
+    }
+
+    /** By SQLState class and cause types only: a driver's message may quote what the server sent. */
+    static Outcome classify(SQLException e) {
+        var state = e.getSQLState();
+        if (state != null && state.startsWith("28")) {
+            return Outcome.failed(Failure.CREDENTIALS_REJECTED, state);
+        }
+        var transport = Failures.classify(e, null);
+        if (transport != null) {
+            return Outcome.failed(transport);
+        }
+        if (state != null && state.startsWith("08")) {
+            return Outcome.failed(Failure.UNREACHABLE, state);
+        }
+        return Outcome.failed(Failure.UNEXPECTED_RESPONSE, state);
+    }
+}

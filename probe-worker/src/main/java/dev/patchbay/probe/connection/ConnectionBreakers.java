@@ -1,0 +1,46 @@
+package dev.patchbay.probe.connection;
+
+import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.probe.check.ProbeProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.springframework.stereotype.Component;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One Resilience4j circuit breaker per connection, so that a system that keeps failing is left alone for a while
+ * instead of being hit by every test request. The least recently checked connections' breakers are dropped beyond
+ * {@code max-connections}: a forgotten breaker only means a fresh, closed one next time.
+ */
+@Component
+final class ConnectionBreakers {
+
+    private final CircuitBreakerConfig config;
+    private final Map<ConnectionId, CircuitBreaker> breakers;
+
+    ConnectionBreakers(ProbeProperties properties) {
+        var settings = properties.circuitBreaker();
+        config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.windowSize())
+                .minimumNumberOfCalls(settings.windowSize())
+                .failureRateThreshold(settings.failureRateThreshold())
+                .waitDurationInOpenState(settings.openFor())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .writableStackTraceEnabled(false)
+                .build();
+        int max = settings.maxConnections();
+        breakers = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ConnectionId, CircuitBreaker> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    synchronized CircuitBreaker of(ConnectionId connection) {
+        return breakers.computeIfAbsent(connection, id -> CircuitBreaker.of(id.toString(), config));
+    }
+}

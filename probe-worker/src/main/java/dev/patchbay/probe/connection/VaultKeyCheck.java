@@ -1,0 +1,159 @@
+package dev.patchbay.probe.connection;
+
+import dev.patchbay.vault.Vault;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.BadSqlGrammarException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The worker's keys against the ones recorded in command-service's vault ({@code vault_keys}, read only): a local
+ * key configured under a name whose recorded check value differs, or a key that sealed rows here but is not
+ * configured, stops the worker at start with a message naming the key, instead of failing on every later open.
+ *
+ * <p>The worker may start before command-service has created its tables (bin/patchbay starts it first) or while the
+ * database is away: the comparison is then made again before each probe and each health read until it could be
+ * made once. A mismatch found that late stops the probe listener, and health stays DOWN, naming the key.
+ */
+@Component
+final class VaultKeyCheck implements InitializingBean {
+
+    /** Where the comparison stands. */
+    sealed interface State {
+
+        /** Compared: every configured key matches what the vault recorded, and the sealing key is recorded. */
+        record Matched(Map<String, String> keys) implements State {
+        }
+
+        /** The vault has recorded nothing to compare with yet: no tables, or not this key. */
+        record NothingRecorded(String reason) implements State {
+        }
+
+        /** The vault could not be read. */
+        record Unavailable(String reason) implements State {
+        }
+
+        /** The worker's keys are not the vault's. */
+        record Mismatch(String message) implements State {
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(VaultKeyCheck.class);
+
+    private final Vault vault;
+    private final JdbcClient jdbc;
+    private volatile State state = new State.Unavailable("not compared yet");
+    private volatile Runnable onLateMismatch = () -> {
+    };
+
+    VaultKeyCheck(Vault vault, JdbcClient jdbc) {
+        this.vault = vault;
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        var compared = compare();
+        if (compared instanceof State.Mismatch mismatch) {
+            throw new IllegalStateException(mismatch.message());
+        }
+        state = compared;
+        report(compared);
+    }
+
+    /** What to do when a mismatch turns up after start: the listener registers its own stop here. */
+    void onLateMismatch(Runnable action) {
+        onLateMismatch = action;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /**
+     * Whether credentials may be opened: compares again while that could not be done yet, and says no once the
+     * keys are known not to match.
+     */
+    synchronized boolean usable() {
+        if (state instanceof State.Matched) {
+            return true;
+        }
+        if (state instanceof State.Mismatch) {
+            return false;
+        }
+        var compared = compare();
+        state = compared;
+        if (compared instanceof State.Mismatch mismatch) {
+            log.error("{} The probe listener stops.", mismatch.message());
+            onLateMismatch.run();
+            return false;
+        }
+        return true;
+    }
+
+    private State compare() {
+        Map<String, String> recorded = new HashMap<>();
+        java.util.List<String> sealedUnder;
+        try {
+            jdbc.sql("SELECT key_name, check_value FROM vault_keys").query((rows, n) -> {
+                recorded.put(rows.getString(1), rows.getString(2));
+                return null;
+            }).list();
+            sealedUnder = jdbc.sql("SELECT DISTINCT key_name FROM sealed_secrets").query(String.class).list();
+        }
+        catch (BadSqlGrammarException noTables) {
+            return new State.NothingRecorded("the vault tables do not exist yet (command-service creates them)");
+        }
+        catch (DataAccessException unavailable) {
+            return new State.Unavailable("the vault database cannot be read: "
+                    + unavailable.getMostSpecificCause().getClass().getSimpleName());
+        }
+        Map<String, String> configured = vault.keyCheckValues();
+        for (var key : configured.entrySet()) {
+            var recordedValue = recorded.get(key.getKey());
+            if (recordedValue != null && !recordedValue.equals(key.getValue())) {
+                return new State.Mismatch("The vault key configured as '" + key.getKey() + "' is not the key that "
+                        + "sealed this vault's secrets under that name (key check value " + key.getValue()
+                        + ", recorded " + recordedValue + "). Start the probe worker with the same PATCHBAY_VAULT_KEY "
+                        + "(and previous keys) as command-service.");
+            }
+        }
+        if (!configured.isEmpty()) {
+            var missing = new ArrayList<String>();
+            for (var name : sealedUnder) {
+                if (!name.equals(vault.keyName()) && !configured.containsKey(name)) {
+                    missing.add(name);
+                }
+            }
+            if (!missing.isEmpty()) {
+                return new State.Mismatch("Secrets in the vault are sealed under " + missing + ", which this probe "
+                        + "worker does not have: list them under patchbay.vault.previous-keys, as command-service "
+                        + "does.");
+            }
+        }
+        if (!recorded.containsKey(vault.keyName())) {
+            return new State.NothingRecorded("the key '" + vault.keyName() + "' has not sealed anything here yet");
+        }
+        return new State.Matched(configured);
+    }
+
+    private void report(State compared) {
+        if (compared instanceof State.Matched matched) {
+            log.info("Vault keys checked against the vault: opening with {}", matched.keys().isEmpty()
+                    ? "the KMS keyring" : matched.keys().keySet());
+        }
+        else if (compared instanceof State.NothingRecorded nothing) {
+            log.info("Vault keys not compared yet: {}; compared again before the first probe", nothing.reason());
+        }
+        else if (compared instanceof State.Unavailable unavailable) {
+            log.warn("Vault keys not compared yet: {}; compared again before the first probe", unavailable.reason());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.patchbay.probe.connector;
+
+import dev.patchbay.probe.check.CheckFailed;
+import dev.patchbay.probe.check.Failure;
+import dev.patchbay.probe.check.HttpProbe;
+import dev.patchbay.probe.check.Outcome;
+import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.vault.Credential;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Any REST API behind a token: {@code GET base_url + health_path} (default {@code /}) with the token as a bearer
+ * ({@code auth_scheme: bearer}, the default) or in a header of its own ({@code auth_scheme: header},
+ * {@code header_name}). 2xx is healthy; 401 and 403 mean the token was refused.
+ */
+@Component
+final class RestApiConnector implements Connector {
+
+    static final ConnectorType TYPE = new ConnectorType("rest_api", Category.REST, "REST API", List.of(),
+            List.of("token"), false);
+
+    /** An HTTP field name (RFC 9110 token). */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
+    /** Headers that frame or route the request: a config must not take them over. */
+    private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding", "connection",
+            "upgrade", "te", "trailer", "expect", "proxy-authorization", "keep-alive");
+
+    private final HttpProbe http;
+
+    RestApiConnector(HttpProbe http) {
+        this.http = http;
+    }
+
+    @Override
+    public ConnectorType type() {
+        return TYPE;
+    }
+
+    @Override
+    public Outcome check(ProbeTarget target, Credential credential) {
+        var scheme = target.text("auth_scheme", "bearer").toLowerCase(Locale.ROOT);
+        String headerName;
+        String headerValue;
+        if (scheme.equals("bearer")) {
+            headerName = HttpHeaderNames.AUTHORIZATION.toString();
+            headerValue = "Bearer " + credential.value("token");
+        }
+        else if (scheme.equals("header")) {
+            headerName = target.requiredText("header_name");
+            if (!HEADER_NAME.matcher(headerName).matches() || FRAMING.contains(headerName.toLowerCase(Locale.ROOT))) {
+                throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+            }
+            headerValue = credential.value("token");
+        }
+        else {
+            throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+        }
+        var path = target.text("health_path", "/");
+        if (!path.startsWith("/") || path.startsWith("//")) {
+            throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+        }
+        var answer = http.exchange(HttpMethod.GET, HttpProbe.join(target.requiredBaseUrl(), path), headers -> headers
+                .set(headerName, headerValue), null, false);
+        int status = answer.status();
+        if (status >= 200 && status < 300) {
+            return Outcome.healthy();
+        }
+        if (status == 401 || status == 403) {
+            return Outcome.failed(Failure.CREDENTIALS_REJECTED, status);
+        }
+        return Outcome.failed(Failure.UNEXPECTED_RESPONSE, status);
+    }
+}

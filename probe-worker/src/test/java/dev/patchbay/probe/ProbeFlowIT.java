@@ -1,0 +1,226 @@
+package dev.patchbay.probe;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.probe.ProbeCompleted;
+import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.topic.CloudEvents;
+import dev.patchbay.contracts.topic.Topics;
+import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.test.TestInfrastructure;
+import dev.patchbay.vault.Vault;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A live test as it travels: a real {@code ProbeRequested} on the broker (as command-service publishes it), the
+ * credential sealed into the vault table by a vault configured like the worker's, the worker's check against a real
+ * peer, and the matching {@code ProbeCompleted} consumed from the results topic.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ProbeFlowIT extends RunningWorker {
+
+    private static final EventCodec CODEC = new EventCodec("/patchbay/command-service");
+    private static final Vault SEALING = TestVaults.vault(VAULT_KEY, FINGERPRINT_KEY);
+    private static final KafkaProducer<String, byte[]> PRODUCER = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
+            new StringSerializer(), new ByteArraySerializer());
+
+    private final TenantId tenant = TenantId.of("tenant-" + UUID.randomUUID());
+    private final ConnectionId connection = new ConnectionId(UUID.randomUUID());
+
+    @Autowired
+    private JdbcClient workersJdbc;
+
+    @AfterAll
+    static void close() {
+        PRODUCER.close(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aPostgresqlConnectionWithAWorkingCredentialComesBackHealthy() throws Exception {
+        seal(1, Map.of("username", "postgres", "password", "trusted-anyway"));
+
+        var request = request("postgresql", "database", 1, null, postgres());
+        var record = resultOf(request);
+        var result = CODEC.decode(record.value(), ProbeCompleted.class);
+
+        assertThat(record.key()).isEqualTo(connection.toString());
+        assertThat(EventCodec.header(record.headers(), CloudEvents.TYPE)).isEqualTo("dev.patchbay.probe.completed.v1");
+        assertThat(EventCodec.header(record.headers(), CloudEvents.SOURCE)).isEqualTo("/patchbay/probe-worker");
+        assertThat(EventCodec.header(record.headers(), CloudEvents.SUBJECT)).isEqualTo(connection.toString());
+        assertThat(EventCodec.header(record.headers(), CloudEvents.TENANT_ID)).isEqualTo(tenant.value());
+        assertThat(result.correlationId()).isEqualTo(request.correlationId());
+        assertThat(result.connectionId()).isEqualTo(connection);
+        assertThat(result.tenantId()).isEqualTo(tenant);
+        assertThat(result.vendor()).isEqualTo("postgresql");
+        assertThat(result.healthy()).isTrue();
+        assertThat(result.error()).isNull();
+        assertThat(result.latencyMs()).isPositive();
+        assertThat(result.checkedAt()).isAfterOrEqualTo(request.requestedAt());
+    }
+
+    @Test
+    void aRoleThePeerRefusesIsCredentialsRejectedAndThePasswordGoesNowhere(CapturedOutput output) throws Exception {
+        var password = "pw-" + UUID.randomUUID();
+        seal(1, Map.of("username", "no_such_role_" + UUID.randomUUID().toString().substring(0, 8),
+                "password", password));
+
+        var record = resultOf(request("postgresql", "database", 1, null, postgres()));
+        var result = CODEC.decode(record.value(), ProbeCompleted.class);
+
+        assertThat(result.healthy()).isFalse();
+        assertThat(result.error().code()).isEqualTo("credentials_rejected");
+        assertThat(new String(record.value(), StandardCharsets.UTF_8)).doesNotContain(password);
+        assertThat(output.getAll()).doesNotContain(password);
+    }
+
+    @Test
+    void aCredentialVersionThatNoLongerExistsIsRevoked() throws Exception {
+        seal(1, Map.of("username", "postgres", "password", "pw"));
+
+        var result = CODEC.decode(resultOf(request("postgresql", "database", 2, null, postgres())).value(),
+                ProbeCompleted.class);
+
+        assertThat(result.healthy()).isFalse();
+        assertThat(result.error().code()).isEqualTo("revoked");
+        assertThat(result.error().message()).contains("no longer exists");
+    }
+
+    @Test
+    void aVendorThatEchoesTheSecretGetsCredentialsRejectedWithNoTraceOfIt(CapturedOutput output) throws Exception {
+        var secret = "s3cret-" + UUID.randomUUID();
+        var server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        // Stands in for Pluggy's POST /auth, which cannot be reached from here; it echoes what it was sent.
+        server.createContext("/", exchange -> {
+            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            var echoed = JsonMapper.builder().build().readTree(body).path("clientSecret").asString("");
+            exchange.getResponseHeaders().add("X-Echo", echoed);
+            var answer = ("{\"message\":\"wrong secret " + echoed + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(401, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        try {
+            seal(1, Map.of("client_id", "client-1", "secret", secret));
+
+            var record = resultOf(request("pluggy", "rest", 1, "http://127.0.0.1:" + server.getAddress().getPort(),
+                    Map.of()));
+            var result = CODEC.decode(record.value(), ProbeCompleted.class);
+
+            assertThat(result.error().code()).isEqualTo("credentials_rejected");
+            assertThat(result.error().message()).isEqualTo("The system refused the credential (HTTP 401).");
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).doesNotContain(secret);
+            record.headers().forEach(header -> assertThat(new String(header.value(), StandardCharsets.UTF_8))
+                    .doesNotContain(secret));
+            assertThat(output.getAll()).doesNotContain(secret);
+        }
+        finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anUnreadableRequestIsSkippedAndTheNextOneIsAnswered() throws Exception {
+        var garbage = CODEC.record(Topics.PROBE_REQUESTS, connection.toString(), request("postgresql", "database", 1,
+                null, postgres()), EventCodec.Envelope.of(connection.toString()));
+        PRODUCER.send(new org.apache.kafka.clients.producer.ProducerRecord<>(garbage.topic(), null, garbage.key(),
+                "{not json".getBytes(StandardCharsets.UTF_8), garbage.headers())).get(10, TimeUnit.SECONDS);
+        seal(1, Map.of("username", "postgres", "password", "pw"));
+
+        var result = CODEC.decode(resultOf(request("postgresql", "database", 1, null, postgres())).value(),
+                ProbeCompleted.class);
+
+        assertThat(result.healthy()).isTrue();
+    }
+
+    @Test
+    void theMetadataServiceIsABlockedDestination() throws Exception {
+        seal(1, Map.of("username", "postgres", "password", "pw"));
+
+        var result = CODEC.decode(resultOf(request("postgresql", "database", 1, null, Map.of("host",
+                "169.254.169.254", "port", 5432, "database", "postgres"))).value(), ProbeCompleted.class);
+
+        assertThat(result.error().code()).isEqualTo("blocked_destination");
+    }
+
+    @Test
+    void theWorkerReadsTheVaultButCannotWriteIt() {
+        assertThat(workersJdbc.sql("SELECT count(*) FROM vault_keys").query(Long.class).single()).isNotNull();
+        assertThatThrownBy(() -> workersJdbc.sql("DELETE FROM sealed_secrets").update())
+                .hasRootCauseMessage("ERROR: cannot execute DELETE in a read-only transaction");
+    }
+
+    private void seal(int version, Map<String, String> fields) {
+        TestVaults.seal(VAULT_DB, SEALING, tenant, connection, version, fields);
+    }
+
+    private static Map<String, Object> postgres() {
+        return Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres");
+    }
+
+    private ProbeRequested request(String vendor, String category, int version, String baseUrl,
+            Map<String, Object> config) {
+        return new ProbeRequested(UUID.randomUUID().toString(), connection, tenant, vendor, category, version,
+                baseUrl, config, Map.of(), Instant.now().truncatedTo(ChronoUnit.MILLIS), "user-1");
+    }
+
+    /** Publishes the request as command-service does and waits for the result with its correlation id. */
+    private ConsumerRecord<String, byte[]> resultOf(ProbeRequested request) throws Exception {
+        PRODUCER.send(CODEC.record(Topics.PROBE_REQUESTS, connection.toString(), request, new EventCodec.Envelope(
+                request.correlationId(), request.requestedAt(), connection.toString(), tenant.value(), null)))
+                .get(10, TimeUnit.SECONDS);
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(Topics.PROBE_RESULTS.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var found = new java.util.concurrent.atomic.AtomicReference<ConsumerRecord<String, byte[]>>();
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().untilAsserted(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (CODEC.decode(record.value(), ProbeCompleted.class).correlationId()
+                            .equals(request.correlationId())) {
+                        found.set(record);
+                    }
+                }
+                assertThat(found.get()).isNotNull();
+            });
+            return found.get();
+        }
+    }
+}

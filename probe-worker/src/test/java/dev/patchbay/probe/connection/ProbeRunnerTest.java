@@ -1,0 +1,213 @@
+package dev.patchbay.probe.connection;
+
+import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.probe.ProbeCompleted;
+import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.probe.TestVaults;
+import dev.patchbay.probe.check.Check;
+import dev.patchbay.probe.check.CheckFailed;
+import dev.patchbay.probe.check.Failure;
+import dev.patchbay.probe.check.Outcome;
+import dev.patchbay.probe.check.ProbeProperties;
+import dev.patchbay.vault.Credential;
+import dev.patchbay.vault.SealingContext;
+import dev.patchbay.vault.Vault;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ProbeRunnerTest {
+
+    private static final Vault VAULT = TestVaults.vault(TestVaults.randomKey(), TestVaults.randomKey());
+
+    private final TenantId tenant = TenantId.of("tenant-" + UUID.randomUUID());
+    private final ConnectionId connection = new ConnectionId(UUID.randomUUID());
+    /** The rows of the vault table: (connection, tenant, version) to ciphertext. */
+    private final Map<String, byte[]> rows = new HashMap<>();
+    private final SealedCredentials sealed = (id, owner, version) -> Optional.ofNullable(
+            rows.get(id + "/" + owner.value() + "/" + version));
+    /** What the stub check answers next, and what it was given. */
+    private final AtomicReference<Outcome> answer = new AtomicReference<>(Outcome.healthy());
+    private final List<String> calls = new ArrayList<>();
+    private final AtomicReference<Credential> lent = new AtomicReference<>();
+    private final Check check = (target, credential) -> {
+        calls.add(target.vendor() + ":" + credential.value("password"));
+        lent.set(credential);
+        var outcome = answer.get();
+        if (outcome.failure() == Failure.TIMEOUT) {
+            throw new CheckFailed(outcome);
+        }
+        return outcome;
+    };
+    private ProbeProperties properties = ProbeProperties.defaults();
+
+    private ProbeRunner runner() {
+        return new ProbeRunner(vendor -> vendor.equals("postgresql") ? Optional.of(check) : Optional.empty(),
+                sealed, VAULT, new ConnectionBreakers(properties), properties);
+    }
+
+    private void sealAs(TenantId owner, int version, String password) {
+        try (var credential = Credential.of(Map.of("username", "app", "password", password))) {
+            rows.put(connection + "/" + owner.value() + "/" + version, VAULT.seal(credential,
+                    new SealingContext(owner, connection, version, SealingContext.CREDENTIAL)));
+        }
+    }
+
+    private ProbeRequested request(int version) {
+        return new ProbeRequested("corr-" + UUID.randomUUID(), connection, tenant, "postgresql", "database",
+                version, null, Map.of("host", "db.example.com", "port", 5432, "database", "app"), Map.of(),
+                Instant.now(), "user-1");
+    }
+
+    @Test
+    void theCredentialOfTheRequestedVersionIsOpenedCheckedAndWipedAndTheResultAnswersTheRequest() {
+        sealAs(tenant, 1, "old");
+        sealAs(tenant, 2, "current");
+        var request = request(2);
+
+        var result = runner().run(request).orElseThrow();
+
+        assertThat(calls).containsExactly("postgresql:current");
+        assertThat(result.correlationId()).isEqualTo(request.correlationId());
+        assertThat(result.connectionId()).isEqualTo(connection);
+        assertThat(result.tenantId()).isEqualTo(tenant);
+        assertThat(result.vendor()).isEqualTo("postgresql");
+        assertThat(result.healthy()).isTrue();
+        assertThat(result.error()).isNull();
+        assertThat(result.latencyMs()).isGreaterThanOrEqualTo(0);
+        assertThat(result.checkedAt()).isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(
+                5, java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(lent.get().value("password")).isEqualTo("\0\0\0\0\0\0\0");
+    }
+
+    @Test
+    void aMissingRowIsRevokedAndNothingIsChecked() {
+        sealAs(tenant, 1, "pw");
+
+        var rotatedAway = runner().run(request(2)).orElseThrow();
+
+        assertThat(rotatedAway.healthy()).isFalse();
+        assertThat(rotatedAway.error().code()).isEqualTo("revoked");
+        assertThat(rotatedAway.error().message()).contains("no longer exists");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void anotherTenantsRowIsNotFound() {
+        sealAs(TenantId.of("someone-else"), 1, "pw");
+
+        assertThat(runner().run(request(1)).orElseThrow().error().code()).isEqualTo("revoked");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aSealedBlobThatDoesNotOpenInThisContextGivesNoResult() {
+        sealAs(tenant, 1, "pw");
+        rows.put(connection + "/" + tenant.value() + "/2", rows.get(connection + "/" + tenant.value() + "/1"));
+
+        assertThat(runner().run(request(2))).isEmpty();
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void fiveFailuresOpenTheCircuitAndThenNothingIsCheckedUntilItHalfOpens() {
+        properties = new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 1,
+                Duration.ofMinutes(2), new ProbeProperties.CircuitBreaker(5, 50, Duration.ofMillis(300), 100));
+        var runner = runner();
+        sealAs(tenant, 1, "pw");
+        answer.set(Outcome.failed(Failure.UNREACHABLE));
+        for (int i = 0; i < 4; i++) {
+            assertThat(runner.run(request(1)).orElseThrow().error().code()).isEqualTo("unreachable");
+        }
+        answer.set(Outcome.failed(Failure.TIMEOUT));
+        assertThat(runner.run(request(1)).orElseThrow().error().code()).isEqualTo("timeout");
+        assertThat(calls).hasSize(5);
+
+        var open = runner.run(request(1)).orElseThrow();
+
+        assertThat(open.healthy()).isFalse();
+        assertThat(open.error().code()).isEqualTo("circuit_open");
+        assertThat(open.latencyMs()).isZero();
+        assertThat(calls).hasSize(5);
+
+        answer.set(Outcome.healthy());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(runner.run(request(1)).orElseThrow().healthy()).isTrue());
+        assertThat(calls).hasSize(6);
+        assertThat(runner.run(request(1)).orElseThrow().healthy()).isTrue();
+    }
+
+    @Test
+    void theCircuitOfOneConnectionLeavesTheOthersAlone() {
+        var runner = runner();
+        sealAs(tenant, 1, "pw");
+        answer.set(Outcome.failed(Failure.UNEXPECTED_RESPONSE, 500));
+        for (int i = 0; i < 5; i++) {
+            runner.run(request(1));
+        }
+        assertThat(runner.run(request(1)).orElseThrow().error().code()).isEqualTo("circuit_open");
+
+        var other = new ConnectionId(UUID.randomUUID());
+        try (var credential = Credential.of(Map.of("username", "app", "password", "pw"))) {
+            rows.put(other + "/" + tenant.value() + "/1", VAULT.seal(credential,
+                    new SealingContext(tenant, other, 1, SealingContext.CREDENTIAL)));
+        }
+        var request = request(1);
+        var otherRequest = new ProbeRequested(request.correlationId(), other, tenant, "postgresql", "database", 1,
+                null, request.config(), Map.of(), Instant.now(), "user-1");
+        assertThat(runner.run(otherRequest).orElseThrow().error().code()).isEqualTo("unexpected_response");
+    }
+
+    @Test
+    void refusedCredentialsBlockedDestinationsAndUnusableConfigNeverOpenTheCircuit() {
+        var runner = runner();
+        sealAs(tenant, 1, "pw");
+        for (var failure : List.of(Failure.CREDENTIALS_REJECTED, Failure.BLOCKED_DESTINATION,
+                Failure.UNUSABLE_CONFIG)) {
+            answer.set(Outcome.failed(failure));
+            for (int i = 0; i < 6; i++) {
+                assertThat(runner.run(request(1)).orElseThrow().error().code()).isEqualTo(failure.code());
+            }
+        }
+        assertThat(calls).hasSize(18);
+    }
+
+    @Test
+    void aStaleRequestAndAnUnknownVendorGiveNoResult() {
+        sealAs(tenant, 1, "pw");
+        var request = request(1);
+        var stale = new ProbeRequested(request.correlationId(), connection, tenant, "postgresql", "database", 1, null,
+                request.config(), Map.of(), Instant.now().minus(Duration.ofMinutes(3)), "user-1");
+        var unknown = new ProbeRequested(request.correlationId(), connection, tenant, "oracle", "database", 1, null,
+                request.config(), Map.of(), Instant.now(), "user-1");
+
+        assertThat(runner().run(stale)).isEmpty();
+        assertThat(runner().run(unknown)).isEmpty();
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aCheckThatThrowsIsAnUnexpectedResponseWithoutItsMessage() {
+        sealAs(tenant, 1, "pw");
+        var runner = new ProbeRunner(vendor -> Optional.of((target, credential) -> {
+            throw new IllegalStateException("server said: password " + credential.value("password"));
+        }), sealed, VAULT, new ConnectionBreakers(properties), properties);
+
+        ProbeCompleted result = runner.run(request(1)).orElseThrow();
+
+        assertThat(result.error().code()).isEqualTo("unexpected_response");
+        assertThat(result.error().message()).doesNotContain("pw").doesNotContain("server said");
+    }
+}

@@ -1,0 +1,135 @@
+package dev.patchbay.probe.connector;
+
+import dev.patchbay.probe.check.Failure;
+import dev.patchbay.probe.check.Outcome;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import java.sql.DriverManager;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The database checks against the real servers of this machine: PostgreSQL on 127.0.0.1:5432 (trust
+ * authentication: any password passes for an existing role, so a refused credential is a role that does not exist)
+ * and MariaDB on 127.0.0.1:3306 (real password authentication, with a user made here).
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DatabaseConnectorsIT {
+
+    private static final String MARIADB_USER = "patchbay_probe_it";
+    private static final String MARIADB_PASSWORD = "pw-" + UUID.randomUUID();
+
+    private final TestConnectors connectors = new TestConnectors(TestConnectors.LOCAL);
+
+    @BeforeAll
+    static void aMariadbUserWithAPassword() throws Exception {
+        try (var root = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+                var statement = root.createStatement()) {
+            for (var host : new String[] {"localhost", "127.0.0.1", "%"}) {
+                statement.execute("CREATE USER IF NOT EXISTS '" + MARIADB_USER + "'@'" + host + "'");
+                statement.execute("ALTER USER '" + MARIADB_USER + "'@'" + host + "' IDENTIFIED BY '"
+                        + MARIADB_PASSWORD + "'");
+            }
+        }
+    }
+
+    @Test
+    void postgresqlWithAnExistingRoleIsHealthy() {
+        assertThat(check("postgresql", postgres("postgres"), "postgres", "any")).isEqualTo(Outcome.healthy());
+        assertThat(check("postgresql", Map.of("host", "localhost", "port", "5432", "database", "postgres"),
+                "postgres", "any")).isEqualTo(Outcome.healthy());
+    }
+
+    @Test
+    void postgresqlRefusingTheRoleIsCredentialsRejected(CapturedOutput output) {
+        var role = "no_such_role_" + UUID.randomUUID().toString().substring(0, 8);
+        var password = "pw-" + UUID.randomUUID();
+
+        var outcome = check("postgresql", postgres("postgres"), role, password);
+
+        assertThat(outcome.failure()).isEqualTo(Failure.CREDENTIALS_REJECTED);
+        assertThat(outcome.error().message()).isEqualTo("The system refused the credential (SQLState 28000).");
+        assertThat(output.getAll()).doesNotContain(password);
+    }
+
+    @Test
+    void postgresqlWithoutTheDatabaseAnswersUnexpectedly() {
+        var outcome = check("postgresql", postgres("no_such_db_" + UUID.randomUUID().toString().substring(0, 8)),
+                "postgres", "any");
+
+        assertThat(outcome.error().code()).isEqualTo("unexpected_response");
+        assertThat(outcome.error().message()).endsWith("(SQLState 3D000).");
+    }
+
+    @Test
+    void aDatabaseNameCannotCarryDriverOptions() throws Exception {
+        try (var port = new CountingPort()) {
+            for (var name : new String[] {"postgres?socketFactory=java.lang.String", "db&sslmode=disable",
+                    "a/b", "db name"}) {
+                var outcome = check("postgresql", Map.of("host", "127.0.0.1", "port", port.port(), "database",
+                        name), "postgres", "any");
+                assertThat(outcome.error().message()).as(name).contains("configuration");
+            }
+            assertThat(port.accepted()).isZero();
+        }
+    }
+
+    @Test
+    void mariadbChecksTheRealPassword(CapturedOutput output) {
+        var config = Map.<String, Object>of("host", "127.0.0.1", "port", 3306, "database", "information_schema");
+
+        assertThat(check("mysql", config, MARIADB_USER, MARIADB_PASSWORD)).isEqualTo(Outcome.healthy());
+
+        var wrong = "wrong-" + MARIADB_PASSWORD;
+        var rejected = check("mysql", config, MARIADB_USER, wrong);
+        assertThat(rejected.failure()).isEqualTo(Failure.CREDENTIALS_REJECTED);
+        assertThat(rejected.error().message()).isEqualTo("The system refused the credential (SQLState 28000).");
+        assertThat(check("mysql", config, "nobody_" + UUID.randomUUID().toString().substring(0, 8), wrong).failure())
+                .isEqualTo(Failure.CREDENTIALS_REJECTED);
+        assertThat(output.getAll()).doesNotContain(wrong, MARIADB_PASSWORD);
+    }
+
+    @Test
+    void aClosedPortIsUnreachableAndASilentOneATimeoutForBothDrivers() throws Exception {
+        int closed = CountingPort.closedPort();
+        for (var vendor : new String[] {"postgresql", "mysql"}) {
+            assertThat(check(vendor, Map.of("host", "127.0.0.1", "port", closed, "database", "db"), "u", "p")
+                    .failure()).as(vendor).isEqualTo(Failure.UNREACHABLE);
+            try (var silent = new CountingPort()) {
+                long started = System.nanoTime();
+                var outcome = check(vendor, Map.of("host", "127.0.0.1", "port", silent.port(), "database", "db"),
+                        "u", "p");
+                assertThat(outcome.failure()).as(vendor).isEqualTo(Failure.TIMEOUT);
+                assertThat(System.nanoTime() - started).as(vendor).isLessThan(8_000_000_000L);
+            }
+        }
+    }
+
+    @Test
+    void aPortThatIsNotANumberIsUnusableConfig() {
+        var config = new HashMap<String, Object>(postgres("postgres"));
+        config.put("port", "54x2");
+        assertThat(check("postgresql", config, "postgres", "any").error().message()).contains("configuration");
+        config.put("port", 70000);
+        assertThat(check("postgresql", config, "postgres", "any").error().message()).contains("configuration");
+    }
+
+    private static Map<String, Object> postgres(String database) {
+        return Map.of("host", "127.0.0.1", "port", 5432, "database", database);
+    }
+
+    private Outcome check(String vendor, Map<String, Object> config, String username, String password) {
+        var connector = connectors.all().stream().filter(c -> c.type().vendor().equals(vendor)).findFirst()
+                .orElseThrow();
+        try (var credential = TestConnectors.credential("username", username, "password", password)) {
+            return connector.run(TestConnectors.target(vendor, null, config), credential);
+        }
+    }
+}

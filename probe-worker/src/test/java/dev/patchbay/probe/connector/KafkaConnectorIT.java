@@ -1,0 +1,73 @@
+package dev.patchbay.probe.connector;
+
+import dev.patchbay.platform.test.TestInfrastructure;
+import dev.patchbay.probe.check.Failure;
+import dev.patchbay.probe.check.Outcome;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Kafka check against the real broker of this test run, and against ports where no broker answers. */
+class KafkaConnectorIT {
+
+    private final TestConnectors connectors = new TestConnectors(TestConnectors.LOCAL);
+
+    @Test
+    void theRealBrokerIsHealthy() {
+        assertThat(check(Map.of("bootstrap_servers", TestInfrastructure.kafkaBootstrapServers())))
+                .isEqualTo(Outcome.healthy());
+    }
+
+    @Test
+    void aClosedPortIsUnreachable() throws Exception {
+        var outcome = check(Map.of("bootstrap_servers", "127.0.0.1:" + CountingPort.closedPort()));
+
+        assertThat(outcome.failure()).isEqualTo(Failure.UNREACHABLE);
+    }
+
+    @Test
+    void aPortThatAcceptsButSpeaksNoKafkaIsATimeout() throws Exception {
+        try (var silent = new CountingPort()) {
+            long started = System.nanoTime();
+            var outcome = check(Map.of("bootstrap_servers", "127.0.0.1:" + silent.port()));
+
+            assertThat(outcome.failure()).isEqualTo(Failure.TIMEOUT);
+            assertThat(silent.accepted()).isPositive();
+            assertThat(System.nanoTime() - started).isLessThan(10_000_000_000L);
+        }
+    }
+
+    @Test
+    void oneReachableBootstrapAddressIsEnough() throws Exception {
+        var outcome = check(Map.of("bootstrap_servers", "127.0.0.1:" + CountingPort.closedPort() + ","
+                + TestInfrastructure.kafkaBootstrapServers()));
+
+        assertThat(outcome).isEqualTo(Outcome.healthy());
+    }
+
+    @Test
+    void unknownProtocolsMechanismsAndMalformedServersAreUnusableConfig() throws Exception {
+        try (var port = new CountingPort()) {
+            var server = "127.0.0.1:" + port.port();
+            for (var config : new Map[] {Map.of("bootstrap_servers", server, "security_protocol", "SSL"),
+                    Map.of("bootstrap_servers", server, "security_protocol", "SASL_SSL", "sasl_mechanism", "GSSAPI"),
+                    Map.of("bootstrap_servers", "no-port-here"), Map.of("bootstrap_servers", " , "),
+                    Map.of("bootstrap_servers", "127.0.0.1:99999"), Map.of()}) {
+                @SuppressWarnings("unchecked")
+                var outcome = check((Map<String, Object>) config);
+                assertThat(outcome.error().message()).as(config.toString()).contains("configuration");
+            }
+            assertThat(port.accepted()).isZero();
+        }
+    }
+
+    private Outcome check(Map<String, Object> config) {
+        var connector = connectors.all().stream().filter(c -> c.type().vendor().equals("kafka")).findFirst()
+                .orElseThrow();
+        try (var credential = TestConnectors.credential("username", "probe", "password", "secret")) {
+            return connector.run(TestConnectors.target("kafka", null, config), credential);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+-- command-service's vault tables (db/migration/command/V1 and V2), which the probe worker reads and never creates:
+-- tests create them in a fresh database, with the same DDL.
+CREATE TABLE sealed_secrets (
+    connection_id UUID        NOT NULL,
+    purpose       TEXT        NOT NULL,
+    version       INTEGER     NOT NULL,
+    tenant_id     TEXT        NOT NULL,
+    ciphertext    BYTEA       NOT NULL,
+    key_name      TEXT        NOT NULL,
+    sealed_at     TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (connection_id, purpose, version)
+);
+CREATE TABLE vault_keys (
+    key_name    TEXT        NOT NULL PRIMARY KEY,
+    check_value TEXT,
+    first_seen  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
