@@ -40,6 +40,7 @@ final class LocalStack {
         common.put("patchbay.vault.fingerprint-key", randomKey());
         common.put("patchbay.query.cursor-key", randomKey());
         common.put("patchbay.probe.allowed-networks", "127.0.0.0/8");
+        common.put("patchbay.probe.allow-insecure-http", "true");
         common.putAll(TOKENS.properties());
 
         commandService = ServiceProcess.create("command-service", with(common, Map.of(
@@ -51,17 +52,26 @@ final class LocalStack {
         probeWorker = ServiceProcess.create("probe-worker", with(common, Map.of(
                 "spring.datasource.url", commandDb.jdbcUrl(), "spring.datasource.username", commandDb.username())),
                 LOGS);
-        // command-service first, until it lives: it owns the database the probe worker reads (its migrations make
-        // the vault). It is ready only once a probe worker has registered the connector types.
-        commandService.start(Duration.ofSeconds(120), "/actuator/health/liveness");
-        var others = List.of(CompletableFuture.runAsync(() -> probeWorker.start(Duration.ofSeconds(120))),
-                CompletableFuture.runAsync(() -> queryService.start(Duration.ofSeconds(120))));
-        CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
-        commandService.awaitHealthy(Duration.ofSeconds(60));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            List.of(probeWorker, commandService, queryService).forEach(ServiceProcess::kill);
-            broker.close();
-        }));
+        // Whatever happens next, nothing this stack starts outlives the test run.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+        try {
+            // command-service first, until it lives: it owns the database the probe worker reads (its migrations
+            // make the vault). It is ready only once a probe worker has registered the connector types.
+            commandService.start(Duration.ofSeconds(120), "/actuator/health/liveness");
+            var others = List.of(CompletableFuture.runAsync(() -> probeWorker.start(Duration.ofSeconds(120))),
+                    CompletableFuture.runAsync(() -> queryService.start(Duration.ofSeconds(120))));
+            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
+            commandService.awaitHealthy(Duration.ofSeconds(60));
+        }
+        catch (RuntimeException failedToStart) {
+            stop();
+            throw failedToStart;
+        }
+    }
+
+    private void stop() {
+        List.of(probeWorker, commandService, queryService).forEach(ServiceProcess::kill);
+        broker.close();
     }
 
     static synchronized LocalStack get() {

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.patchbay.platform.json.PatchbayJson;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,10 +35,15 @@ public class WebPlatform {
         };
     }
 
+    /**
+     * Limits on what a request may be, and no buffer recycling: Jackson's recycled buffers keep the bytes of the
+     * last body parsed on each thread, credentials included, for as long as the process lives. Without recycling
+     * they are garbage once the request is done.
+     */
     @Bean
     JsonFactoryBuilderCustomizer patchbayJsonLimits() {
         return builder -> builder.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
-                .maxStringLength(MAX_BODY_BYTES).build());
+                .maxStringLength(MAX_BODY_BYTES).build()).recyclerPool(JsonRecyclerPools.nonRecyclingPool());
     }
 
     @Bean

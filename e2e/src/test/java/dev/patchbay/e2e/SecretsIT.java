@@ -1,0 +1,205 @@
+package dev.patchbay.e2e;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.patchbay.platform.test.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Canary credentials go through every path (create, rotate, failed validations, a webhook secret, a live test
+ * against a vendor that echoes the secret back); then every sink is searched for them, in plain text, base64 and
+ * hex: the HTTP answers, every service's log, every record of every topic, a dump of both databases, and a heap
+ * dump of each service taken after a full GC (plaintext that outlives its request).
+ */
+class SecretsIT {
+
+    private static final JsonMapper JSON = new JsonMapper();
+    private static LocalStack stack;
+    private static HttpServer echoingVendor;
+
+    private final String tenant = TestTokens.newTenant();
+    private final List<String> canaries = new ArrayList<>();
+    private final List<String> answers = new ArrayList<>();
+
+    /** Stands in for Pluggy (unreachable from here) and, worse than Pluggy, echoes the secret in its refusal. */
+    @BeforeAll
+    static void anEchoingVendor() throws IOException {
+        stack = LocalStack.get();
+        echoingVendor = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        echoingVendor.createContext("/auth", exchange -> {
+            var body = exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("X-Echo", new String(body, StandardCharsets.UTF_8).replaceAll("\\s", ""));
+            var answer = ("{\"message\":\"bad credentials: " + new String(body, StandardCharsets.UTF_8)
+                    .replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(401, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        echoingVendor.start();
+    }
+
+    @AfterAll
+    static void stopVendor() {
+        echoingVendor.stop(0);
+    }
+
+    @Test
+    void noCanaryIsFoundInAnySinkNorInAnyHeapAfterAFullGc() throws Exception {
+        var editor = "Bearer " + LocalStack.TOKENS.token(tenant, "editor");
+        var created = call(stack.command().post().uri("/v1/connections").header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(pluggy("canary-pluggy", canary("create"))), 201);
+        var id = (String) JSON.readValue(created, Map.class).get("id");
+        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("credential", Map.of("client_id", "client", "secret", canary("rotate")))), 200);
+        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("credential", Map.of("secret", canary("partial")))), 400);
+        var wrongKeys = new LinkedHashMap<>(pluggy("canary-wrong", canary("keys")));
+        wrongKeys.put("credential", Map.of("client_id", "c", "api_secret", canary("wrong-key")));
+        call(stack.command().post().uri("/v1/connections").header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(wrongKeys), 400);
+        var inConfig = new LinkedHashMap<>(pluggy("canary-config", "x"));
+        inConfig.put("metadata", Map.of("client_secret", canary("metadata")));
+        call(stack.command().post().uri("/v1/connections").header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(inConfig), 400);
+        call(stack.command().put().uri("/v1/connections/" + id + "/webhook-secret").header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("secret", canary("webhook-secret"))), 200);
+        var test = call(stack.command().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor)
+                .exchange(), -1);
+        System.out.println("live test against the echoing vendor answered: " + test);
+
+        var sinks = new LinkedHashMap<String, byte[]>();
+        sinks.put("HTTP answers", String.join("\n", answers).getBytes(StandardCharsets.UTF_8));
+        for (var service : List.of(stack.commandService, stack.queryService, stack.probeWorker)) {
+            sinks.put(service.name() + " log", Files.readAllBytes(service.log()));
+        }
+        for (var topic : List.of("patchbay.connections.v1", "patchbay.connector-types.v1",
+                "patchbay.probe-requests.v1", "patchbay.probe-results.v1", "patchbay.webhooks.v1")) {
+            var all = new StringBuilder();
+            for (var record : Topics.readAll(stack.broker.bootstrapServers(), topic)) {
+                all.append(record.key()).append(new String(record.value(), StandardCharsets.ISO_8859_1));
+                record.headers().forEach(h -> all.append(new String(h.value(), StandardCharsets.ISO_8859_1)));
+            }
+            sinks.put("topic " + topic, all.toString().getBytes(StandardCharsets.ISO_8859_1));
+        }
+        sinks.put("command database", dump(stack.commandDb.jdbcUrl()));
+        sinks.put("query database", dump(stack.queryDb.jdbcUrl()));
+        for (var service : List.of(stack.commandService, stack.queryService, stack.probeWorker)) {
+            sinks.put(service.name() + " heap after a full GC", heapDump(service));
+        }
+
+        var searched = 0L;
+        for (var sink : sinks.entrySet()) {
+            for (var canary : canaries) {
+                for (var form : forms(canary)) {
+                    assertThat(indexOf(sink.getValue(), form)).as("%s holds %s", sink.getKey(), canary).isEqualTo(-1);
+                    searched++;
+                }
+            }
+        }
+        System.out.printf("secrets: %d canaries, %d sinks (%s), %d searches in plain/base64/hex/UTF-16, none found%n",
+                canaries.size(), sinks.size(), String.join(", ", sinks.keySet()), searched);
+    }
+
+    private String canary(String path) {
+        var canary = "canary-" + path + "-" + UUID.randomUUID().toString().substring(0, 13);
+        canaries.add(canary);
+        return canary;
+    }
+
+    private Map<String, Object> pluggy(String name, String secret) {
+        return Map.of("vendor", "pluggy", "config_name", name,
+                "base_url", "http://127.0.0.1:" + echoingVendor.getAddress().getPort(), "account_ref", "item-1",
+                "credential", Map.of("client_id", "client", "secret", secret));
+    }
+
+    private String call(org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec response, int status) {
+        var result = response.expectBody(String.class).returnResult();
+        if (status > 0) {
+            assertThat(result.getStatus().value()).as(result.getResponseBody()).isEqualTo(status);
+        }
+        answers.add(result.getResponseHeaders() + "\n" + result.getResponseBody());
+        return result.getResponseBody();
+    }
+
+    private String call(org.springframework.test.web.reactive.server.WebTestClient.RequestHeadersSpec<?> request,
+            int status) {
+        return call(request.exchange(), status);
+    }
+
+    /** A heap dump of live objects only: jcmd runs a full GC first, so only what is still referenced remains. */
+    private static byte[] heapDump(ServiceProcess service) throws Exception {
+        var file = Path.of("target", "heap-" + service.name() + "-" + UUID.randomUUID() + ".hprof").toAbsolutePath();
+        var jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(service.pid()), "GC.heap_dump", file.toString()).redirectErrorStream(true).start();
+        assertThat(jcmd.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        try {
+            return Files.readAllBytes(file);
+        }
+        finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static byte[] dump(String jdbcUrl) throws Exception {
+        var out = new StringBuilder();
+        try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                var tables = connection.createStatement().executeQuery(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+            while (tables.next()) {
+                try (var rows = connection.createStatement().executeQuery("SELECT * FROM " + tables.getString(1))) {
+                    while (rows.next()) {
+                        for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                            var value = rows.getBytes(i);
+                            out.append(value == null ? "" : new String(value, StandardCharsets.ISO_8859_1)).append('\t');
+                        }
+                        out.append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<byte[]> forms(String canary) {
+        var bytes = canary.getBytes(StandardCharsets.UTF_8);
+        return List.of(bytes, canary.getBytes(StandardCharsets.UTF_16LE), canary.getBytes(StandardCharsets.UTF_16BE),
+                Base64.getEncoder().encodeToString(bytes).substring(0, 20).getBytes(StandardCharsets.US_ASCII),
+                HexFormat.of().formatHex(bytes).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+}
