@@ -106,6 +106,40 @@ class ConnectionLifecycleIT {
         assertThat(readTables).contains(id);
     }
 
+    @Test
+    void aLiveTestChecksTheRealDatabaseAndItsHealthIsProjected() {
+        var created = stack.command().post().uri("/v1/connections").header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "postgresql",
+                        "config_name", "local-postgres",
+                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres"),
+                        "credential", Map.of("username", "postgres", "password", "any")))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        var id = (String) created.get("id");
+        stack.command().post().uri("/v1/connections/test").header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("vendor", "postgresql", "config_name", "local-postgres")).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.connection_id").isEqualTo(id)
+                .jsonPath("$.healthy").isEqualTo(true)
+                .jsonPath("$.error").isEmpty();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> stack.query().get()
+                .uri("/v1/connections/" + id).header("Authorization", viewer()).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.health.state").isEqualTo("healthy")
+                .jsonPath("$.health.latency_ms").isNumber());
+
+        var wrongRole = stack.command().post().uri("/v1/connections").header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "postgresql",
+                        "config_name", "no-such-role",
+                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres"),
+                        "credential", Map.of("username", "no_such_role_here", "password", "x")))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        stack.command().post().uri("/v1/connections/" + wrongRole.get("id") + "/test")
+                .header("Authorization", editor()).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.healthy").isEqualTo(false)
+                .jsonPath("$.error.code").isEqualTo("credentials_rejected");
+    }
+
     /** Every row of every table of a database, as text. */
     private static String dump(String jdbcUrl) throws Exception {
         var out = new StringBuilder();

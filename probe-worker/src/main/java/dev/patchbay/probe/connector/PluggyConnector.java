@@ -4,6 +4,7 @@ import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.HttpProbe;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.probe.check.SecretSafeJson;
 import dev.patchbay.vault.Credential;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -26,7 +27,7 @@ final class PluggyConnector implements Connector {
             List.of("client_id", "secret"), true);
 
     private final HttpProbe http;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = SecretSafeJson.mapper();
 
     PluggyConnector(HttpProbe http) {
         this.http = http;
