@@ -76,14 +76,27 @@ final class IpLiterals {
 
     private static Long part(String part) {
         try {
+            // Plain branches on purpose: a conditional mixing 0L and null unboxes the null (found by fuzzing).
             if (part.startsWith("0x") || part.startsWith("0X")) {
                 var hex = part.substring(2);
-                return hex.isEmpty() ? 0L : hex.length() > 8 ? null : Long.parseLong(hex, 16);
+                if (hex.isEmpty()) {
+                    return 0L;
+                }
+                if (hex.length() > 8) {
+                    return null;
+                }
+                return Long.parseLong(hex, 16);
             }
             if (part.length() > 1 && part.startsWith("0")) {
-                return part.length() > 12 ? null : Long.parseLong(part.substring(1), 8);
+                if (part.length() > 12) {
+                    return null;
+                }
+                return Long.parseLong(part.substring(1), 8);
             }
-            return part.length() > 10 ? null : Long.parseLong(part);
+            if (part.length() > 10) {
+                return null;
+            }
+            return Long.parseLong(part);
         }
         catch (NumberFormatException badDigit) {
             return null;
