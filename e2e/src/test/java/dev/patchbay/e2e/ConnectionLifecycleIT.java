@@ -8,7 +8,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -96,7 +95,7 @@ class ConnectionLifecycleIT {
         var bytes = canary.getBytes(StandardCharsets.UTF_8);
         var forms = List.of(canary, Base64.getEncoder().encodeToString(bytes).substring(0, 24),
                 HexFormat.of().formatHex(bytes));
-        var readTables = dump(stack.queryDb.jdbcUrl());
+        var readTables = Databases.dump(stack.queryDb.jdbcUrl());
         var logs = Files.readString(stack.commandService.log()) + Files.readString(stack.queryService.log())
                 + Files.readString(stack.probeWorker.log());
         for (var form : forms) {
@@ -138,26 +137,6 @@ class ConnectionLifecycleIT {
                 .expectStatus().isOk().expectBody()
                 .jsonPath("$.healthy").isEqualTo(false)
                 .jsonPath("$.error.code").isEqualTo("credentials_rejected");
-    }
-
-    /** Every row of every table of a database, as text. */
-    private static String dump(String jdbcUrl) throws Exception {
-        var out = new StringBuilder();
-        try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-                var tables = connection.createStatement().executeQuery(
-                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
-            while (tables.next()) {
-                try (var rows = connection.createStatement().executeQuery("SELECT * FROM " + tables.getString(1))) {
-                    while (rows.next()) {
-                        for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-                            out.append(rows.getString(i)).append('\t');
-                        }
-                        out.append('\n');
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 
     private String editor() {
