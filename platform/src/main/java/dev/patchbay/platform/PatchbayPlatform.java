@@ -1,5 +1,7 @@
 package dev.patchbay.platform;
 
+import dev.patchbay.platform.observability.PatchbayObservability;
+import dev.patchbay.platform.openapi.PatchbayOpenApi;
 import dev.patchbay.platform.security.JwtProperties;
 import dev.patchbay.platform.security.PatchbaySecurity;
 import dev.patchbay.platform.web.WebPlatform;
@@ -8,11 +10,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * What every Patchbay HTTP service imports: JWT security, problem+json, the strict JSON dialect, and the topics.
+ * What every Patchbay HTTP service imports: JWT security, problem+json, the strict JSON dialect, the topics, the
+ * OpenAPI document's shared parts, and observability (broker health, redacted request observations, access log).
  * Imported from the application class (not auto-configured) so that Boot's own security defaults back off.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(JwtProperties.class)
-@Import({PatchbaySecurity.class, WebPlatform.class, PatchbayTopics.class})
+@Import({PatchbaySecurity.class, WebPlatform.class, PatchbayTopics.class, PatchbayOpenApi.class,
+    PatchbayObservability.class})
 public class PatchbayPlatform {
 }

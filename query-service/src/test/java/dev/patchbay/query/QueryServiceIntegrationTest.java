@@ -49,7 +49,10 @@ import static org.awaitility.Awaitility.await;
     QueryServiceApplication.CONFIG_NAME,
     // short, so that the test of a wait that runs out stays quick; still ample for the projection of one event
     "patchbay.query.consistency-wait=" + QueryServiceIntegrationTest.CONSISTENCY_WAIT_MS + "ms",
-    "spring.kafka.consumer.properties.fetch.max.wait.ms=100"})
+    "spring.kafka.consumer.properties.fetch.max.wait.ms=100",
+    // the access log on, and the projection's line per event: ObservabilityIT follows a trace through both
+    "patchbay.access-log.enabled=true",
+    "logging.level.dev.patchbay.query.connection.ConnectionDescriptorProjection=debug"})
 @AutoConfigureWebTestClient
 public abstract class QueryServiceIntegrationTest {
 

@@ -3,10 +3,19 @@ package dev.patchbay.command.connection;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.ConsistencyToken;
+import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.openapi.ProblemResponses;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
 import dev.patchbay.vault.Credential;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -32,7 +41,26 @@ import java.util.regex.Pattern;
 /** The connection commands of API.md. Every answer carries ETag (the version) and a Consistency-Token. */
 @RestController
 @RequestMapping("/v1/connections")
+@Tag(name = "Connections", description = "Create, update, rotate, revoke and delete connections")
 class ConnectionController {
+
+    /** The answer to a revoke; {@code already} only when it was revoked before. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RevokeResponse(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) ConnectionId id,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) ConnectionResource.Status status,
+            @Schema(description = "true when the connection was revoked already: nothing changed") Boolean already) {
+    }
+
+    /** The answer to setting a webhook signing secret: its fingerprint, never the secret. */
+    record WebhookSecretResponse(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) ConnectionId id,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String fingerprint) {
+    }
+
+    /** The body of {@code PUT /v1/connections/{id}/webhook-secret}, as the OpenAPI document shows it. */
+    @Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record WebhookSecretRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = 16, maxLength = 512)
+            String secret) {
+    }
 
     static final String CONSISTENCY_TOKEN = "Consistency-Token";
     private static final Pattern ENTITY_TAG = Pattern.compile("^(?:W/)?\"(\\d{1,18})\"$");
@@ -43,6 +71,14 @@ class ConnectionController {
         this.commands = commands;
     }
 
+    @Operation(summary = "Create a connection", operationId = "createConnection")
+    @ApiResponse(responseCode = "201", description = "Created: the connection, without its credential", headers = {
+        @Header(name = "Location", schema = @Schema(type = "string")),
+        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
+                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
+                        + "write", schema = @Schema(type = "string"))})
+    @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.UNKNOWN_VENDOR, ProblemCode.QUOTA_EXCEEDED,
+        ProblemCode.DUPLICATE_CONFIG_NAME})
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ConnectionResource>> create(@AuthenticationPrincipal Caller caller,
             @RequestBody CreateConnectionRequest request) {
@@ -51,10 +87,20 @@ class ConnectionController {
                 .headers(versionHeaders(outcome)).body(outcome.connection()));
     }
 
+    @Operation(summary = "Update a connection's fields, or rotate its credential", operationId = "updateConnection")
+    @ApiResponse(responseCode = "200", description = "The connection as it now is", headers = {
+        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
+                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
+                        + "write", schema = @Schema(type = "string"))})
+    @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.PARTIAL_CREDENTIAL, ProblemCode.VENDOR_IMMUTABLE,
+        ProblemCode.UNKNOWN_VENDOR, ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ConnectionResource>> update(@AuthenticationPrincipal Caller caller,
-            @PathVariable("id") String id, @RequestBody Map<String, Object> body,
+            @PathVariable("id") String id,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    schema = @Schema(implementation = UpdateConnectionRequest.class)))
+            @RequestBody Map<String, Object> body,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var fields = new LinkedHashMap<>(body);
         var credential = credential(fields.remove("credential"), "body.credential");
@@ -62,32 +108,47 @@ class ConnectionController {
                 .map(outcome -> ResponseEntity.ok().headers(versionHeaders(outcome)).body(outcome.connection()));
     }
 
+    @Operation(summary = "Revoke a connection: its sealed credential is destroyed", operationId = "revokeConnection")
+    @ApiResponse(responseCode = "200", description = "Revoked (or revoked already)", headers = {
+        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
+                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
+                        + "write", schema = @Schema(type = "string"))})
+    @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @PostMapping(path = "/{id}/revoke", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<Map<String, Object>>> revoke(@AuthenticationPrincipal Caller caller,
+    Mono<ResponseEntity<RevokeResponse>> revoke(@AuthenticationPrincipal Caller caller,
             @PathVariable("id") String id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        return commands.revoke(caller, connectionId(id), expectedVersion(ifMatch)).map(outcome -> {
-            var answer = new LinkedHashMap<String, Object>();
-            answer.put("id", outcome.connection().id());
-            answer.put("status", outcome.connection().status());
-            if (!outcome.changed()) {
-                answer.put("already", true);
-            }
-            return ResponseEntity.ok().headers(versionHeaders(outcome)).body(answer);
-        });
+        return commands.revoke(caller, connectionId(id), expectedVersion(ifMatch)).map(outcome -> ResponseEntity.ok()
+                .headers(versionHeaders(outcome)).body(new RevokeResponse(outcome.connection().id(),
+                        outcome.connection().status(), outcome.changed() ? null : Boolean.TRUE)));
     }
 
+    @Operation(summary = "Set or replace the connection's webhook signing secret", operationId = "setWebhookSecret")
+    @ApiResponse(responseCode = "200", description = "Set: the new secret's fingerprint", headers = {
+        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
+                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
+                        + "write", schema = @Schema(type = "string"))})
+    @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE})
     @PutMapping(path = "/{id}/webhook-secret", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<Map<String, Object>>> setWebhookSecret(@AuthenticationPrincipal Caller caller,
-            @PathVariable("id") String id, @RequestBody Map<String, Object> body) {
+    Mono<ResponseEntity<WebhookSecretResponse>> setWebhookSecret(@AuthenticationPrincipal Caller caller,
+            @PathVariable("id") String id,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    schema = @Schema(implementation = WebhookSecretRequest.class)))
+            @RequestBody Map<String, Object> body) {
         var secret = credential(body, "body");
         return commands.setWebhookSecret(caller, connectionId(id), secret).map(answer -> ResponseEntity.ok()
                 .headers(versionHeaders(answer.outcome()))
-                .body(Map.<String, Object>of("id", answer.outcome().connection().id(), "fingerprint",
-                        answer.fingerprint())));
+                .body(new WebhookSecretResponse(answer.outcome().connection().id(), answer.fingerprint())));
     }
 
+    @Operation(summary = "Delete a connection (soft: its events stay for audit; its credential is destroyed)",
+            operationId = "deleteConnection")
+    @ApiResponse(responseCode = "204", description = "Deleted", headers = {
+        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
+                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
+                        + "write", schema = @Schema(type = "string"))})
+    @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @DeleteMapping("/{id}")
     Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {

@@ -31,6 +31,13 @@ public class ConnectorTypes implements HealthIndicator {
         return Optional.ofNullable(vendor).map(types::get);
     }
 
+    /** Records a type as a registration on the topic would; the listener's path, open to tests. */
+    public void register(ConnectorTypeRegistered type) {
+        if (types.put(type.vendor(), type) == null) {
+            log.info("Connector type {} ({}) is available", type.vendor(), type.category());
+        }
+    }
+
     @KafkaListener(topics = "#{T(dev.patchbay.contracts.topic.Topics).CONNECTOR_TYPES.name()}",
             groupId = "patchbay-command-registry-#{T(java.util.UUID).randomUUID()}",
             properties = {"auto.offset.reset=earliest", "enable.auto.commit=false"})
@@ -40,11 +47,7 @@ public class ConnectorTypes implements HealthIndicator {
             return;
         }
         codec.decode(record).filter(ConnectorTypeRegistered.class::isInstance).map(ConnectorTypeRegistered.class::cast)
-                .ifPresent(type -> {
-                    if (types.put(type.vendor(), type) == null) {
-                        log.info("Connector type {} ({}) is available", type.vendor(), type.category());
-                    }
-                });
+                .ifPresent(this::register);
     }
 
     /** Ready to take creates once at least one probe worker's types are known. */

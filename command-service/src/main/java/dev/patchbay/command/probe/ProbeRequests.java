@@ -9,8 +9,11 @@ import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.observability.LogContext;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +33,10 @@ import java.util.concurrent.TimeoutException;
  * A live test: the connection looked up in the write model, the tenant's rate limit taken, a {@code ProbeRequested}
  * published (no credential: the worker opens the sealed one itself), and the matching {@code ProbeCompleted} awaited
  * up to the timeout.
+ * <p>
+ * Every test that reaches a connection is timed in {@code patchbay.probe} (Prometheus {@code patchbay_probe_seconds}),
+ * tagged with the connection's vendor and the outcome only: {@code healthy}, the probe's error code,
+ * {@code probe_timeout} or {@code unavailable}. Never a tenant, a connection or anything of the credential.
  */
 @Service
 class ProbeRequests {
@@ -40,15 +48,22 @@ class ProbeRequests {
     private final ProbeProperties properties;
     private final Clock clock;
     private final EventCodec codec = new EventCodec("/patchbay/command-service");
+    private final MeterRegistry meters;
+
+    /** The probe error codes of API.md; anything else a worker might send is counted as {@code other}. */
+    static final Set<String> OUTCOMES = Set.of("healthy", "unhealthy", "credentials_rejected", "unreachable",
+            "timeout", "tls_error", "blocked_destination", "circuit_open", "unexpected_response", "revoked",
+            "probe_timeout", "unavailable");
 
     ProbeRequests(ConnectionDirectory connections, TestRateLimit rateLimit, ProbeResults results,
-            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock) {
+            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock, MeterRegistry meters) {
         this.connections = connections;
         this.rateLimit = rateLimit;
         this.results = results;
         this.kafka = kafka;
         this.properties = properties;
         this.clock = clock;
+        this.meters = meters;
     }
 
     Mono<ProbeAnswer> testByName(Caller caller, String vendor, String configName, String workspaceId,
@@ -61,15 +76,44 @@ class ProbeRequests {
     }
 
     Mono<ProbeAnswer> test(Caller caller, ConnectionId id) {
-        return Mono.fromCallable(() -> prepare(caller, id)).subscribeOn(Schedulers.boundedElastic())
-                .flatMap(prepared -> prepared.answer() != null ? Mono.just(prepared.answer())
-                        : awaitResult(prepared.connection(), prepared.correlationId()));
+        return Mono.defer(() -> {
+            var started = Timer.start(meters);
+            return Mono.fromCallable(() -> prepare(caller, id, started)).subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(prepared -> (prepared.answer() != null ? Mono.just(prepared.answer())
+                            : awaitResult(prepared.connection(), prepared.correlationId()))
+                            .doOnSuccess(answer -> record(started, prepared.connection().vendor(), outcome(answer)))
+                            .doOnError(ApiException.class, refused -> record(started,
+                                    prepared.connection().vendor(), refused.code().title())));
+        });
+    }
+
+    private void record(Timer.Sample started, String vendor, String outcome) {
+        started.stop(Timer.builder("patchbay.probe").description("Live tests, from request to answer")
+                .tag("vendor", vendor == null ? "unknown" : vendor)
+                .tag("outcome", OUTCOMES.contains(outcome) ? outcome : "other")
+                .register(meters));
+    }
+
+    static String outcome(ProbeAnswer answer) {
+        if (answer == null) {
+            return "other";
+        }
+        if (answer.error() != null && answer.error().code() != null) {
+            return answer.error().code();
+        }
+        return answer.healthy() ? "healthy" : "unhealthy";
     }
 
     private record Prepared(ConnectionResource connection, String correlationId, ProbeAnswer answer) {
     }
 
-    private Prepared prepare(Caller caller, ConnectionId id) throws Exception {
+    private Prepared prepare(Caller caller, ConnectionId id, Timer.Sample started) throws Exception {
+        try (var logContext = LogContext.of(caller.tenant(), id)) {
+            return prepareLogged(caller, id, started);
+        }
+    }
+
+    private Prepared prepareLogged(Caller caller, ConnectionId id, Timer.Sample started) throws Exception {
         var connection = connections.describe(caller.tenant(), id)
                 .orElseThrow(() -> ApiException.notFound("The connection"));
         rateLimit.tryTake(caller.tenant()).ifPresent(wait -> {
@@ -96,6 +140,7 @@ class ProbeRequests {
         }
         catch (TimeoutException | java.util.concurrent.ExecutionException unavailable) {
             results.forget(correlationId);
+            record(started, connection.vendor(), "unavailable");
             throw new ApiException(ProblemCode.UNAVAILABLE, "The probe workers cannot be reached right now; try "
                     + "again shortly.", List.of(), Map.of("Retry-After", "5"));
         }

@@ -25,6 +25,7 @@ class Reseal {
     private static final int BATCH = 100;
 
     /** What a reseal did: rows moved to the current key, rows no configured key opens, rows still to move. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ResealResult")
     record Result(String keyName, int resealed, int unreadable, long remaining) {
     }
 

@@ -1,5 +1,9 @@
 package dev.patchbay.command.vault;
 
+import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.openapi.ProblemResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -8,6 +12,7 @@ import reactor.core.scheduler.Schedulers;
 
 /** Operator endpoints of the vault (role admin, enforced for all of /v1/admin by the platform's security). */
 @RestController
+@Tag(name = "Operations", description = "Operator endpoints (role admin)")
 class VaultAdminController {
 
     private final Reseal reseal;
@@ -17,6 +22,10 @@ class VaultAdminController {
     }
 
     /** Re-seals every row under the current key; answers what it did. Safe to call again at any time. */
+    @Operation(summary = "Re-seal every vault row under the current key", operationId = "resealVault",
+            description = "After a key rotation (a new PATCHBAY_VAULT_KEY, the old key under previous keys): moves "
+                    + "every row to the current key while the service keeps serving. Safe to call again.")
+    @ProblemResponses(ProblemCode.FORBIDDEN)
     @PostMapping(path = "/v1/admin/vault/reseal", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<Reseal.Result> reseal() {
         return Mono.fromCallable(reseal::run).subscribeOn(Schedulers.boundedElastic());

@@ -6,10 +6,20 @@ import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.contracts.webhook.WebhookReceived;
 import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.observability.LogContext;
+import dev.patchbay.platform.openapi.ProblemResponses;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -47,7 +57,13 @@ import java.util.concurrent.TimeUnit;
  * retries, so nothing is half-accepted.
  */
 @RestController
+@Tag(name = "Webhooks")
 class WebhookReceiver {
+
+    /** The answer to an accepted delivery. */
+    record DeliveryAccepted(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, examples = "whd_0193f6a2-7c1e-7d7a")
+            String deliveryId) {
+    }
 
     /** The signature header: {@code sha256=<hex HMAC-SHA256 of the raw body with the connection's secret>}. */
     static final String SIGNATURE_HEADER = "X-Patchbay-Signature";
@@ -72,9 +88,24 @@ class WebhookReceiver {
         this.clock = clock;
     }
 
+    @Operation(summary = "Receive a vendor's webhook delivery", operationId = "receiveWebhook",
+            description = "No bearer token: the webhook token in the path is the credential. Accepted deliveries are "
+                    + "published on patchbay.webhooks.v1 before the 202. Where the connection has a webhook signing "
+                    + "secret, the X-Patchbay-Signature header must hold sha256=<hex HMAC-SHA256 of the body>.",
+            parameters = @Parameter(in = ParameterIn.HEADER, name = SIGNATURE_HEADER, required = false,
+                    schema = @Schema(type = "string", pattern = "^(sha256=)?[0-9a-f]{64}$")),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "The vendor's JSON payload, at most 256 KiB, published unchanged",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(types = {"object", "array"}))))
+    @ApiResponse(responseCode = "202", description = "Accepted and published")
+    @SecurityRequirements
+    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.UNAUTHENTICATED, ProblemCode.NOT_FOUND,
+        ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UNAVAILABLE})
     @PostMapping(path = "/v1/webhooks/{vendor}/{token}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<Map<String, Object>>> receive(@PathVariable("vendor") String vendor,
-            @PathVariable("token") String token, ServerHttpRequest request) {
+    Mono<ResponseEntity<DeliveryAccepted>> receive(@PathVariable("vendor") String vendor,
+            @Parameter(description = "The raw webhook token of the minted webhook_url") @PathVariable("token")
+            String token, ServerHttpRequest request) {
         var contentType = request.getHeaders().getContentType();
         if (contentType == null || !(contentType.isCompatibleWith(MediaType.APPLICATION_JSON)
                 || contentType.getSubtype().endsWith("+json"))) {
@@ -97,8 +128,15 @@ class WebhookReceiver {
                 .map(body -> accept(vendor, token, signature, body));
     }
 
-    private ResponseEntity<Map<String, Object>> accept(String vendor, String token, String signature, byte[] body) {
+    private ResponseEntity<DeliveryAccepted> accept(String vendor, String token, String signature, byte[] body) {
         var binding = tokens.findActive(vendor, token).orElseThrow(WebhookReceiver::nothingHere);
+        try (var logContext = LogContext.of(binding.tenant(), binding.connectionId())) {
+            return accept(vendor, binding, signature, body);
+        }
+    }
+
+    private ResponseEntity<DeliveryAccepted> accept(String vendor, WebhookTokens.Binding binding, String signature,
+            byte[] body) {
         var connection = connections.describe(binding.tenant(), binding.connectionId())
                 .filter(c -> c.status() == ConnectionResource.Status.ACTIVE)
                 .orElseThrow(WebhookReceiver::nothingHere);
@@ -131,7 +169,7 @@ class WebhookReceiver {
                     vendor, key);
             throw unavailable();
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("delivery_id", deliveryId));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new DeliveryAccepted(deliveryId));
     }
 
     private void verify(WebhookTokens.SealedSecret secret, WebhookTokens.Binding binding, String signature,

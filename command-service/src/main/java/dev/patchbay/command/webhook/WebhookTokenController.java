@@ -7,9 +7,14 @@ import dev.patchbay.command.platform.ConnectorTypes;
 import dev.patchbay.contracts.connection.MintWebhookToken;
 import dev.patchbay.contracts.connection.RevokeWebhookToken;
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.openapi.ProblemResponses;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
@@ -35,14 +40,30 @@ import java.util.List;
  * clients already speak, under both paths). The raw token is in the 201 answer and nowhere else, ever.
  */
 @RestController
+@Tag(name = "Webhooks", description = "Webhook tokens, and the receiver that vendors deliver to")
 class WebhookTokenController {
 
     /** The seed API's MintRequest: both fields required, nothing else accepted. */
-    record MintRequest(String vendor, String connectionConfigName) {
+    @Schema(name = "MintRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record MintRequest(
+            @Schema(description = "Aggregator vendor the token is minted for: pluggy (Pluggy) or belvo (Belvo)",
+                    allowableValues = {"pluggy", "belvo"}, examples = "pluggy",
+                    requiredMode = Schema.RequiredMode.REQUIRED) String vendor,
+            @Schema(description = "Config name of the existing aggregator connection the token binds to",
+                    examples = "pluggy-main", minLength = 1, requiredMode = Schema.RequiredMode.REQUIRED)
+            String connectionConfigName) {
     }
 
     /** The seed API's MintResponse. */
-    record MintResponse(String token, String webhookUrl, String vendor) {
+    @Schema(name = "MintResponse", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record MintResponse(
+            @Schema(description = "Raw bearer token, surfaced exactly once; only its SHA-256 hash is stored "
+                    + "server-side", requiredMode = Schema.RequiredMode.REQUIRED) String token,
+            @Schema(description = "Fully-formed provider-facing receiver URL embedding the raw token in its path "
+                    + "segment; configure this in the vendor dashboard", requiredMode = Schema.RequiredMode.REQUIRED)
+            String webhookUrl,
+            @Schema(description = "Aggregator vendor the token is bound to", allowableValues = {"pluggy", "belvo"},
+                    examples = "pluggy", requiredMode = Schema.RequiredMode.REQUIRED) String vendor) {
     }
 
     private final ConnectionDirectory connections;
@@ -67,6 +88,11 @@ class WebhookTokenController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Mint an aggregator webhook token", operationId = "mintAggregatorWebhookToken",
+            description = "Mints a webhook token bound to an existing aggregator connection and returns the raw token "
+                    + "plus its provider-facing webhook URL ONCE. Only the token's SHA-256 hash is stored.")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @ProblemResponses({ProblemCode.UNKNOWN_VENDOR, ProblemCode.WEBHOOKS_UNSUPPORTED, ProblemCode.NOT_FOUND})
     @PostMapping(path = {"/v1/webhooks/tokens", "/v1/discovery/webhooks/tokens"},
             consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<MintResponse>> mint(@AuthenticationPrincipal Caller caller, @RequestBody MintRequest request) {
@@ -112,6 +138,10 @@ class WebhookTokenController {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    @Operation(summary = "Revoke a webhook token: deliveries with it are refused from then on",
+            operationId = "revokeWebhookToken")
+    @ApiResponse(responseCode = "204", description = "Revoked")
+    @ProblemResponses(ProblemCode.NOT_FOUND)
     @DeleteMapping("/v1/webhooks/tokens/{tokenId}")
     Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable("tokenId") String tokenId) {
         return Mono.fromCallable(() -> {

@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME,
             "logging.file.name=target/logs/command-service-it.log",
-            "logging.logback.rollingpolicy.max-file-size=1GB"})
+            "logging.logback.rollingpolicy.max-file-size=1GB", "patchbay.log-format=json"})
 class BrokerOutageIT {
 
     private static final KafkaBrokerProcess BROKER = KafkaBrokerProcess.start();

@@ -122,6 +122,7 @@ class VaultKeysIT {
         properties.put("server.port", "0");
         properties.put("logging.file.name", "target/logs/command-service-it.log");
         properties.put("logging.logback.rollingpolicy.max-file-size", "1GB");
+        properties.put("patchbay.log-format", "json");
         properties.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers());
         properties.put("spring.datasource.url", database.jdbcUrl());
         properties.put("spring.datasource.username", database.username());

@@ -52,6 +52,17 @@ public final class CloudEvents {
     private static final Map<String, Class<?>> CLASSES = TYPES.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
+    /**
+     * The W3C trace context of the work that produced a record (the HTTP request, through the relay), when there
+     * was one: an optional header beside the CloudEvents attributes, which Kafka clients with tracing continue.
+     */
+    public static final String TRACEPARENT = "traceparent";
+
+    /** Every registered {@code ce_type} and its event class. */
+    public static Map<String, Class<?>> types() {
+        return CLASSES;
+    }
+
     /** The {@code ce_type} of an event class. */
     public static String typeOf(Class<?> eventClass) {
         var type = TYPES.get(eventClass);

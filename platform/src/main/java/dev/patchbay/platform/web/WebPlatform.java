@@ -23,6 +23,15 @@ public class WebPlatform {
     /** API.md: bodies over 1 MiB are refused with 413. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
 
+    /** A mapper configured exactly as the services' HTTP mapper is: for tests and fuzzing of request parsing. */
+    public static JsonMapper strictHttpMapper() {
+        var factory = tools.jackson.core.json.JsonFactory.builder();
+        new WebPlatform().patchbayJsonLimits().customize(factory);
+        var builder = JsonMapper.builder(factory.build());
+        new WebPlatform().patchbayHttpJson().customize(builder);
+        return builder.build();
+    }
+
     @Bean
     JsonMapperBuilderCustomizer patchbayHttpJson() {
         return builder -> {

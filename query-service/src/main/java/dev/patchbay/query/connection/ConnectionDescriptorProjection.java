@@ -9,6 +9,7 @@ import dev.patchbay.contracts.connection.ConnectionUpdated;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
 import dev.patchbay.contracts.connection.WebhookTokenMinted;
 import dev.patchbay.contracts.connection.WebhookTokenRevoked;
+import dev.patchbay.platform.observability.LogContext;
 import dev.patchbay.query.platform.EventRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -61,13 +62,15 @@ class ConnectionDescriptorProjection {
             topics = "#{T(dev.patchbay.contracts.topic.Topics).CONNECTION_EVENTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
         applicable(records, record).ifPresent(event -> {
-            // the listener thread waits for the write, so offsets are committed only for applied events
-            var changed = transaction.transactional(writes.apply(db, ReadTables.LIVE, event)
-                    .flatMap(applied -> writes.recordOffset(db, record.topic(), record.partition(), record.offset())
-                            .thenReturn(applied)))
-                    .block(WRITE_TIMEOUT);
-            log.debug("{} v{} of {}: {}", event.getClass().getSimpleName(), event.version(), event.connectionId(),
-                    Boolean.TRUE.equals(changed) ? "applied" : "already applied");
+            try (var logContext = LogContext.of(event.tenantId(), event.connectionId())) {
+                // the listener thread waits for the write, so offsets are committed only for applied events
+                var changed = transaction.transactional(writes.apply(db, ReadTables.LIVE, event)
+                        .flatMap(applied -> writes.recordOffset(db, record.topic(), record.partition(),
+                                record.offset()).thenReturn(applied)))
+                        .block(WRITE_TIMEOUT);
+                log.debug("{} v{}: {}", event.getClass().getSimpleName(), event.version(),
+                        Boolean.TRUE.equals(changed) ? "applied" : "already applied");
+            }
         });
     }
 

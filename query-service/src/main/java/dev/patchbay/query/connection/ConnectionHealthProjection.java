@@ -1,6 +1,7 @@
 package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.probe.ProbeCompleted;
+import dev.patchbay.platform.observability.LogContext;
 import dev.patchbay.query.platform.EventRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -50,9 +51,11 @@ class ConnectionHealthProjection {
                         record.partition(), record.offset());
             }
             else if (event instanceof ProbeCompleted probe) {
-                var changed = transaction.transactional(writes.apply(db, probe)).block(WRITE_TIMEOUT);
-                log.debug("Probe result of {} checked at {}: {}", probe.connectionId(), probe.checkedAt(),
-                        Boolean.TRUE.equals(changed) ? "applied" : "kept, or older than the stored one");
+                try (var logContext = LogContext.of(probe.tenantId(), probe.connectionId())) {
+                    var changed = transaction.transactional(writes.apply(db, probe)).block(WRITE_TIMEOUT);
+                    log.debug("Probe result checked at {}: {}", probe.checkedAt(),
+                            Boolean.TRUE.equals(changed) ? "applied" : "kept, or older than the stored one");
+                }
             }
             else {
                 log.warn("Skipping a {} on {}: not a probe result", event.getClass().getSimpleName(), record.topic());

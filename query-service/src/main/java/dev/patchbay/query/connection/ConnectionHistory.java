@@ -34,6 +34,7 @@ import java.util.Map;
 class ConnectionHistory {
 
     /** One event as the history endpoint returns it. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "HistoryEntry")
     record Entry(String type, long version, Instant occurredAt, String actor, Map<String, Object> changes) {
     }
 

@@ -3,11 +3,17 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.openapi.ProblemResponses;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.security.Role;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
 import dev.patchbay.query.platform.ConsistencyGate;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,7 +26,6 @@ import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The connection reads: list, get, resolve, history and webhook tokens, of the caller's tenant only. Every one of
@@ -29,7 +34,21 @@ import java.util.Map;
  */
 @RestController
 @RequestMapping(path = "/v1/connections", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Connections", description = "Read connections, their history and their webhook tokens")
 class ConnectionQueryController {
+
+    /** The body of {@code GET /v1/connections/{id}/history}. */
+    @Schema(name = "ConnectionHistory", requiredProperties = "data")
+    record HistoryList(List<ConnectionHistory.Entry> data) {
+    }
+
+    /** The body of {@code GET /v1/connections/{id}/webhook-tokens}. */
+    @Schema(name = "WebhookTokenList", requiredProperties = "data")
+    record TokenList(List<WebhookTokens.Token> data) {
+    }
+
+    private static final String CONSISTENCY = "The Consistency-Token header of a command response: the read waits "
+            + "until that write is readable (at most patchbay.query.consistency-wait), else 503 with Retry-After";
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
@@ -51,9 +70,13 @@ class ConnectionQueryController {
         this.consistency = consistency;
     }
 
+    @Operation(summary = "Read a connection", operationId = "getConnection")
+    @ApiResponse(responseCode = "200", description = "The connection, without its credential")
+    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/{id}")
     Mono<ConnectionResource> find(@PathVariable String id, @AuthenticationPrincipal Caller caller,
-            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
+                    required = false) String consistencyToken) {
         // a malformed id, another tenant's connection and a deleted one all answer the same 404
         var connectionId = ConnectionId.parse(id);
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
@@ -62,13 +85,19 @@ class ConnectionQueryController {
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
+    @Operation(summary = "Resolve the most specific live connection of a vendor and config name",
+            operationId = "resolveConnection", description = "A user-scoped connection for that end user, else a "
+                    + "workspace-scoped one for that workspace, else an organization-scoped one.")
+    @ApiResponse(responseCode = "200", description = "The connection")
+    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/resolve")
     Mono<ConnectionResource> resolve(@RequestParam(required = false) String vendor,
             @RequestParam(name = "config_name", required = false) String configName,
             @RequestParam(name = "workspace_id", required = false) String workspaceId,
             @RequestParam(name = "end_user_id", required = false) String endUserId,
             @AuthenticationPrincipal Caller caller,
-            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
+                    required = false) String consistencyToken) {
         var problems = new ArrayList<FieldProblem>();
         var vendorValue = parameter("query.vendor", vendor, true, problems);
         var configNameValue = parameter("query.config_name", configName, true, problems);
@@ -89,43 +118,59 @@ class ConnectionQueryController {
      * Every event of the connection, oldest first. A deleted connection's history is for admins only: to everyone
      * else it is as gone as the connection.
      */
+    @Operation(summary = "Every event of a connection, oldest first", operationId = "getConnectionHistory",
+            description = "Secret-free: what changed, with credential fingerprints. A deleted connection's history is "
+                    + "for admins only.")
+    @ApiResponse(responseCode = "200", description = "The history")
+    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/{id}/history")
-    Mono<Map<String, List<ConnectionHistory.Entry>>> history(@PathVariable String id,
+    Mono<HistoryList> history(@PathVariable String id,
             @AuthenticationPrincipal Caller caller,
-            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
+                    required = false) String consistencyToken) {
         var connectionId = ConnectionId.parse(id);
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
                 .then(Mono.defer(() -> connectionId.map(cid -> descriptors.deleted(caller.tenant(), cid)
                         .filter(deleted -> !deleted || caller.has(Role.ADMIN))
                         .flatMap(visible -> history.of(caller.tenant(), cid).collectList()))
                         .orElseGet(Mono::empty)))
-                .map(entries -> Map.of("data", entries))
+                .map(HistoryList::new)
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
     /** The webhook tokens minted for a live connection, oldest first; never a token value (none is kept here). */
+    @Operation(summary = "The webhook tokens minted for a live connection", operationId = "listWebhookTokens",
+            description = "Ids, vendors and dates only: no token value is kept on the read side.")
+    @ApiResponse(responseCode = "200", description = "The tokens, oldest first")
+    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/{id}/webhook-tokens")
-    Mono<Map<String, List<WebhookTokens.Token>>> webhookTokens(@PathVariable String id,
+    Mono<TokenList> webhookTokens(@PathVariable String id,
             @AuthenticationPrincipal Caller caller,
-            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
+                    required = false) String consistencyToken) {
         var connectionId = ConnectionId.parse(id);
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
                 .then(Mono.defer(() -> connectionId.map(cid -> descriptors.deleted(caller.tenant(), cid)
                         .filter(deleted -> !deleted)
                         .flatMap(live -> tokens.of(caller.tenant(), cid).collectList()))
                         .orElseGet(Mono::empty)))
-                .map(list -> Map.of("data", list))
+                .map(TokenList::new)
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
+    @Operation(summary = "List the tenant's connections, newest first", operationId = "listConnections")
+    @ApiResponse(responseCode = "200", description = "One page")
+    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.INVALID_PAGINATION, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping
-    Mono<ConnectionPage> list(@RequestParam(required = false) String limit,
+    Mono<ConnectionPage> list(@Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100",
+            defaultValue = "20")) @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor, @RequestParam(required = false) String vendor,
             @RequestParam(required = false) String status, @RequestParam(required = false) String health,
             @RequestParam(name = "workspace_id", required = false) String workspaceId,
             @RequestParam(name = "end_user_id", required = false) String endUserId,
             @AuthenticationPrincipal Caller caller,
-            @RequestHeader(name = ConsistencyGate.HEADER, required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
+                    required = false) String consistencyToken) {
         int size = limit(limit);
         var filter = ConnectionFilter.of(vendor, status, health, workspaceId, endUserId);
         var after = cursor == null ? null : cursors.decode(caller.tenant(), filter, cursor)

@@ -76,6 +76,7 @@ import java.util.concurrent.TimeUnit;
 class ProjectionRebuild implements DisposableBean {
 
     /** What {@code GET /v1/admin/projections/rebuild/{id}} answers. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProjectionRebuild")
     record Progress(UUID rebuildId, String status, Instant requestedAt, Instant startedAt, Instant finishedAt,
             long eventsRead, String error) {
     }

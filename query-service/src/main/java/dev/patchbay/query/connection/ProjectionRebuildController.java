@@ -1,9 +1,13 @@
 package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.openapi.ProblemResponses;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.security.Role;
 import dev.patchbay.platform.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -23,6 +27,7 @@ import java.util.UUID;
  */
 @RestController
 @RequestMapping(path = "/v1/admin/projections/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Operations", description = "Operator endpoints (role admin)")
 class ProjectionRebuildController {
 
     private final ProjectionRebuild rebuilds;
@@ -31,6 +36,10 @@ class ProjectionRebuildController {
         this.rebuilds = rebuilds;
     }
 
+    @Operation(summary = "Rebuild the read tables from patchbay.connections.v1", operationId = "rebuildProjections",
+            description = "Replays the topic from its first record into new tables while reads go on, then swaps "
+                    + "them in. One rebuild at a time: a second request answers the running one.")
+    @ApiResponse(responseCode = "202", description = "Started (or already running): follow Location")
     @PostMapping
     Mono<ResponseEntity<ProjectionRebuild.Progress>> start(@AuthenticationPrincipal Caller caller) {
         requireAdmin(caller);
@@ -40,6 +49,9 @@ class ProjectionRebuildController {
                         .body(progress));
     }
 
+    @Operation(summary = "A projection rebuild's progress", operationId = "getProjectionRebuild")
+    @ApiResponse(responseCode = "200", description = "Its progress")
+    @ProblemResponses(ProblemCode.NOT_FOUND)
     @GetMapping("/{rebuildId}")
     Mono<ProjectionRebuild.Progress> progress(@PathVariable String rebuildId, @AuthenticationPrincipal Caller caller) {
         requireAdmin(caller);

@@ -16,6 +16,7 @@ import java.time.Instant;
 class WebhookTokens {
 
     /** One token as {@code GET /v1/connections/{id}/webhook-tokens} lists it. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookToken")
     record Token(String tokenId, String vendor, Instant mintedAt, String mintedBy, Instant revokedAt) {
     }
 

@@ -1,0 +1,104 @@
+package dev.patchbay.platform.json;
+
+import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.topic.CloudEvents;
+import dev.patchbay.contracts.topic.Topic;
+import dev.patchbay.contracts.topic.Topics;
+import dev.patchbay.platform.test.EventSchemas;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wire form of every event (STYLE.md, "Contracts and versioning"): each {@code ce_type} has a golden JSON file
+ * in {@code contracts/src/test/resources/wire/} that decodes into its record and encodes back to the same JSON, and
+ * that conforms to its JSON Schema; and the AsyncAPI document names every topic and every event type. If a golden
+ * file stops round-tripping, the change to the record is breaking: make a {@code .v2} type instead.
+ * <p>
+ * It lives here, beside {@link EventCodec}, because contracts depend on no JSON library.
+ */
+class EventContractsTest {
+
+    private static final Path WIRE = Path.of("..", "contracts", "src", "test", "resources", "wire");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final EventCodec codec = new EventCodec("/patchbay/test");
+
+    @TestFactory
+    Stream<DynamicTest> everyGoldenEventRoundTripsAndConformsToItsSchema() {
+        return CloudEvents.types().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .map(type -> DynamicTest.dynamicTest(type.getKey(), () -> {
+                    var file = WIRE.resolve(type.getKey() + ".json");
+                    assertThat(file).as("the golden file of %s", type.getKey()).exists();
+                    var golden = Files.readAllBytes(file);
+                    Object event = codec.decode(golden, type.getValue());
+                    assertThat(JSON.readTree(codec.encode(event))).as("%s encodes back to its golden JSON",
+                            type.getKey()).isEqualTo(JSON.readTree(golden));
+                    assertThat(EventSchemas.errors(type.getKey(), golden)).as("%s against its schema", type.getKey())
+                            .isEmpty();
+                }));
+    }
+
+    @Test
+    void everyGoldenFileIsOfARegisteredType() throws Exception {
+        try (var files = Files.list(WIRE)) {
+            assertThat(files.map(f -> f.getFileName().toString().replaceFirst("\\.json$", "")))
+                    .allMatch(name -> CloudEvents.classOf(name).isPresent());
+        }
+    }
+
+    @Test
+    void aSchemaRefusesWhatTheEventNeverHolds() throws Exception {
+        var created = (tools.jackson.databind.node.ObjectNode) JSON.readTree(
+                WIRE.resolve("dev.patchbay.connection.created.v1.json").toFile());
+        created.put("occurred_at", "2026-11-24T10:00:00Z");
+        created.put("credential_value", "s3cret");
+        assertThat(EventSchemas.errors("dev.patchbay.connection.created.v1", created)).hasSize(2);
+    }
+
+    @Test
+    void theAsyncApiDocumentHasAChannelPerTopicAndAMessagePerEventType() throws Exception {
+        JsonNode asyncApi;
+        try (var in = getClass().getResourceAsStream("/asyncapi/patchbay.yaml")) {
+            asyncApi = YAMLMapper.builder().build().readTree(in);
+        }
+        assertThat(asyncApi.path("asyncapi").asString()).isEqualTo("3.0.0");
+        var messages = asyncApi.path("components").path("messages");
+        Set<String> documentedTypes = new HashSet<>();
+        for (var message : messages.properties()) {
+            var type = message.getValue().path("name").asString();
+            documentedTypes.add(type);
+            assertThat(message.getValue().path("payload").path("$ref").asString()).as(type)
+                    .isEqualTo("../" + EventSchemas.resource(type));
+            assertThat(getClass().getResource("/" + EventSchemas.resource(type))).as("schema of %s", type).isNotNull();
+        }
+        assertThat(documentedTypes).isEqualTo(CloudEvents.types().keySet());
+        Set<String> addresses = new HashSet<>();
+        for (var channel : asyncApi.path("channels").properties()) {
+            var address = channel.getValue().path("address").asString();
+            addresses.add(address);
+            Topic<?, ?> topic = Topics.ALL.stream().filter(t -> t.name().equals(address)).findFirst().orElseThrow();
+            for (var ref : channel.getValue().path("messages").properties()) {
+                var name = ref.getValue().path("$ref").asString().replace("#/components/messages/", "");
+                var type = messages.path(name).path("name").asString();
+                assertThat(topic.valueType()).as("%s on %s", type, address)
+                        .isAssignableFrom(CloudEvents.classOf(type).orElseThrow());
+            }
+            assertThat(channel.getValue().path("bindings").path("kafka").path("partitions").asInt()).as(address)
+                    .isEqualTo(topic.partitions());
+        }
+        assertThat(addresses).containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(Topic::name).toList());
+        var connectionMessages = asyncApi.path("channels").path("connections").path("messages").size();
+        assertThat(connectionMessages).isEqualTo(ConnectionEvent.class.getPermittedSubclasses().length);
+    }
+}
