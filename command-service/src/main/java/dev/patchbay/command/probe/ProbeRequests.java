@@ -5,6 +5,7 @@ import dev.patchbay.command.platform.ProbeProperties;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
+import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.contracts.topic.Topics;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -80,7 +82,7 @@ class ProbeRequests {
             var started = Timer.start(meters);
             return Mono.fromCallable(() -> prepare(caller, id, started)).subscribeOn(Schedulers.boundedElastic())
                     .flatMap(prepared -> (prepared.answer() != null ? Mono.just(prepared.answer())
-                            : awaitResult(prepared.connection(), prepared.correlationId()))
+                            : awaitResult(prepared.connection(), prepared.correlationId(), prepared.result()))
                             .doOnSuccess(answer -> record(started, prepared.connection().vendor(), outcome(answer)))
                             .doOnError(ApiException.class, refused -> record(started,
                                     prepared.connection().vendor(), refused.code().title())));
@@ -104,7 +106,12 @@ class ProbeRequests {
         return answer.healthy() ? "healthy" : "unhealthy";
     }
 
-    private record Prepared(ConnectionResource connection, String correlationId, ProbeAnswer answer) {
+    /**
+     * A test ready to be awaited: the future registered before the request was published, which is the one the
+     * result completes (asking for it again later would miss a result that arrived in between).
+     */
+    private record Prepared(ConnectionResource connection, String correlationId,
+            CompletableFuture<ProbeCompleted> result, ProbeAnswer answer) {
     }
 
     private Prepared prepare(Caller caller, ConnectionId id, Timer.Sample started) throws Exception {
@@ -124,7 +131,7 @@ class ProbeRequests {
         });
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (connection.status() == ConnectionResource.Status.REVOKED) {
-            return new Prepared(connection, null, new ProbeAnswer(connection.id(), connection.vendor(),
+            return new Prepared(connection, null, null, new ProbeAnswer(connection.id(), connection.vendor(),
                     connection.configName(), false, null, now, new ProbeError("revoked",
                             "The connection is revoked: it has no credential to test. Rotate it to use it again.")));
         }
@@ -132,7 +139,7 @@ class ProbeRequests {
         var request = new ProbeRequested(correlationId, connection.id(), caller.tenant(), connection.vendor(),
                 connection.category(), connection.credential().version(), connection.baseUrl(), connection.config(),
                 connection.metadata(), now, caller.subject());
-        results.expect(correlationId);
+        var result = results.expect(correlationId);
         try {
             kafka.send(codec.record(Topics.PROBE_REQUESTS, connection.id().toString(), request,
                     new EventCodec.Envelope(correlationId, now, connection.id().toString(), caller.tenant().value(),
@@ -144,12 +151,13 @@ class ProbeRequests {
             throw new ApiException(ProblemCode.UNAVAILABLE, "The probe workers cannot be reached right now; try "
                     + "again shortly.", List.of(), Map.of("Retry-After", "5"));
         }
-        return new Prepared(connection, correlationId, null);
+        return new Prepared(connection, correlationId, result, null);
     }
 
-    private Mono<ProbeAnswer> awaitResult(ConnectionResource connection, String correlationId) {
+    private Mono<ProbeAnswer> awaitResult(ConnectionResource connection, String correlationId,
+            CompletableFuture<ProbeCompleted> pending) {
         Duration timeout = properties.timeout();
-        return Mono.fromFuture(results.expect(correlationId))
+        return Mono.fromFuture(pending)
                 .timeout(timeout)
                 .map(result -> new ProbeAnswer(connection.id(), connection.vendor(), connection.configName(),
                         result.healthy(), result.latencyMs(), result.checkedAt(), result.error()))
