@@ -69,32 +69,47 @@ class FaultToleranceIT {
 
         assertThat(acknowledged).as("writes acknowledged under load").hasSizeGreaterThan(10);
         var stored = eventStoreVersions();
+        // The topic first, then the read tables: if an event goes missing, this says which side lost it.
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            var relayed = versionsOnTopic(stored);
+            stored.forEach((id, last) -> assertThat(relayed.get(id)).as("versions of %s on the topic (the relay)", id)
+                    .isNotNull().containsAll(versionsUpTo(last)));
+        });
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(readVersions()).as("the read tables hold what the event store holds").isEqualTo(stored));
+                assertThat(readVersions()).as("the read tables (the projection) hold what the event store and the "
+                        + "topic hold").isEqualTo(stored));
 
         acknowledged.forEach((id, version) -> assertThat(stored.get(id)).as("events of %s in the store", id)
                 .isNotNull().isGreaterThanOrEqualTo(version));
-        var onTopic = new HashMap<String, List<Long>>();
-        for (var record : Topics.readAll(stack.broker.bootstrapServers(), "patchbay.connections.v1")) {
-            if (stored.containsKey(record.key())) {
-                var sequence = new String(record.headers().lastHeader("ce_sequence").value());
-                onTopic.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(Long.parseLong(sequence));
-            }
-        }
-        stored.forEach((id, last) -> {
-            var expected = new ArrayList<Long>();
-            for (long v = 1; v <= last; v++) {
-                expected.add(v);
-            }
-            assertThat(onTopic.get(id)).as("versions of %s on the topic: once each, in order", id)
-                    .isEqualTo(expected);
-        });
+        var onTopic = versionsOnTopic(stored);
+        stored.forEach((id, last) -> assertThat(onTopic.get(id)).as("versions of %s on the topic: once each, in order",
+                id).isEqualTo(versionsUpTo(last)));
         assertNothingHalfDone();
         assertThat(serverErrors).as("5xx answers to writes").isEmpty();
 
         System.out.printf("faults: %s; requests %d, acknowledged connections %d, unanswered (in flight at a kill or "
                 + "while command-service was down) %d, 5xx %d%n", report, requests.get(), acknowledged.size(),
                 unanswered.get(), serverErrors.size());
+    }
+
+    /** The versions on the topic, in offset order, of each of the given connections. */
+    private Map<String, List<Long>> versionsOnTopic(Map<String, Long> connections) {
+        var onTopic = new HashMap<String, List<Long>>();
+        for (var record : Topics.readAll(stack.broker.bootstrapServers(), "patchbay.connections.v1")) {
+            if (connections.containsKey(record.key())) {
+                var sequence = new String(record.headers().lastHeader("ce_sequence").value());
+                onTopic.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(Long.parseLong(sequence));
+            }
+        }
+        return onTopic;
+    }
+
+    private static List<Long> versionsUpTo(long last) {
+        var versions = new ArrayList<Long>();
+        for (long v = 1; v <= last; v++) {
+            versions.add(v);
+        }
+        return versions;
     }
 
     /** Creates connections and updates them from several clients for a while; bounded in time and count. */
