@@ -5,15 +5,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.io.Resource;
 
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Where trusted keys come from and what a token must say. Keys are configured, never fetched from the token:
- * either a JWK Set URI or a PEM public key (RSA or EC).
+ * either a JWK Set URI or a PEM public key (RSA or EC). A token whose signature was checked is trusted without a new
+ * check for at most {@code verifiedTokenCacheTtl} (0: every request is checked); its claims are checked every time.
  */
 @ConfigurationProperties("patchbay.security.jwt")
 public record JwtProperties(URI jwksUri, Resource publicKeyLocation, String issuer,
         @DefaultValue("patchbay") String audience, @DefaultValue("tenant_id") String tenantClaim,
-        @DefaultValue("roles") String rolesClaim) {
+        @DefaultValue("roles") String rolesClaim, @DefaultValue("5m") Duration verifiedTokenCacheTtl) {
 
     public JwtProperties {
         if (jwksUri == null && publicKeyLocation == null) {
@@ -23,6 +25,10 @@ public record JwtProperties(URI jwksUri, Resource publicKeyLocation, String issu
         if (issuer == null || issuer.isBlank()) {
             throw new IllegalStateException("patchbay.security.jwt.issuer is required: tokens from any other issuer "
                     + "are refused");
+        }
+        if (verifiedTokenCacheTtl == null || verifiedTokenCacheTtl.isNegative()) {
+            throw new IllegalStateException("patchbay.security.jwt.verified-token-cache-ttl must be 0 (no cache) or "
+                    + "positive");
         }
     }
 }

@@ -3,10 +3,12 @@ package dev.patchbay.platform.security;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.web.ProblemWriter;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.JWKSecurityContext;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -18,6 +20,8 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -29,6 +33,7 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,8 +53,31 @@ public class PatchbaySecurity {
         "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
         "/webjars/**"};
 
+    /**
+     * The trusted keys' decoder, behind a cache of the tokens it accepted (see {@link VerifiedTokenCache}) unless
+     * {@code patchbay.security.jwt.verified-token-cache-ttl} is 0.
+     */
     @Bean
     ReactiveJwtDecoder jwtDecoder(JwtProperties properties) {
+        var validator = validator(properties, Clock.systemUTC());
+        var decoder = decoder(properties, validator);
+        var timeToLive = properties.verifiedTokenCacheTtl();
+        return timeToLive.isZero() ? decoder : new VerifiedTokenCache(decoder, validator,
+                VerifiedTokenCache.MAXIMUM_TOKENS, timeToLive, Ticker.systemTicker());
+    }
+
+    /** The verified-token cache's hits, misses, evictions and size, tagged only {@code cache=verified-tokens}. */
+    @Bean
+    MeterBinder verifiedTokenCacheMetrics(ReactiveJwtDecoder jwtDecoder) {
+        return registry -> {
+            if (jwtDecoder instanceof VerifiedTokenCache cache) {
+                cache.monitor(registry);
+            }
+        };
+    }
+
+    /** Checks a token's signature with the trusted keys, then its claims with {@code validator}. */
+    static NimbusReactiveJwtDecoder decoder(JwtProperties properties, OAuth2TokenValidator<Jwt> validator) {
         NimbusReactiveJwtDecoder decoder;
         if (properties.publicKeyLocation() != null) {
             var keys = TrustedKeys.fromPem(properties.publicKeyLocation());
@@ -65,10 +93,20 @@ public class PatchbaySecurity {
                     .jwsAlgorithms(algorithms -> algorithms.addAll(EnumSet.allOf(SignatureAlgorithm.class)))
                     .build();
         }
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                JwtValidators.createDefaultWithIssuer(properties.issuer()),
-                audience(properties.audience()), tenant(properties.tenantClaim())));
+        decoder.setJwtValidator(validator);
         return decoder;
+    }
+
+    /**
+     * What a token with a good signature must also say: Spring's defaults (type, timestamps against {@code clock},
+     * certificate binding) with the issuer, then audience and tenant. No signature: cheap enough for every request.
+     */
+    static OAuth2TokenValidator<Jwt> validator(JwtProperties properties, Clock clock) {
+        var timestamps = new JwtTimestampValidator();
+        timestamps.setClock(clock);
+        return new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithValidators(timestamps, new JwtIssuerValidator(properties.issuer())),
+                audience(properties.audience()), tenant(properties.tenantClaim()));
     }
 
     @Bean
