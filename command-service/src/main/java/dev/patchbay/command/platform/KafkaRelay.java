@@ -15,12 +15,15 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +34,11 @@ import java.util.concurrent.TimeoutException;
  * headers. The event store and Axon's token table are the outbox: a batch's position is saved only after Kafka has
  * acknowledged every record of it, so a crash or a broker outage delays delivery and never loses an event
  * (at least once; consumers skip versions they have already applied).
+ * <p>
+ * A batch that fails after some of its records reached Kafka, or a process that dies between Kafka's acknowledgement
+ * and the stored token, would publish those records twice. So each stored batch also stores how far it took each
+ * partition ({@link RelayPositions}), and before the relay publishes again after a failure or a start it reads what
+ * lies beyond those positions and skips the events it finds there: each event is on the topic once.
  * <p>
  * Each event is published inside an observation that continues the trace of the request that caused it, from the
  * {@code traceparent} in the event's metadata ({@link CommandTracing}); Kafka's producer observation then writes
@@ -48,15 +56,33 @@ class KafkaRelay {
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final ObservationRegistry observations;
+    private final RelayPositions positions;
     private final EventCodec codec = new EventCodec("/patchbay/command-service");
 
-    KafkaRelay(KafkaTemplate<String, byte[]> kafka, ObservationRegistry observations) {
+    /**
+     * The positions as this instance's last stored batch left them: null at start and after a failed batch. A batch
+     * that finds others in the table (another instance relayed meanwhile, or this one's last batch was not stored)
+     * first reads what lies beyond them.
+     */
+    private volatile Map<Integer, Long> positionsStoredHere;
+
+    /** The ids of events on the topic beyond the stored positions, not yet met again. */
+    private volatile Set<String> alreadyPublished = Set.of();
+
+    KafkaRelay(KafkaTemplate<String, byte[]> kafka, ObservationRegistry observations, RelayPositions positions) {
         this.kafka = kafka;
         this.observations = observations;
+        this.positions = positions;
     }
 
     @EventHandler
     void on(ConnectionEvent event, EventMessage<?> message) {
+        var sends = pendingSends();
+        if (alreadyPublished.remove(message.getIdentifier())) {
+            log.debug("Not relaying {} v{} again: a batch that was not stored published it", event.getClass()
+                    .getSimpleName(), event.version());
+            return;
+        }
         var subject = event.connectionId().toString();
         var type = CloudEvents.typeOf(event.getClass());
         var record = codec.record(Topics.CONNECTION_EVENTS, subject, event, new EventCodec.Envelope(
@@ -74,25 +100,40 @@ class KafkaRelay {
             return context;
         }, observations).contextualName("relay " + type).lowCardinalityKeyValue("event.type", type).observe(() -> {
             try (var logContext = LogContext.of(event.tenantId(), event.connectionId())) {
-                pendingSends().add(kafka.send(record));
+                sends.add(kafka.send(record));
                 log.debug("Relaying {} v{}", type, event.version());
             }
         });
     }
 
-    /** The sends of this batch; before the batch's token is stored, every one of them must be acknowledged. */
-    private static List<CompletableFuture<?>> pendingSends() {
+    /**
+     * The sends of this batch. Before the batch's token is stored, every one of them must be acknowledged, and the
+     * offsets they reached are stored with it; if the batch fails, the next one first looks at what reached Kafka.
+     */
+    private List<CompletableFuture<SendResult<String, byte[]>>> pendingSends() {
         var unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(PENDING_SENDS, key -> {
-            List<CompletableFuture<?>> sends = new ArrayList<>();
-            unitOfWork.onPrepareCommit(u -> awaitAll(sends));
+            var topic = Topics.CONNECTION_EVENTS.name();
+            var stored = positions.stored(topic);
+            if (!stored.equals(positionsStoredHere)) {
+                // nothing sent before may still be on its way, or the tail read would miss it
+                kafka.flush();
+                alreadyPublished = new HashSet<>(positions.unaccounted(topic, stored));
+            }
+            List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>();
+            unitOfWork.onPrepareCommit(u -> u.resources().put(PENDING_SENDS + ".positions",
+                    positions.accountFor(topic, stored, awaitAll(sends))));
+            unitOfWork.afterCommit(u -> positionsStoredHere = u.getResource(PENDING_SENDS + ".positions"));
+            unitOfWork.onRollback(u -> positionsStoredHere = null);
             return sends;
         });
     }
 
-    private static void awaitAll(List<CompletableFuture<?>> sends) {
+    private static List<SendResult<String, byte[]>> awaitAll(
+            List<CompletableFuture<SendResult<String, byte[]>>> sends) {
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return sends.stream().map(CompletableFuture::join).toList();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
