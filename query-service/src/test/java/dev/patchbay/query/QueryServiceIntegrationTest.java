@@ -170,6 +170,23 @@ public abstract class QueryServiceIntegrationTest {
         });
     }
 
+    /** The end offset of every partition of the topic: the offset its next record will get. */
+    protected static Map<TopicPartition, Long> endOffsets(String topic, int partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        try {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin().listOffsets(latest).all().get(5, TimeUnit.SECONDS)
+                    .forEach((partition, end) -> ends.put(partition, end.offset()));
+            return ends;
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic, e);
+        }
+    }
+
     private static void assertCaughtUp(String group, String topic, int partitions) throws Exception {
         var committed = admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                 .get(5, TimeUnit.SECONDS);

@@ -177,7 +177,8 @@ class ConnectionQueryController {
                 .orElseThrow(() -> new ApiException(ProblemCode.INVALID_PAGINATION,
                         "The cursor is not one this service issued for this list; start again without it.",
                         List.of(FieldProblem.of("query.cursor", "is malformed, altered, or from another list"))));
-        // the first page counts; later pages carry the first page's total in their cursor instead of counting again
+        // the first page reads the total (kept by the projection, or counted under a filter); later pages carry the
+        // first page's total in their cursor instead
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
                 .then(Mono.defer(() -> Mono.zip(
                         descriptors.page(caller.tenant(), filter, after, size + 1).collectList(),

@@ -13,58 +13,88 @@ import dev.patchbay.contracts.connection.WebhookTokenRevoked;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.platform.json.PatchbayJson;
 import io.r2dbc.postgresql.codec.Json;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Every write of the connection projection: one event into the descriptor row, its history row and the webhook
- * tokens, in the caller's transaction, into the live tables or a rebuild's copies ({@link ReadTables}). Each write is
- * idempotent: the row is guarded by its version, history by its key {@code (connection_id, version)}, tokens by
- * their id; so redelivery and replay change nothing. Writers touch the tables in the order of
- * {@link ReadTables#NAMES}, the order in which a rebuild locks them.
+ * Every write of the connection projection: events into the descriptor rows, their history rows, the webhook tokens
+ * and the tenants' totals of live connections, in the caller's transaction, into the live tables or a rebuild's
+ * copies ({@link ReadTables}). Each write is idempotent: the row is guarded by its version, history by its key
+ * {@code (connection_id, version)}, tokens by their id, and a total changes only with a row's liveness; so
+ * redelivery and replay change nothing. Writers touch the tables in the order of {@link ReadTables#NAMES}, the order
+ * in which a rebuild locks them.
  */
 @Component
 class ConnectionWrites {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionWrites.class);
 
+    // A creation starts with the health stored for it (a probe result projected before it), else unknown. Its
+    // "counted" is 1 when it made the connection live: a new row, or a revived tombstone; "before" is the row as the
+    // statement found it, which no other transaction can change meanwhile (the caller holds the connection's lock).
     private static final String UPSERT_CREATED = """
-            INSERT INTO {connections} AS c (id, tenant_id, version, vendor, category, config_name, display_name,
-                base_url, account_ref, config, scope, workspace_id, end_user_id, metadata, status, credential,
-                health_state, created_at, updated_at, created_by, updated_by, deleted)
-            VALUES (:id, :tenant, :version, :vendor, :category, :configName, :displayName, :baseUrl, :accountRef,
-                :config, :scope, :workspaceId, :endUserId, :metadata, 'active', :credential, 'unknown', :createdAt,
-                :updatedAt, :createdBy, :updatedBy, false)
-            ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, version = EXCLUDED.version,
-                vendor = EXCLUDED.vendor, category = EXCLUDED.category, config_name = EXCLUDED.config_name,
-                display_name = EXCLUDED.display_name, base_url = EXCLUDED.base_url,
-                account_ref = EXCLUDED.account_ref, config = EXCLUDED.config, scope = EXCLUDED.scope,
-                workspace_id = EXCLUDED.workspace_id, end_user_id = EXCLUDED.end_user_id,
-                metadata = EXCLUDED.metadata, status = EXCLUDED.status, credential = EXCLUDED.credential,
-                health_state = EXCLUDED.health_state, health_checked_at = NULL, health_latency_ms = NULL,
-                health_error_code = NULL, health_error_message = NULL, created_at = EXCLUDED.created_at,
-                updated_at = EXCLUDED.updated_at, created_by = EXCLUDED.created_by,
-                updated_by = EXCLUDED.updated_by, deleted = false, deleted_at = NULL
-            WHERE c.version < EXCLUDED.version AND c.tenant_id = EXCLUDED.tenant_id
+            WITH before AS (
+                SELECT NOT deleted AS live FROM {connections} WHERE id = :id
+            ), upserted AS (
+                INSERT INTO {connections} AS c (id, tenant_id, version, vendor, category, config_name, display_name,
+                    base_url, account_ref, config, scope, workspace_id, end_user_id, metadata, status, credential,
+                    health_state, health_checked_at, health_latency_ms, health_error_code, health_error_message,
+                    created_at, updated_at, created_by, updated_by, deleted)
+                SELECT :id, :tenant, :version, :vendor, :category, :configName, :displayName, :baseUrl, :accountRef,
+                    :config, :scope, :workspaceId, :endUserId, :metadata, 'active', :credential,
+                    coalesce(h.state, 'unknown'), h.checked_at, h.latency_ms, h.error_code, h.error_message,
+                    :createdAt, :updatedAt, :createdBy, :updatedBy, false
+                FROM (VALUES (1)) AS one (x)
+                LEFT JOIN connection_health AS h ON h.connection_id = :id AND h.tenant_id = :tenant
+                ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, version = EXCLUDED.version,
+                    vendor = EXCLUDED.vendor, category = EXCLUDED.category, config_name = EXCLUDED.config_name,
+                    display_name = EXCLUDED.display_name, base_url = EXCLUDED.base_url,
+                    account_ref = EXCLUDED.account_ref, config = EXCLUDED.config, scope = EXCLUDED.scope,
+                    workspace_id = EXCLUDED.workspace_id, end_user_id = EXCLUDED.end_user_id,
+                    metadata = EXCLUDED.metadata, status = EXCLUDED.status, credential = EXCLUDED.credential,
+                    health_state = EXCLUDED.health_state, health_checked_at = EXCLUDED.health_checked_at,
+                    health_latency_ms = EXCLUDED.health_latency_ms, health_error_code = EXCLUDED.health_error_code,
+                    health_error_message = EXCLUDED.health_error_message, created_at = EXCLUDED.created_at,
+                    updated_at = EXCLUDED.updated_at, created_by = EXCLUDED.created_by,
+                    updated_by = EXCLUDED.updated_by, deleted = false, deleted_at = NULL
+                WHERE c.version < EXCLUDED.version AND c.tenant_id = EXCLUDED.tenant_id
+                RETURNING 1
+            )
+            SELECT count(*) AS changed, count(*) FILTER (WHERE b.live IS NOT TRUE) AS counted
+            FROM upserted LEFT JOIN before AS b ON true
             """;
 
-    // A delete that arrives before (or without) its create still leaves a tombstone at its version.
+    // A delete that arrives before (or without) its create still leaves a tombstone at its version; it counts only
+    // when it ended a live row.
     private static final String UPSERT_TOMBSTONE = """
-            INSERT INTO {connections} AS c (id, tenant_id, version, config_name, updated_at, updated_by, deleted,
-                deleted_at)
-            VALUES (:id, :tenant, :version, :configName, :at, :actor, true, :at)
-            ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
-                updated_by = EXCLUDED.updated_by, deleted = true, deleted_at = EXCLUDED.deleted_at
-            WHERE c.version < EXCLUDED.version AND c.tenant_id = EXCLUDED.tenant_id
+            WITH before AS (
+                SELECT NOT deleted AS live FROM {connections} WHERE id = :id
+            ), upserted AS (
+                INSERT INTO {connections} AS c (id, tenant_id, version, config_name, updated_at, updated_by, deleted,
+                    deleted_at)
+                VALUES (:id, :tenant, :version, :configName, :at, :actor, true, :at)
+                ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
+                    updated_by = EXCLUDED.updated_by, deleted = true, deleted_at = EXCLUDED.deleted_at
+                WHERE c.version < EXCLUDED.version AND c.tenant_id = EXCLUDED.tenant_id
+                RETURNING 1
+            )
+            SELECT count(*) AS changed, count(*) FILTER (WHERE b.live) AS counted
+            FROM upserted LEFT JOIN before AS b ON true
             """;
 
     // Each guard: the tenant's row, below the event's version. An event for a row never created changes nothing.
@@ -103,15 +133,30 @@ class ConnectionWrites {
             WHERE token_id = :tokenId AND connection_id = :id AND tenant_id = :tenant AND revoked_at IS NULL
             """;
 
-    private static final String OFFSET = """
-            INSERT INTO projection_offsets (topic, partition, next_offset) VALUES (:topic, :partition, :next)
+    // Rows are locked in the order of the arrays, which callers sort: two transactions never wait for each other's
+    // rows in a cycle.
+    private static final String TOTALS = """
+            INSERT INTO {totals} AS t (tenant_id, live)
+            SELECT tenant_id, delta
+            FROM unnest(CAST(:tenants AS text[]), CAST(:deltas AS bigint[])) AS d (tenant_id, delta)
+            ON CONFLICT (tenant_id) DO UPDATE SET live = t.live + EXCLUDED.live
+            """;
+
+    private static final String OFFSETS = """
+            INSERT INTO projection_offsets AS o (topic, partition, next_offset)
+            SELECT topic, partition, next_offset
+            FROM unnest(CAST(:topics AS text[]), CAST(:partitions AS int[]), CAST(:nexts AS bigint[]))
+                AS n (topic, partition, next_offset)
             ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
-            WHERE projection_offsets.next_offset < EXCLUDED.next_offset
+            WHERE o.next_offset < EXCLUDED.next_offset
             """;
 
     // Serializes, per connection, the creation's pick-up of a stored probe result with the storing of a new one:
-    // whichever commits second sees what the first wrote, so a result is never lost between the two topics.
+    // whichever commits second sees what the first wrote, so a result is never lost between the two topics. It also
+    // serializes the creations and deletions of a connection, so that each counts what it really changed.
     private static final String CONNECTION_LOCK = "SELECT pg_advisory_xact_lock(:key)";
+    private static final String CONNECTION_LOCKS =
+            "SELECT pg_advisory_xact_lock(key) FROM unnest(CAST(:keys AS bigint[])) AS k (key)";
 
     // Only a result newer than the stored one counts, so redelivered and late results change nothing.
     private static final String HEALTH_KEPT = """
@@ -130,32 +175,46 @@ class ConnectionWrites {
             WHERE id = :id AND tenant_id = :tenant AND (health_checked_at IS NULL OR health_checked_at < :checkedAt)
             """;
 
-    // A creation starts with unknown health; a result stored before it was projected applies at once.
-    private static final String HEALTH_PICKED_UP = """
-            UPDATE {connections} AS c SET health_state = h.state, health_checked_at = h.checked_at,
-                health_latency_ms = h.latency_ms, health_error_code = h.error_code,
-                health_error_message = h.error_message
-            FROM connection_health AS h
-            WHERE c.id = :id AND c.tenant_id = :tenant AND h.connection_id = c.id AND h.tenant_id = c.tenant_id
-                AND (c.health_checked_at IS NULL OR c.health_checked_at < h.checked_at)
-            """;
-
     private final JsonMapper json = PatchbayJson.eventMapper();
 
     /**
-     * Applies one event to the tables, in the caller's transaction: true when it changed the descriptor row, false
-     * when the row was at that version or later (its history and tokens rows are written idempotently either way).
+     * What one event did: whether it changed the descriptor row, and by how much it changed its tenant's count of
+     * live connections (+1, 0 or -1).
      */
-    Mono<Boolean> apply(DatabaseClient db, ReadTables tables, ConnectionEvent event) {
-        var row = row(db, tables, event);
-        var history = db.sql(tables.sql(HISTORY)).bindValues(historyValues(event)).fetch().rowsUpdated();
-        var tokens = tokens(db, tables, event);
-        return row.flatMap(changed -> history.then(tokens).thenReturn(changed));
+    record Applied(ConnectionEvent event, boolean changed, int liveDelta) {
     }
 
-    /** Records, in the live projection's transaction, that it has applied that record of that partition. */
-    Mono<Void> recordOffset(DatabaseClient db, String topic, int partition, long offset) {
-        return db.sql(OFFSET).bind("topic", topic).bind("partition", partition).bind("next", offset + 1)
+    /**
+     * Applies events in their order to the tables, in the caller's transaction, and adds what they changed to their
+     * tenants' totals. Into the live tables it first takes, in one statement, the lock of every connection that a
+     * creation or deletion among them concerns (see {@link #CONNECTION_LOCK}), in ascending order of the lock keys,
+     * and it writes the totals last, in the order of the tenant ids: so two such transactions, or one and the health
+     * projection, may wait for each other but never in a cycle. A rebuild's copies need no lock: the rebuild is
+     * their only writer, and it copies the health that changed meanwhile when it swaps.
+     */
+    Mono<List<Applied>> apply(DatabaseClient db, ReadTables tables, List<ConnectionEvent> events) {
+        var locks = tables.equals(ReadTables.LIVE) ? lock(db, events.stream()
+                .filter(event -> event instanceof ConnectionCreated || event instanceof ConnectionDeleted)
+                .map(event -> event.connectionId().value()).toList()) : Mono.<Void>empty();
+        return locks.thenMany(Flux.fromIterable(events).concatMap(event -> apply(db, tables, event)))
+                .collectList()
+                .flatMap(applied -> count(db, tables, applied).thenReturn(applied));
+    }
+
+    /**
+     * Records, in the live projection's transaction, the next offset of each partition, one past the last record it
+     * has consumed there (applied or skipped). An offset never goes back.
+     */
+    Mono<Void> recordOffsets(DatabaseClient db, Map<TopicPartition, Long> nextOffsets) {
+        if (nextOffsets.isEmpty()) {
+            return Mono.empty();
+        }
+        var sorted = new ArrayList<>(nextOffsets.keySet());
+        sorted.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        return db.sql(OFFSETS)
+                .bind("topics", sorted.stream().map(TopicPartition::topic).toArray(String[]::new))
+                .bind("partitions", sorted.stream().map(TopicPartition::partition).toArray(Integer[]::new))
+                .bind("nexts", sorted.stream().map(nextOffsets::get).toArray(Long[]::new))
                 .fetch().rowsUpdated().then();
     }
 
@@ -173,27 +232,66 @@ class ConnectionWrites {
         values.put("latencyMs", probe.latencyMs());
         values.put("errorCode", Parameter.fromOrEmpty(error == null ? null : error.code(), String.class));
         values.put("errorMessage", Parameter.fromOrEmpty(error == null ? null : error.message(), String.class));
-        return lock(db, probe.connectionId().value())
+        return db.sql(CONNECTION_LOCK).bind("key", lockKey(probe.connectionId().value())).then()
                 .then(db.sql(HEALTH_KEPT).bindValues(values).fetch().rowsUpdated())
                 .then(db.sql(HEALTH).bindValues(values).fetch().rowsUpdated())
                 .map(rows -> rows > 0);
     }
 
-    private static Mono<Void> lock(DatabaseClient db, UUID connectionId) {
-        return db.sql(CONNECTION_LOCK)
-                .bind("key", connectionId.getMostSignificantBits() ^ connectionId.getLeastSignificantBits())
-                .then();
+    private static long lockKey(UUID connectionId) {
+        return connectionId.getMostSignificantBits() ^ connectionId.getLeastSignificantBits();
     }
 
-    private Mono<Boolean> row(DatabaseClient db, ReadTables tables, ConnectionEvent event) {
-        if (event instanceof ConnectionCreated created) {
-            // a rebuild needs no lock: it copies the health that changed meanwhile when it swaps
-            var lock = tables.equals(ReadTables.LIVE) ? lock(db, created.connectionId().value()) : Mono.<Void>empty();
-            return lock.then(update(db, tables.sql(UPSERT_CREATED), created(created)))
-                    .flatMap(changed -> db.sql(tables.sql(HEALTH_PICKED_UP))
-                            .bind("id", created.connectionId().value()).bind("tenant", created.tenantId().value())
-                            .fetch().rowsUpdated().thenReturn(changed));
+    private static Mono<Void> lock(DatabaseClient db, List<UUID> connectionIds) {
+        var keys = connectionIds.stream().map(ConnectionWrites::lockKey).distinct().sorted().toArray(Long[]::new);
+        if (keys.length == 0) {
+            return Mono.empty();
         }
+        return db.sql(CONNECTION_LOCKS).bind("keys", keys).then();
+    }
+
+    /** Adds the events' changes to their tenants' totals; a tenant whose liveness no event changed is not touched. */
+    private static Mono<Void> count(DatabaseClient db, ReadTables tables, List<Applied> applied) {
+        var deltas = new TreeMap<String, Long>();
+        for (var one : applied) {
+            if (one.liveDelta() != 0) {
+                deltas.merge(one.event().tenantId().value(), (long) one.liveDelta(), Long::sum);
+            }
+        }
+        if (deltas.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql(tables.sql(TOTALS))
+                .bind("tenants", deltas.keySet().toArray(String[]::new))
+                .bind("deltas", deltas.values().toArray(Long[]::new))
+                .fetch().rowsUpdated().then();
+    }
+
+    /**
+     * Applies one event, in the caller's transaction, without its tenant's total (see the list form, which every
+     * caller uses): whether it changed the descriptor row, false when the row was at that version or later (its
+     * history and tokens rows are written idempotently either way).
+     */
+    private Mono<Applied> apply(DatabaseClient db, ReadTables tables, ConnectionEvent event) {
+        var row = row(db, tables, event);
+        var history = db.sql(tables.sql(HISTORY)).bindValues(historyValues(event)).fetch().rowsUpdated();
+        var tokens = tokens(db, tables, event);
+        return row.flatMap(applied -> history.then(tokens).thenReturn(applied));
+    }
+
+    private Mono<Applied> row(DatabaseClient db, ReadTables tables, ConnectionEvent event) {
+        if (event instanceof ConnectionCreated created) {
+            return counted(db, tables.sql(UPSERT_CREATED), created(created), event, 1);
+        }
+        if (event instanceof ConnectionDeleted deleted) {
+            var values = guarded(deleted);
+            values.put("configName", Parameter.fromOrEmpty(deleted.configName(), String.class));
+            return counted(db, tables.sql(UPSERT_TOMBSTONE), values, event, -1);
+        }
+        return uncounted(db, tables, event).map(changed -> new Applied(event, changed, 0));
+    }
+
+    private Mono<Boolean> uncounted(DatabaseClient db, ReadTables tables, ConnectionEvent event) {
         if (event instanceof ConnectionUpdated updated) {
             var values = guarded(updated);
             values.put("displayName", Parameter.fromOrEmpty(updated.displayName(), String.class));
@@ -214,11 +312,6 @@ class ConnectionWrites {
         if (event instanceof WebhookSecretSet || event instanceof WebhookTokenMinted
                 || event instanceof WebhookTokenRevoked) {
             return update(db, tables.sql(BUMPED), guarded(event));
-        }
-        if (event instanceof ConnectionDeleted deleted) {
-            var values = guarded(deleted);
-            values.put("configName", Parameter.fromOrEmpty(deleted.configName(), String.class));
-            return update(db, tables.sql(UPSERT_TOMBSTONE), values);
         }
         // unreachable while ConnectionDescriptorProjection.PROJECTED covers every permitted type (checked by a test)
         log.error("No projection for {}; skipped", event.getClass().getSimpleName());
@@ -282,6 +375,15 @@ class ConnectionWrites {
         values.put("type", ConnectionHistory.type(e));
         values.put("changes", jsonb(ConnectionHistory.changes(e)));
         return values;
+    }
+
+    /** A creation or deletion: the row's change, and {@code sign} times whether it changed the row's liveness. */
+    private static Mono<Applied> counted(DatabaseClient db, String sql, Map<String, Object> values,
+            ConnectionEvent event, int sign) {
+        return db.sql(sql).bindValues(values)
+                .map(row -> new Applied(event, row.get("changed", Long.class) > 0,
+                        sign * row.get("counted", Long.class).intValue()))
+                .one();
     }
 
     private static Mono<Boolean> update(DatabaseClient db, String sql, Map<String, Object> values) {

@@ -1,5 +1,6 @@
 package dev.patchbay.query.connection;
 
+import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.query.platform.EventRecords;
 import io.r2dbc.spi.Connection;
@@ -27,7 +28,9 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -35,9 +38,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Rebuilds the connection read tables ({@code connections}, {@code connection_history}, {@code webhook_tokens}) from
- * {@code patchbay.connections.v1}, from its first record, into new tables, while every read keeps being served from
- * the old ones; then swaps the new tables in atomically and drops the old.
+ * Rebuilds the connection read tables ({@code connections}, {@code connection_history}, {@code webhook_tokens},
+ * {@code connection_totals}: {@link ReadTables#NAMES}) from {@code patchbay.connections.v1}, from its first record,
+ * into new tables, while every read keeps being served from the old ones; then swaps the new tables in atomically
+ * and drops the old.
  *
  * <h2>Design</h2>
  * <ol>
@@ -54,18 +58,18 @@ import java.util.concurrent.TimeUnit;
  * captured at start. Each record goes through the very same code as the live projection
  * ({@link ConnectionDescriptorProjection#applicable}, {@link ConnectionWrites#apply}) into the new tables, one
  * transaction per poll, on one database connection of its own (outside the pool, which readers keep).</li>
- * <li><b>Catching up.</b> The live projection records, in the transaction of every event it applies, the next
- * offset of its partition in {@code projection_offsets}. The rebuild keeps reading until its position is within
- * {@link #SWAP_GAP} records of those offsets. Health, which comes from another topic, is copied from the live
+ * <li><b>Catching up.</b> The live projection records, in the transaction of every batch it applies, the next
+ * offset of each of its partitions in {@code projection_offsets}. The rebuild keeps reading until its position is
+ * within {@link #SWAP_GAP} records of those offsets. Health, which comes from another topic, is copied from the live
  * rows (a creation also picks up the stored result in {@code connection_health}, as the live projection does).</li>
- * <li><b>Swap.</b> One transaction takes {@code ACCESS EXCLUSIVE} locks on the three live tables (in the order
+ * <li><b>Swap.</b> One transaction takes {@code ACCESS EXCLUSIVE} locks on the live tables (in the order
  * every writer touches them, so no deadlock). Now nothing can change them: it reads {@code projection_offsets}, which
  * is exact under the lock, reads and applies the last few records up to there, copies the health that changed since,
  * drops the old tables, moves the new ones into the live schema with {@code ALTER TABLE ... SET SCHEMA} and drops the
  * empty rebuild schema. Readers and the live projection wait for the lock for that short while (at most
  * {@code lock_timeout} to get it; then the swap is retried), and then find the new tables by name. The live
  * projection goes on from its own position: anything it applies again is a no-op (version guards, history and token
- * keys), so the rebuilt tables never miss nor double anything.</li>
+ * keys, totals that move only with a row's liveness), so the rebuilt tables never miss nor double anything.</li>
  * </ol>
  * A failure at any step rolls back, drops the rebuild schema and marks the rebuild failed; the live tables are
  * never touched before the swap's commit. What this does not do: keep grants on the tables (the service's own user
@@ -369,18 +373,22 @@ class ProjectionRebuild implements DisposableBean {
         }
 
         private void applyEach(ConsumerRecords<String, byte[]> batch, boolean savepoints) {
+            if (!savepoints) {
+                var events = new ArrayList<ConnectionEvent>();
+                for (ConsumerRecord<String, byte[]> record : batch) {
+                    ConnectionDescriptorProjection.applicable(eventRecords, record).ifPresent(events::add);
+                }
+                block(writes.apply(session, copies, events));
+                return;
+            }
             for (ConsumerRecord<String, byte[]> record : batch) {
                 var event = ConnectionDescriptorProjection.applicable(eventRecords, record);
                 if (event.isEmpty()) {
                     continue;
                 }
-                if (!savepoints) {
-                    block(writes.apply(session, copies, event.get()));
-                    continue;
-                }
                 block(connection.createSavepoint(SAVEPOINT));
                 try {
-                    block(writes.apply(session, copies, event.get()));
+                    block(writes.apply(session, copies, List.of(event.get())));
                     block(connection.releaseSavepoint(SAVEPOINT));
                 }
                 catch (DataIntegrityViolationException refused) {

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * Where the connection projection writes: the live read tables (unqualified names, found through the search path),
  * or a rebuild's copies of them in a schema of their own. SQL is written once with the placeholders
- * {@code {connections}}, {@code {history}} and {@code {tokens}}.
+ * {@code {connections}}, {@code {history}}, {@code {tokens}} and {@code {totals}}.
  *
  * @param schema the schema of the copies, or null for the live tables
  */
@@ -14,8 +14,12 @@ record ReadTables(String schema) {
 
     static final ReadTables LIVE = new ReadTables(null);
 
-    /** The tables a rebuild recreates from the topic, in the order every writer locks them. */
-    static final List<String> NAMES = List.of("connections", "connection_history", "webhook_tokens");
+    /**
+     * The tables a rebuild recreates from the topic, in the order every writer locks them: a projection's
+     * transaction touches the rows of its events first and their tenants' totals last.
+     */
+    static final List<String> NAMES = List.of("connections", "connection_history", "webhook_tokens",
+            "connection_totals");
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -36,6 +40,7 @@ record ReadTables(String schema) {
     String sql(String template) {
         return template.replace("{connections}", table("connections"))
                 .replace("{history}", table("connection_history"))
-                .replace("{tokens}", table("webhook_tokens"));
+                .replace("{tokens}", table("webhook_tokens"))
+                .replace("{totals}", table("connection_totals"));
     }
 }

@@ -4,9 +4,12 @@ import dev.patchbay.platform.json.EventCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -14,7 +17,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
-/** What the query-service features share: settings, event decoding, the consistency gate, cursor signing. */
+/**
+ * What the query-service features share: settings, event decoding, the consistency gate, cursor signing, and how
+ * the projections listen.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(QueryProperties.class)
 class QueryPlatform {
@@ -52,9 +58,33 @@ class QueryPlatform {
     }
 
     /**
-     * A record that fails to project is retried with backoff for as long as it takes (the database may be down;
-     * skipping would lose the event from the read side), except when the database refuses it as such: that one is
-     * logged by its coordinates and skipped. Unreadable records never get here: {@link EventRecords} skips them.
+     * The listener containers of the connection projection ({@code containerFactory} of its listener): batch
+     * listeners, {@code patchbay.query.projection-concurrency} of them, and otherwise as Spring Boot configures
+     * every container from {@code spring.kafka.listener.*}, with {@link #projectionErrorHandler()}, the one
+     * {@link CommonErrorHandler} here. The other listeners keep Boot's record-at-a-time factory.
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<Object, Object> connectionEventsListenerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<?, ?> consumerFactory,
+            QueryProperties properties) {
+        var factory = new ConcurrentKafkaListenerContainerFactory<Object, Object>();
+        @SuppressWarnings("unchecked")
+        var consumers = (ConsumerFactory<Object, Object>) consumerFactory;
+        configurer.configure(factory, consumers);
+        factory.setBatchListener(true);
+        factory.setConcurrency(properties.projectionConcurrency());
+        // The projection observes each record of a batch itself, in the record's trace; the container's own timer
+        // of whole batches would be a second "spring.kafka.listener" meter with other tags.
+        factory.getContainerProperties().setMicrometerEnabled(false);
+        return factory;
+    }
+
+    /**
+     * A record (or, for the connection projection, a batch) that fails to project is retried with backoff for as
+     * long as it takes (the database may be down; skipping would lose the event from the read side), except when
+     * the database refuses it as such: that one is logged by its coordinates and skipped. The connection projection
+     * finds such a record itself, so that a refusal never reaches this handler with a whole batch. Unreadable
+     * records never get here: {@link EventRecords} skips them.
      */
     @Bean
     CommonErrorHandler projectionErrorHandler() {

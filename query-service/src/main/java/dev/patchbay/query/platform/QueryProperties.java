@@ -1,5 +1,6 @@
 package dev.patchbay.query.platform;
 
+import dev.patchbay.contracts.topic.Topics;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,9 +13,14 @@ import java.time.Duration;
  *        it before answering 503
  * @param cursorKey the key that signs pagination cursors; every instance must share it, or a cursor issued by one
  *        is refused by another. Unset: a random key per process (fine for one local instance only).
+ * @param projectionConcurrency how many listener threads (consumers) the connection projection runs in this
+ *        instance, each applying the records of its partitions a poll at a time, in one transaction per poll. A
+ *        connection's events share a partition, so their order holds at any value. Each thread holds one pooled
+ *        database connection while it writes. At most as many as the topic has partitions: more would sit idle.
  */
 @ConfigurationProperties("patchbay.query")
-public record QueryProperties(@DefaultValue("5s") Duration consistencyWait, String cursorKey) {
+public record QueryProperties(@DefaultValue("5s") Duration consistencyWait, String cursorKey,
+        @DefaultValue("3") int projectionConcurrency) {
 
     static final int MIN_CURSOR_KEY_LENGTH = 32;
 
@@ -27,6 +33,11 @@ public record QueryProperties(@DefaultValue("5s") Duration consistencyWait, Stri
             // the key's value is never echoed, not even here
             throw new IllegalStateException("patchbay.query.cursor-key must be at least " + MIN_CURSOR_KEY_LENGTH
                     + " characters long (e.g. `openssl rand -base64 33`)");
+        }
+        if (projectionConcurrency < 1 || projectionConcurrency > Topics.CONNECTION_EVENTS.partitions()) {
+            throw new IllegalStateException("patchbay.query.projection-concurrency must be from 1 to "
+                    + Topics.CONNECTION_EVENTS.partitions() + " (the partitions of "
+                    + Topics.CONNECTION_EVENTS.name() + "), not " + projectionConcurrency);
         }
     }
 }

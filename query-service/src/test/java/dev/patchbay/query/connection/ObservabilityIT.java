@@ -109,8 +109,10 @@ class ObservabilityIT extends QueryServiceIntegrationTest {
                     .contains("uri=\"/v1/connections/{id}\"")
                     .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*"
                             + "client_id=\"consumer-patchbay-query-")
+                    // one container per listener thread (patchbay.query.projection-concurrency): whichever owns the
+                    // record's partition observes it
                     .containsPattern("spring_kafka_listener_[a-z_]*\\{[^}]*spring_kafka_listener_id="
-                            + "\"connection-descriptors-0\"");
+                            + "\"connection-descriptors-[0-9]+\"");
             assertThat(metrics).as("no identifier in any label").doesNotContain(tenant)
                     .doesNotContain(created.connectionId().toString());
         });

@@ -91,6 +91,7 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
         assertThat(before.get("connections")).isNotEmpty();
         assertThat(before.get("connection_history")).isNotEmpty();
         assertThat(before.get("webhook_tokens")).isNotEmpty();
+        assertThat(before.get("connection_totals")).contains("{\"live\": 32, \"tenant_id\": \"" + tenant + "\"}");
         var sample = connections.get(1);
 
         var started = http.post().uri("/v1/admin/projections/rebuild").header(HttpHeaders.AUTHORIZATION,
@@ -188,7 +189,7 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
     private static Map<String, List<String>> dump(DatabaseClient db, String leftOutTenant) {
         var dump = new LinkedHashMap<String, List<String>>();
         for (var table : Map.of("connections", "id", "connection_history", "connection_id, version",
-                "webhook_tokens", "token_id").entrySet()) {
+                "webhook_tokens", "token_id", "connection_totals", "tenant_id").entrySet()) {
             dump.put(table.getKey(), new ArrayList<>(db.sql("SELECT to_jsonb(t)::text AS row FROM " + table.getKey()
                     + " t WHERE tenant_id <> :tenant ORDER BY " + table.getValue())
                     .bind("tenant", leftOutTenant)
@@ -199,7 +200,7 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
 
     /** The columns, constraints and indexes of the rebuilt tables, by name. */
     private static List<String> schema(DatabaseClient db) {
-        var tables = "('connections', 'connection_history', 'webhook_tokens')";
+        var tables = "('connections', 'connection_history', 'webhook_tokens', 'connection_totals')";
         var columns = db.sql("SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable "
                 + "|| ' ' || coalesce(column_default, '') || ' #' || ordinal_position AS d "
                 + "FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN " + tables

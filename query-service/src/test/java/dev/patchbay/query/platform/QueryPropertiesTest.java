@@ -11,7 +11,7 @@ class QueryPropertiesTest {
 
     @Test
     void aShortCursorKeyIsRefusedWithoutEchoingIt() {
-        assertThatThrownBy(() -> new QueryProperties(Duration.ofSeconds(5), "short-secret"))
+        assertThatThrownBy(() -> new QueryProperties(Duration.ofSeconds(5), "short-secret", 3))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("patchbay.query.cursor-key")
                 .hasMessageNotContaining("short-secret");
@@ -19,9 +19,20 @@ class QueryPropertiesTest {
 
     @Test
     void theConsistencyWaitIsAboveZeroAndUnderAMinute() {
-        assertThatThrownBy(() -> new QueryProperties(Duration.ZERO, null)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> new QueryProperties(Duration.ofMinutes(2), null))
+        assertThatThrownBy(() -> new QueryProperties(Duration.ZERO, null, 3)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new QueryProperties(Duration.ofMinutes(2), null, 3))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatNoException().isThrownBy(() -> new QueryProperties(Duration.ofMillis(300), "k".repeat(32)));
+        assertThatNoException().isThrownBy(() -> new QueryProperties(Duration.ofMillis(300), "k".repeat(32), 3));
+    }
+
+    @Test
+    void theProjectionRunsOnOneToAsManyThreadsAsTheTopicHasPartitions() {
+        assertThatThrownBy(() -> new QueryProperties(Duration.ofSeconds(5), null, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("patchbay.query.projection-concurrency");
+        assertThatThrownBy(() -> new QueryProperties(Duration.ofSeconds(5), null, 7))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatNoException().isThrownBy(() -> new QueryProperties(Duration.ofSeconds(5), null, 1));
+        assertThatNoException().isThrownBy(() -> new QueryProperties(Duration.ofSeconds(5), null, 6));
     }
 }
