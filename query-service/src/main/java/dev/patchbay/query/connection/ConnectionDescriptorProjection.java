@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import io.r2dbc.spi.R2dbcException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -74,6 +75,7 @@ class ConnectionDescriptorProjection {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionDescriptorProjection.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final String DATA_EXCEPTION = "22";
 
     private final EventRecords records;
     private final ConnectionWrites writes;
@@ -125,7 +127,10 @@ class ConnectionDescriptorProjection {
                 log.debug("A poll of {} records ({} applicable) applied in one transaction", batch.size(),
                         projected.size());
             }
-            catch (DataIntegrityViolationException refused) {
+            catch (RuntimeException refused) {
+                if (!refuses(refused)) {
+                    throw refused;
+                }
                 log.warn("The database refused a poll of {} records ({}); applying them one at a time",
                         batch.size(), refused.getClass().getSimpleName());
                 applied = oneAtATime(projected, nextOffsets);
@@ -166,7 +171,10 @@ class ConnectionDescriptorProjection {
                         .flatMap(all -> writes.recordOffsets(db, next).thenReturn(all.get(0))))
                         .block(WRITE_TIMEOUT));
             }
-            catch (DataIntegrityViolationException refused) {
+            catch (RuntimeException refused) {
+                if (!refuses(refused)) {
+                    throw refused;
+                }
                 inTrace(one, () -> log.error("Skipping a record the database refuses at {}-{}@{} ({})",
                         record.topic(), record.partition(), record.offset(), refused.getClass().getSimpleName()));
                 one.observation().error(refused);
@@ -176,6 +184,25 @@ class ConnectionDescriptorProjection {
         // past the records skipped at the end of a partition too
         transaction.transactional(writes.recordOffsets(db, nextOffsets)).block(WRITE_TIMEOUT);
         return applied;
+    }
+
+    /**
+     * Whether the database refuses the data itself, so that trying again can never succeed: a constraint it breaks
+     * ({@link DataIntegrityViolationException}), or a value it cannot hold (SQLSTATE class 22, data exception: a NUL
+     * character in text or JSON, a number out of range, ...). Retrying such a record would stop its partition for
+     * ever; anything else (the database down, a deadlock, a serialization failure) is worth retrying.
+     */
+    static boolean refuses(Throwable failure) {
+        for (var cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof DataIntegrityViolationException) {
+                return true;
+            }
+            if (cause instanceof R2dbcException database && database.getSqlState() != null
+                    && database.getSqlState().startsWith(DATA_EXCEPTION)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs that in the record's trace (its span current, so the log line carries its trace id) and log context. */

@@ -228,6 +228,39 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
     }
 
     @Test
+    void recordsWithValuesTheDatabaseCannotHoldAreSkippedAloneInsteadOfStoppingTheirPartition() {
+        // PostgreSQL's text and jsonb cannot hold U+0000; command-service refuses it, but a record from elsewhere
+        // (an older build, another producer) must not stop every connection of its partition for ever
+        var tenant = TestTokens.newTenant();
+        var created = aConnection(tenant).named("nul-bytes").created();
+        var partition = partitionOf(created.connectionId());
+        var inText = ConnectionFixtures.updated(created, 2, "nul\u0000in-text", Map.of());
+        var inJson = ConnectionFixtures.updated(created, 3, "fine", Map.of("k", "nul\u0000in-json"));
+        var after = ConnectionFixtures.updated(created, 4, "after the nul bytes", Map.of());
+        var neighbour = aConnection(tenant).withId(onPartition(partition)).named("neighbour").created();
+
+        var sent = new ArrayList<RecordMetadata>();
+        whilePaused(() -> List.<ConnectionEvent>of(created, inText, inJson, after, neighbour)
+                .forEach(event -> sent.add(publish(event))));
+        sent.forEach(this::awaitConsumed);
+
+        http.get().uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
+                viewer(tenant)).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.version").isEqualTo(4)
+                .jsonPath("$.display_name").isEqualTo("after the nul bytes");
+        http.get().uri("/v1/connections/{id}/history", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
+                viewer(tenant)).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.data[*].version").isEqualTo(List.of(1, 4));
+        http.get().uri("/v1/connections/{id}", neighbour.connectionId()).header(HttpHeaders.AUTHORIZATION,
+                viewer(tenant)).exchange().expectStatus().isOk();
+        var skipped = List.of(sent.get(1), sent.get(2)).stream().map(s -> "Skipping a record the database refuses at "
+                + Topics.CONNECTION_EVENTS.name() + "-" + s.partition() + "@" + s.offset() + " (").toList();
+        assertThat(projectionLog()).filteredOn(e -> e.getLevel() == Level.ERROR)
+                .extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+                .allSatisfy(message -> assertThat(skipped).anySatisfy(prefix -> assertThat(message).startsWith(prefix)));
+    }
+
+    @Test
     void aBatchThatFailsIsRetriedWholeUntilItLandsAndNothingOfItIsLost() {
         var failing = TestTokens.newTenant();
         var bystander = TestTokens.newTenant();
