@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -271,6 +272,10 @@ class ConnectionRequestRules {
             errors.add(FieldProblem.of(location, "is " + bytes + " bytes serialised; at most " + MAX_MAP_BYTES
                     + " are allowed"));
         }
+        if (holdsNul(map)) {
+            // PostgreSQL's text and jsonb cannot hold it, so the read side could never store this connection
+            errors.add(FieldProblem.of(location, "has a key or a string value with the NUL character (U+0000)"));
+        }
         for (var key : map.keySet()) {
             if (key.isBlank() || key.length() > 128 || hasControlCharacters(key)) {
                 errors.add(FieldProblem.of(location, "has a key that is empty, longer than 128 characters or has "
@@ -365,6 +370,20 @@ class ConnectionRequestRules {
             return "must be at most 2048 characters";
         }
         return null;
+    }
+
+    /** Whether a key or string anywhere in that JSON value holds U+0000. */
+    private static boolean holdsNul(Object value) {
+        if (value instanceof String text) {
+            return text.indexOf('\u0000') >= 0;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().anyMatch(entry -> holdsNul(entry.getKey()) || holdsNul(entry.getValue()));
+        }
+        if (value instanceof Collection<?> list) {
+            return list.stream().anyMatch(ConnectionRequestRules::holdsNul);
+        }
+        return false;
     }
 
     private static boolean hasControlCharacters(String text) {

@@ -107,6 +107,30 @@ class RequestValidationIT extends CommandServiceTestBase {
     }
 
     @Test
+    void aNulCharacterAnywhereInConfigOrMetadataIsRefusedOnCreateAndUpdate() {
+        var inValue = postgresql("nul-value", "pw");
+        inValue.put("metadata", Map.of("nested", Map.of("list", List.of("fine", "nul\u0000byte"))));
+        post(inValue).expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("PBAY-0001")
+                .jsonPath("$.errors[0].location").isEqualTo("body.metadata");
+        var inKey = postgresql("nul-key", "pw");
+        inKey.put("config", Map.of("host", "db.internal", "port", 5432, "database", "dw",
+                "options", Map.of("nul\u0000key", "x")));
+        post(inKey).expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].location")
+                .isEqualTo("body.config");
+
+        var id = (String) post(postgresql("nul-later", "pw")).expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody().get("id");
+        client().patch().uri("/v1/connections/" + id).header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("metadata", Map.of("k", "a\u0000b")))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].location")
+                .isEqualTo("body.metadata");
+        // other control characters stay allowed in values (a CA certificate in config has newlines)
+        var newlines = postgresql("newlines", "pw");
+        newlines.put("metadata", Map.of("note", "line one\nline two\ttabbed"));
+        post(newlines).expectStatus().isCreated();
+    }
+
+    @Test
     void malformedJsonWrongMediaTypeAndOversizedBodiesAreProblemsToo() {
         client().post().uri("/v1/connections").header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"vendor\": ").exchange()
