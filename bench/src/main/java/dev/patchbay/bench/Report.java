@@ -93,7 +93,7 @@ final class Report {
                             v.getOrDefault("settle.lag-max.seconds", "?")), "—", "—", "none set", "—");
         }
         readRow("reads-byid", "GET /v1/connections/{id}, concurrency 32", "pgbench-read-byid", 5000);
-        readRow("reads-first", "list, first page of 20 (counts the total), concurrency 32", "pgbench-read-first",
+        readRow("reads-first", "list, first page of 20 (with its total), concurrency 32", "pgbench-read-first",
                 2000);
         readRow("reads-next", "list, a later page of 20 (cursor), concurrency 32", "pgbench-read-next", 2000);
         if (has("tests.throughput")) {
