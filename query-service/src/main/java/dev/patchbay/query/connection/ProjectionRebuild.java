@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.r2dbc.connection.SingleConnectionFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -352,23 +351,22 @@ class ProjectionRebuild implements DisposableBean {
                 applyEach(batch, false);
                 block(connection.commitTransaction());
             }
-            catch (DataIntegrityViolationException refused) {
+            catch (RuntimeException failed) {
+                rollbackQuietly();
+                if (!ConnectionDescriptorProjection.refuses(failed)) {
+                    throw failed;
+                }
                 // the live projection skips a record the database refuses (and so must the rebuild): go through
                 // this batch again, each record behind a savepoint, to find and skip it
-                rollbackQuietly();
                 block(connection.beginTransaction());
                 try {
                     applyEach(batch, true);
                     block(connection.commitTransaction());
                 }
-                catch (RuntimeException failed) {
+                catch (RuntimeException again) {
                     rollbackQuietly();
-                    throw failed;
+                    throw again;
                 }
-            }
-            catch (RuntimeException failed) {
-                rollbackQuietly();
-                throw failed;
             }
         }
 
@@ -391,7 +389,10 @@ class ProjectionRebuild implements DisposableBean {
                     block(writes.apply(session, copies, List.of(event.get())));
                     block(connection.releaseSavepoint(SAVEPOINT));
                 }
-                catch (DataIntegrityViolationException refused) {
+                catch (RuntimeException refused) {
+                    if (!ConnectionDescriptorProjection.refuses(refused)) {
+                        throw refused;
+                    }
                     log.error("Skipping a record the database refuses at {}-{}@{}", record.topic(),
                             record.partition(), record.offset());
                     block(connection.rollbackTransactionToSavepoint(SAVEPOINT));
