@@ -84,6 +84,8 @@ class RelayPositions {
         try (var consumer = consumers.createConsumer(null, null, "-relay-tail", overrides)) {
             var partitions = consumer.partitionsFor(topic, KAFKA_TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
+            // assigned before their offsets are asked, or the consumer warns about each partition's high watermark
+            consumer.assign(partitions);
             var beginnings = consumer.beginningOffsets(partitions, KAFKA_TIMEOUT);
             var ends = consumer.endOffsets(partitions, KAFKA_TIMEOUT);
             Map<TopicPartition, Long> from = new HashMap<>();
