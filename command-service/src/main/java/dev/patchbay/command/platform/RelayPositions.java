@@ -46,7 +46,9 @@ class RelayPositions {
     Map<Integer, Long> stored(String topic) {
         Map<Integer, Long> positions = new HashMap<>();
         jdbc.sql("SELECT partition, next_offset FROM relay_positions WHERE topic = ?").param(topic)
-                .query((rs, n) -> positions.put(rs.getInt(1), rs.getLong(2))).list();
+                .query(rs -> {
+                    positions.put(rs.getInt(1), rs.getLong(2));
+                });
         return positions;
     }
 

@@ -13,12 +13,12 @@ import dev.patchbay.platform.observability.LogContext;
 import dev.patchbay.query.platform.EventRecords;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.r2dbc.spi.R2dbcException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import io.r2dbc.spi.R2dbcException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -49,8 +49,9 @@ import java.util.Set;
  * a record at a time paid one each. Events of one connection share a partition, so they keep their order. The
  * offsets are committed to Kafka only after that transaction: a batch that fails is retried whole by the error
  * handler (every write is idempotent, so what an earlier attempt applied is a no-op the second time). A batch that
- * the database refuses ({@link DataIntegrityViolationException}) is applied again one record at a time, each in its
- * own transaction, so that only the record the database refuses is skipped, logged by its coordinates, as before.
+ * the database refuses ({@link #refuses}: a constraint, or a value it cannot hold) is applied again one record at a
+ * time, each in its own transaction, so that only the record the database refuses is skipped, logged by its
+ * coordinates.
  *
  * <h2>Traces</h2>
  * Spring's observation of a listener is per call, so with batches it would see none of the records' traces. The
