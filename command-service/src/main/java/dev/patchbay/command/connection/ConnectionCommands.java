@@ -2,6 +2,7 @@ package dev.patchbay.command.connection;
 
 import dev.patchbay.command.connection.LiveConnections.Live;
 import dev.patchbay.command.platform.CommittedEventStore;
+import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.CredentialInfo;
 import dev.patchbay.contracts.problem.ProblemCode;
@@ -18,7 +19,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -46,10 +46,11 @@ class ConnectionCommands {
     private final TransactionTemplate transactions;
     private final CommittedEventStore eventStore;
     private final Clock clock;
+    private final DatabaseWork database;
 
     ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecrets secrets,
             TenantUsage usage, QuotaProperties quota, CommandGateway gateway, TransactionTemplate transactions,
-            CommittedEventStore eventStore, Clock clock) {
+            CommittedEventStore eventStore, Clock clock, DatabaseWork database) {
         this.rules = rules;
         this.vault = vault;
         this.live = live;
@@ -60,6 +61,7 @@ class ConnectionCommands {
         this.transactions = transactions;
         this.eventStore = eventStore;
         this.clock = clock;
+        this.database = database;
     }
 
     Mono<Outcome> create(Caller caller, CreateConnectionRequest request) {
@@ -209,7 +211,7 @@ class ConnectionCommands {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static <T> Mono<T> blocking(Callable<T> work) {
-        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    private <T> Mono<T> blocking(Callable<T> work) {
+        return database.run(work);
     }
 }

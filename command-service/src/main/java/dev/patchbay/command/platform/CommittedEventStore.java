@@ -12,8 +12,9 @@ import java.util.List;
  */
 public class CommittedEventStore extends EmbeddedEventStore {
 
-    CommittedEventStore(EventStorageEngine storageEngine, long fetchDelayMillis) {
-        super(EmbeddedEventStore.builder().storageEngine(storageEngine).fetchDelay(fetchDelayMillis));
+    CommittedEventStore(EventStorageEngine storageEngine, long fetchDelayMillis, int cachedEvents) {
+        super(EmbeddedEventStore.builder().storageEngine(storageEngine).fetchDelay(fetchDelayMillis)
+                .cachedEvents(cachedEvents));
     }
 
     /** Wakes the processors that wait for events; called after a transaction that appended events commits. */

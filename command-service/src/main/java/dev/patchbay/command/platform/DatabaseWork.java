@@ -1,0 +1,45 @@
+package dev.patchbay.command.platform;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Where the command path's blocking work runs (sealing, the transaction, Axon's dispatch): on at most
+ * {@code patchbay.command.database-threads} threads, fewer than the JDBC pool's connections, so that a burst queues
+ * here instead of in HikariCP. Reactor's shared boundedElastic scheduler would run up to ten threads a core, twice the
+ * pool here; the threads that found no connection then spun in HikariCP's hand-off loop ({@code Thread.yield}),
+ * which on 2 cores took CPU from the threads that held one (13 of 21 such threads, in a thread dump under creates at
+ * concurrency 32). The pool keeps {@code maximum-pool-size - database-threads} connections for the relay, the event
+ * store's reader and the rest.
+ */
+@Component
+public class DatabaseWork implements DisposableBean {
+
+    /** Reactor's own bound on queued tasks: a larger burst is refused rather than held in memory. */
+    private static final int QUEUED_TASKS = 100_000;
+
+    private final Scheduler scheduler;
+
+    DatabaseWork(@Value("${patchbay.command.database-threads:8}") int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("patchbay.command.database-threads must be at least 1");
+        }
+        this.scheduler = Schedulers.newBoundedElastic(threads, QUEUED_TASKS, "database");
+    }
+
+    /** The work, run on one of these threads when subscribed. */
+    public <T> Mono<T> run(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(scheduler);
+    }
+
+    @Override
+    public void destroy() {
+        scheduler.dispose();
+    }
+}
