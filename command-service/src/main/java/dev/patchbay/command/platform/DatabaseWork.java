@@ -10,7 +10,8 @@ import reactor.core.scheduler.Schedulers;
 import java.util.concurrent.Callable;
 
 /**
- * Where the command path's blocking work runs (sealing, the transaction, Axon's dispatch): on at most
+ * Where the requests' blocking work runs (commands with their sealing, transaction and Axon dispatch; webhook token
+ * mints and revocations; webhook deliveries; live tests' look-ups): on at most
  * {@code patchbay.command.database-threads} threads, fewer than the JDBC pool's connections, so that a burst queues
  * here instead of in HikariCP. Reactor's shared boundedElastic scheduler would run up to ten threads a core, twice the
  * pool here; the threads that found no connection then spun in HikariCP's hand-off loop ({@code Thread.yield}): 13 of

@@ -1,5 +1,6 @@
 package dev.patchbay.command.probe;
 
+import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.command.platform.ProbeProperties;
 import dev.patchbay.contracts.connection.ConnectionId;
@@ -18,7 +19,6 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +51,7 @@ class ProbeRequests {
     private final Clock clock;
     private final EventCodec codec = new EventCodec("/patchbay/command-service");
     private final MeterRegistry meters;
+    private final DatabaseWork database;
 
     /** The probe error codes of API.md; anything else a worker might send is counted as {@code other}. */
     static final Set<String> OUTCOMES = Set.of("healthy", "unhealthy", "credentials_rejected", "unreachable",
@@ -58,8 +59,9 @@ class ProbeRequests {
             "probe_timeout", "unavailable");
 
     ProbeRequests(ConnectionDirectory connections, TestRateLimit rateLimit, ProbeResults results,
-            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock, MeterRegistry meters) {
+            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock, MeterRegistry meters, DatabaseWork database) {
         this.connections = connections;
+        this.database = database;
         this.rateLimit = rateLimit;
         this.results = results;
         this.kafka = kafka;
@@ -70,17 +72,16 @@ class ProbeRequests {
 
     Mono<ProbeAnswer> testByName(Caller caller, String vendor, String configName, String workspaceId,
             String endUserId) {
-        return Mono.fromCallable(() -> connections.find(caller.tenant(), vendor, configName, workspaceId, endUserId)
+        return database.run(() -> connections.find(caller.tenant(), vendor, configName, workspaceId, endUserId)
                 .orElseThrow(() -> ApiException.notFound("No live " + vendor + " connection named '" + configName
                         + "'")))
-                .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(id -> test(caller, id));
     }
 
     Mono<ProbeAnswer> test(Caller caller, ConnectionId id) {
         return Mono.defer(() -> {
             var started = Timer.start(meters);
-            return Mono.fromCallable(() -> prepare(caller, id, started)).subscribeOn(Schedulers.boundedElastic())
+            return database.run(() -> prepare(caller, id, started))
                     .flatMap(prepared -> (prepared.answer() != null ? Mono.just(prepared.answer())
                             : awaitResult(prepared.connection(), prepared.correlationId(), prepared.result()))
                             .doOnSuccess(answer -> record(started, prepared.connection().vendor(), outcome(answer)))

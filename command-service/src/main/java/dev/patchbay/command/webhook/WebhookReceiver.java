@@ -1,5 +1,6 @@
 package dev.patchbay.command.webhook;
 
+import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.problem.ProblemCode;
@@ -33,7 +34,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -76,11 +76,13 @@ class WebhookReceiver {
     private final KafkaTemplate<String, byte[]> kafka;
     private final JsonMapper json;
     private final Clock clock;
+    private final DatabaseWork database;
     private final EventCodec codec = new EventCodec("/patchbay/command-service");
 
     WebhookReceiver(WebhookTokens tokens, ConnectionDirectory connections, Vault vault,
-            KafkaTemplate<String, byte[]> kafka, JsonMapper json, Clock clock) {
+            KafkaTemplate<String, byte[]> kafka, JsonMapper json, Clock clock, DatabaseWork database) {
         this.tokens = tokens;
+        this.database = database;
         this.connections = connections;
         this.vault = vault;
         this.kafka = kafka;
@@ -124,8 +126,7 @@ class WebhookReceiver {
                 })
                 .defaultIfEmpty(new byte[0])
                 .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
-                .publishOn(Schedulers.boundedElastic())
-                .map(body -> accept(vendor, token, signature, body));
+                .flatMap(body -> database.run(() -> accept(vendor, token, signature, body)));
     }
 
     private ResponseEntity<DeliveryAccepted> accept(String vendor, String token, String signature, byte[] body) {

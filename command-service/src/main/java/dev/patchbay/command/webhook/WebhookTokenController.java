@@ -1,5 +1,6 @@
 package dev.patchbay.command.webhook;
 
+import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.CommittedEventStore;
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.command.platform.ConnectionNotVisible;
@@ -28,7 +29,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -74,11 +74,13 @@ class WebhookTokenController {
     private final CommittedEventStore eventStore;
     private final WebhookProperties properties;
     private final Clock clock;
+    private final DatabaseWork database;
 
     WebhookTokenController(ConnectionDirectory connections, ConnectorTypes types, WebhookTokens tokens,
             CommandGateway gateway, TransactionTemplate transactions, CommittedEventStore eventStore,
-            WebhookProperties properties, Clock clock) {
+            WebhookProperties properties, Clock clock, DatabaseWork database) {
         this.connections = connections;
+        this.database = database;
         this.types = types;
         this.tokens = tokens;
         this.gateway = gateway;
@@ -113,7 +115,7 @@ class WebhookTokenController {
             throw new ApiException(ProblemCode.WEBHOOKS_UNSUPPORTED, type.displayName() + " connections take no "
                     + "webhooks.", List.of(new FieldProblem("body.vendor", "takes no webhooks", request.vendor())));
         }
-        return Mono.fromCallable(() -> {
+        return database.run(() -> {
             var id = connections.find(caller.tenant(), request.vendor(), request.connectionConfigName(), null, null)
                     .orElseThrow(() -> ApiException.notFound("No live " + request.vendor() + " connection named '"
                             + request.connectionConfigName() + "'"));
@@ -135,7 +137,7 @@ class WebhookTokenController {
             var url = properties.publicBaseUrl().toString().replaceAll("/+$", "") + "/v1/webhooks/"
                     + request.vendor() + "/" + raw;
             return ResponseEntity.status(HttpStatus.CREATED).body(new MintResponse(raw, url, request.vendor()));
-        }).subscribeOn(Schedulers.boundedElastic());
+        });
     }
 
     @Operation(summary = "Revoke a webhook token: deliveries with it are refused from then on",
@@ -144,7 +146,7 @@ class WebhookTokenController {
     @ProblemResponses(ProblemCode.NOT_FOUND)
     @DeleteMapping("/v1/webhooks/tokens/{tokenId}")
     Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable("tokenId") String tokenId) {
-        return Mono.fromCallable(() -> {
+        return database.run(() -> {
             var binding = tokens.find(caller.tenant(), tokenId)
                     .orElseThrow(() -> ApiException.notFound("The webhook token"));
             var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -160,6 +162,6 @@ class WebhookTokenController {
             }
             eventStore.committed();
             return ResponseEntity.noContent().<Void>build();
-        }).subscribeOn(Schedulers.boundedElastic());
+        });
     }
 }
