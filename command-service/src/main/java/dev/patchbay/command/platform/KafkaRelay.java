@@ -11,6 +11,7 @@ import io.micrometer.observation.transport.ReceiverContext;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,11 @@ class KafkaRelay {
 
     static final String PROCESSING_GROUP = "kafka-relay";
     private static final String PENDING_SENDS = KafkaRelay.class.getName() + ".pending";
+    /**
+     * How long a batch waits for Kafka's acknowledgements: longer than the producer's delivery timeout (120 s), which
+     * settles every send first, and shorter than the time Axon allows the relay's unit of work (5 minutes, set in
+     * command-service.yml).
+     */
     private static final long ACK_TIMEOUT_SECONDS = 150;
 
     private static final Logger log = LoggerFactory.getLogger(KafkaRelay.class);
@@ -75,7 +81,12 @@ class KafkaRelay {
         this.positions = positions;
     }
 
+    /**
+     * Relays one event. The first of a batch may first wait for the producer's earlier sends to settle (up to its
+     * delivery timeout) and read the topic's tail, so the handler is allowed as long as the unit of work.
+     */
     @EventHandler
+    @MessageHandlerTimeout(timeoutMs = 300_000, warningThresholdMs = 30_000, warningIntervalMs = 30_000)
     void on(ConnectionEvent event, EventMessage<?> message) {
         var sends = pendingSends();
         if (alreadyPublished.remove(message.getIdentifier())) {
@@ -136,8 +147,11 @@ class KafkaRelay {
             return sends.stream().map(CompletableFuture::join).toList();
         }
         catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for Kafka", e);
+            // Not restored, on purpose. This wait runs while the batch commits, outside the handler, where Axon does
+            // not turn its janitor's interrupt (a unit of work past its time limit) into a timeout; a restored flag
+            // would reach the tracking processor's retry sleep, which takes it as the order to shut down for good.
+            // A real shutdown needs no flag: the processor's loop sees its own state and stops.
+            throw new IllegalStateException("interrupted while waiting for Kafka; the batch is retried", e);
         }
         catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Kafka did not acknowledge the relayed events; the batch is retried", e);

@@ -44,12 +44,22 @@ import static org.awaitility.Awaitility.await;
  * The broker is killed (SIGKILL) while clients keep writing: every write still succeeds, because it only needs
  * PostgreSQL, and once the broker is back every event reaches the topic, once, in order per connection. A webhook
  * delivery, which must reach Kafka before it is acknowledged, is answered 503 for the vendor to retry.
+ * <p>
+ * The outage outlasts the time Axon gives the relay's unit of work (shortened here to {@value #RELAY_TIME_LIMIT_MS}
+ * ms; five minutes in production): Axon's janitor then interrupts the relay's thread, and a tracking processor that
+ * is interrupted shuts itself down. The relay must come back by itself and publish everything.
  */
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME,
             "logging.file.name=target/logs/command-service-it.log",
-            "logging.logback.rollingpolicy.max-file-size=1GB", "patchbay.log-format=json"})
+            "logging.logback.rollingpolicy.max-file-size=1GB", "patchbay.log-format=json",
+            "axon.timeout.transaction.event-processor.kafka-relay.timeout-ms=" + BrokerOutageIT.RELAY_TIME_LIMIT_MS,
+            "axon.timeout.transaction.event-processor.kafka-relay.warning-threshold-ms=2000",
+            "axon.timeout.transaction.event-processor.kafka-relay.warning-interval-ms=1000",
+            "patchbay.relay.watch-interval=1s"})
 class BrokerOutageIT {
+
+    static final int RELAY_TIME_LIMIT_MS = 4000;
 
     private static final KafkaBrokerProcess BROKER = KafkaBrokerProcess.start();
     private static final TestTokens TOKENS = new TestTokens();
@@ -76,7 +86,7 @@ class BrokerOutageIT {
     }
 
     @Test
-    void writesSucceedWhileTheBrokerIsDownAndAllReachItInOrderOnceItIsBack() {
+    void writesSucceedWhileTheBrokerIsDownAndAllReachItInOrderOnceItIsBack() throws InterruptedException {
         var tenant = TestTokens.newTenant();
         var client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
@@ -110,6 +120,11 @@ class BrokerOutageIT {
                 .expectStatus().isOk();
         expected.put(before, 2);
         var writingTook = Duration.between(started, Instant.now());
+        // long enough for the janitor to interrupt the relay's waiting batch, and for the relay to retry after that
+        var rest = Duration.ofMillis(2L * RELAY_TIME_LIMIT_MS).minus(writingTook);
+        if (!rest.isNegative()) {
+            Thread.sleep(rest.toMillis());
+        }
         client.post().uri("/v1/webhooks/pluggy/{token}", token).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"event\":\"item/updated\",\"itemId\":\"item-1\"}").exchange()
                 .expectStatus().isEqualTo(503).expectHeader().valueEquals("Retry-After", "5");
@@ -132,6 +147,35 @@ class BrokerOutageIT {
         });
         assertThat(writingTook).as("writes during the outage were not held up by the broker")
                 .isLessThan(Duration.ofSeconds(60));
+    }
+
+    /**
+     * A frozen broker keeps the relay's batch waiting for acknowledgements, past the time Axon allows it: the janitor
+     * interrupts the relay there, while the batch commits. Nothing may be lost, and nothing published twice.
+     */
+    @Test
+    void aBrokerThatStopsAnsweringForLongerThanTheRelaysTimeLimitLosesNothing() throws InterruptedException {
+        var tenant = TestTokens.newTenant();
+        var client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build();
+        var first = create(client, tenant, "before-freeze");
+        await().atMost(Duration.ofSeconds(60)).until(() -> versionsOnTopic().containsKey(first));
+        var expected = new ArrayList<String>(List.of(first));
+        BROKER.pause();
+        try {
+            for (int i = 0; i < 4; i++) {
+                expected.add(create(client, tenant, "during-freeze-" + i));
+            }
+            Thread.sleep(2L * RELAY_TIME_LIMIT_MS);
+        }
+        finally {
+            BROKER.resume();
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            var onTopic = versionsOnTopic();
+            assertThat(expected).allSatisfy(id -> assertThat(onTopic.get(id)).as("versions of %s on the topic", id)
+                    .isEqualTo(List.of(1L)));
+        });
     }
 
     private static String create(WebTestClient client, String tenant, String name) {

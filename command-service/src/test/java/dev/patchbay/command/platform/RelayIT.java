@@ -165,6 +165,17 @@ class RelayIT extends CommandServiceTestBase {
                 .as("versions of %s on the topic", id).containsExactly(1L));
     }
 
+    /** A relay that stops while the service runs (Axon stops it when its thread is interrupted) is started again. */
+    @Test
+    void aRelayThatStopsIsStartedAgainByItsWatchdog() {
+        var relay = axon.eventProcessingConfiguration()
+                .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class).orElseThrow();
+        relay.shutDown();
+        var id = create(TestTokens.newTenant(), "while-stopped", "p");
+        await().atMost(Duration.ofSeconds(30)).until(relay::isRunning);
+        awaitOnTopic(List.of(id));
+    }
+
     private void awaitOnTopic(List<String> ids) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(records(Topics.CONNECTION_EVENTS.name(),
                 ids::contains).stream().map(r -> r.key()).distinct()).hasSize(ids.size()));

@@ -47,10 +47,12 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME, "patchbay.probe.allow-insecure-http=true",
             // logging starts before dynamic properties are known, so the file is named here
-            "logging.file.name=target/logs/command-service-it.log", "logging.logback.rollingpolicy.max-file-size=1GB", "patchbay.quota.connections-per-tenant=5",
-            "patchbay.probe.timeout=3s", "patchbay.probe.rate-limit=5",
+            "logging.file.name=target/logs/command-service-it.log", "logging.logback.rollingpolicy.max-file-size=1GB",
+            "patchbay.quota.connections-per-tenant=5", "patchbay.probe.timeout=3s", "patchbay.probe.rate-limit=5",
             // as in production with PATCHBAY_LOG_FORMAT=json and the access log on: every IT checks what that logs
-            "patchbay.log-format=json", "patchbay.access-log.enabled=true"})
+            "patchbay.log-format=json", "patchbay.access-log.enabled=true",
+            // a stopped relay is started again within seconds (RelayIT)
+            "patchbay.relay.watch-interval=2s"})
 public abstract class CommandServiceTestBase {
 
     protected static final TestTokens TOKENS = new TestTokens();

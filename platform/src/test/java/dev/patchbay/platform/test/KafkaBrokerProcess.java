@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Apache Kafka broker (KRaft, one combined node) in its own process, from the same jars as the tests, which
- * a test can kill with SIGKILL and start again on the same port and data: for outage tests. The shared broker of
- * {@link TestInfrastructure} is never stopped.
+ * a test can kill with SIGKILL and start again on the same port and data, or freeze and thaw: for outage tests. The
+ * shared broker of {@link TestInfrastructure} is never stopped.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
@@ -82,6 +82,38 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             process = null;
+        }
+    }
+
+    /**
+     * Freezes the broker (SIGSTOP), as a long GC pause, a stalled VM or a partition would: its sockets stay open and
+     * accept what clients send, but nothing is answered until {@link #resume()}.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() paused} broker run again (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        try {
+            var kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
