@@ -11,6 +11,7 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +76,23 @@ class PatchbaySecurityTest {
 
         assertThatThrownBy(() -> decoder.decode(forged).block()).isInstanceOf(BadJwtException.class);
         assertThatThrownBy(() -> decoder.decode(forged).block()).isInstanceOf(BadJwtException.class);
+    }
+
+    @Test
+    void aTenantOrSubjectWithControlCharactersOrTooLongIsRefused() {
+        var decoder = new PatchbaySecurity().jwtDecoder(properties);
+        for (var tenant : List.of("t\u0000x", "t\nx", "t\u007fx", "t".repeat(129), " ")) {
+            assertThatThrownBy(() -> decoder.decode(tokens.token(tenant, "viewer")).block()).as("tenant %s", tenant)
+                    .isInstanceOf(BadJwtException.class).hasMessageContaining("no tenant");
+        }
+        for (var subject : List.of("u\u0000x", "u\rx", "u".repeat(256))) {
+            var token = tokens.sign(tokens.claims("t1", "viewer").subject(subject).build());
+            assertThatThrownBy(() -> decoder.decode(token).block()).as("subject %s", subject)
+                    .isInstanceOf(BadJwtException.class).hasMessageContaining("bad subject");
+        }
+        var accepted = decoder.decode(tokens.sign(tokens.claims("tenant-é-ü.1", "viewer").subject("u".repeat(255))
+                .build())).block();
+        assertThat(PatchbaySecurity.caller(accepted, properties).tenant().value()).isEqualTo("tenant-é-ü.1");
     }
 
     private static JwtProperties bind(Map<String, String> settings) {
