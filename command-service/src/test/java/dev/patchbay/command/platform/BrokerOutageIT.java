@@ -158,6 +158,9 @@ class BrokerOutageIT {
         var tenant = TestTokens.newTenant();
         var client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
+        // healthy: the connector types are read, so a create is not refused for an unknown vendor
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk());
         var first = create(client, tenant, "before-freeze");
         await().atMost(Duration.ofSeconds(60)).until(() -> versionsOnTopic().containsKey(first));
         var expected = new ArrayList<String>(List.of(first));
