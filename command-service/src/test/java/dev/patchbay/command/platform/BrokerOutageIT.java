@@ -88,10 +88,7 @@ class BrokerOutageIT {
     @Test
     void writesSucceedWhileTheBrokerIsDownAndAllReachItInOrderOnceItIsBack() throws InterruptedException {
         var tenant = TestTokens.newTenant();
-        var client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk());
+        var client = healthyClient();
         var expected = new LinkedHashMap<String, Integer>();
         var before = create(client, tenant, "before-outage");
         expected.put(before, 1);
@@ -156,11 +153,7 @@ class BrokerOutageIT {
     @Test
     void aBrokerThatStopsAnsweringForLongerThanTheRelaysTimeLimitLosesNothing() throws InterruptedException {
         var tenant = TestTokens.newTenant();
-        var client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build();
-        // healthy: the connector types are read, so a create is not refused for an unknown vendor
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk());
+        var client = healthyClient();
         var first = create(client, tenant, "before-freeze");
         await().atMost(Duration.ofSeconds(60)).until(() -> versionsOnTopic().containsKey(first));
         var expected = new ArrayList<String>(List.of(first));
@@ -179,6 +172,15 @@ class BrokerOutageIT {
             assertThat(expected).allSatisfy(id -> assertThat(onTopic.get(id)).as("versions of %s on the topic", id)
                     .isEqualTo(List.of(1L)));
         });
+    }
+
+    /** A client of the service once it is healthy: the connector types are read, so no create is refused for them. */
+    private WebTestClient healthyClient() {
+        var client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk());
+        return client;
     }
 
     private static String create(WebTestClient client, String tenant, String name) {
