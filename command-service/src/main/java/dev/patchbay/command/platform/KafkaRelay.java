@@ -8,6 +8,7 @@ import dev.patchbay.platform.observability.LogContext;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
+import org.apache.kafka.common.KafkaException;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -53,10 +54,15 @@ class KafkaRelay {
     private static final String PENDING_SENDS = KafkaRelay.class.getName() + ".pending";
     /**
      * How long a batch waits for Kafka's acknowledgements: longer than the producer's delivery timeout (120 s), which
-     * settles every send first, and shorter than the time Axon allows the relay's unit of work (5 minutes, set in
-     * command-service.yml).
+     * settles every send first. Axon allows the relay's unit of work 5 minutes (command-service.yml); a batch past
+     * that is interrupted and retried.
      */
     private static final long ACK_TIMEOUT_SECONDS = 150;
+    /**
+     * How long the first event of a batch after a failure waits for a broker that does not answer; with the
+     * producer's flush before it (up to its delivery timeout, 120 s) the batch stays within Axon's 5 minutes.
+     */
+    private static final long BROKER_WAIT_SECONDS = 150;
 
     private static final Logger log = LoggerFactory.getLogger(KafkaRelay.class);
 
@@ -129,7 +135,7 @@ class KafkaRelay {
             if (!stored.equals(positionsStoredHere)) {
                 // nothing sent before may still be on its way, or the tail read would miss it
                 kafka.flush();
-                alreadyPublished = new HashSet<>(positions.unaccounted(topic, stored));
+                alreadyPublished = new HashSet<>(unaccountedOnceKafkaAnswers(topic, stored));
             }
             List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>();
             unitOfWork.onPrepareCommit(u -> u.resources().put(PENDING_SENDS + ".positions",
@@ -138,6 +144,43 @@ class KafkaRelay {
             unitOfWork.onRollback(u -> positionsStoredHere = null);
             return sends;
         });
+    }
+
+    /**
+     * What lies on the topic beyond the stored positions, waiting here for a broker that does not answer: a look
+     * waits up to 10 s for an answer, the next follows a second later, for up to {@link #BROKER_WAIT_SECONDS}. A
+     * batch that failed instead would put the tracking processor into its retry backoff, which doubles up to 60 s, so
+     * after a long outage publishing resumed up to a minute after the broker was back (measured: 27 s after a 150 s
+     * outage, the backoff at 60 s; with this wait, 4 s). Waiting inside the batch keeps the claim: the batch's
+     * transaction holds the token row.
+     */
+    private Set<String> unaccountedOnceKafkaAnswers(String topic, Map<Integer, Long> stored) {
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BROKER_WAIT_SECONDS);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                var ids = positions.unaccounted(topic, stored);
+                if (attempt > 1) {
+                    log.info("Kafka answers again after {} looks; relaying", attempt);
+                }
+                return ids;
+            }
+            catch (KafkaException | IllegalStateException unanswered) {
+                if (System.nanoTime() > deadline) {
+                    throw unanswered;
+                }
+                if (attempt == 1) {
+                    log.warn("Kafka does not answer the relay ({}); waiting for it, looking every second",
+                            unanswered.toString());
+                }
+            }
+            try {
+                Thread.sleep(1_000);
+            }
+            catch (InterruptedException e) {
+                // not restored: see awaitAll
+                throw new IllegalStateException("interrupted while waiting for Kafka; the batch is retried", e);
+            }
+        }
     }
 
     private static List<SendResult<String, byte[]>> awaitAll(
