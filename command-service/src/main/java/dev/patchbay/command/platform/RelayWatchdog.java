@@ -34,7 +34,8 @@ class RelayWatchdog implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
     private boolean stoppedAtLastLook;
 
-    RelayWatchdog(ObjectProvider<Configuration> axon, @Value("${patchbay.relay.watch-interval:10s}") Duration interval) {
+    RelayWatchdog(ObjectProvider<Configuration> axon,
+            @Value("${patchbay.relay.watch-interval:10s}") Duration interval) {
         this.axon = axon;
         this.interval = interval;
     }

@@ -1,7 +1,7 @@
 package dev.patchbay.command.probe;
 
-import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.ConnectionDirectory;
+import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.ProbeProperties;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
@@ -59,15 +59,16 @@ class ProbeRequests {
             "probe_timeout", "unavailable");
 
     ProbeRequests(ConnectionDirectory connections, TestRateLimit rateLimit, ProbeResults results,
-            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock, MeterRegistry meters, DatabaseWork database) {
+            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock, MeterRegistry meters,
+            DatabaseWork database) {
         this.connections = connections;
-        this.database = database;
         this.rateLimit = rateLimit;
         this.results = results;
         this.kafka = kafka;
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.database = database;
     }
 
     Mono<ProbeAnswer> testByName(Caller caller, String vendor, String configName, String workspaceId,

@@ -1,7 +1,7 @@
 package dev.patchbay.command.webhook;
 
-import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.ConnectionDirectory;
+import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.contracts.topic.Topics;
@@ -82,12 +82,12 @@ class WebhookReceiver {
     WebhookReceiver(WebhookTokens tokens, ConnectionDirectory connections, Vault vault,
             KafkaTemplate<String, byte[]> kafka, JsonMapper json, Clock clock, DatabaseWork database) {
         this.tokens = tokens;
-        this.database = database;
         this.connections = connections;
         this.vault = vault;
         this.kafka = kafka;
         this.json = json;
         this.clock = clock;
+        this.database = database;
     }
 
     @Operation(summary = "Receive a vendor's webhook delivery", operationId = "receiveWebhook",

@@ -1,10 +1,10 @@
 package dev.patchbay.command.webhook;
 
-import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.CommittedEventStore;
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.command.platform.ConnectionNotVisible;
 import dev.patchbay.command.platform.ConnectorTypes;
+import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.contracts.connection.MintWebhookToken;
 import dev.patchbay.contracts.connection.RevokeWebhookToken;
 import dev.patchbay.contracts.problem.ProblemCode;
@@ -80,7 +80,6 @@ class WebhookTokenController {
             CommandGateway gateway, TransactionTemplate transactions, CommittedEventStore eventStore,
             WebhookProperties properties, Clock clock, DatabaseWork database) {
         this.connections = connections;
-        this.database = database;
         this.types = types;
         this.tokens = tokens;
         this.gateway = gateway;
@@ -88,6 +87,7 @@ class WebhookTokenController {
         this.eventStore = eventStore;
         this.properties = properties;
         this.clock = clock;
+        this.database = database;
     }
 
     @Operation(summary = "Mint an aggregator webhook token", operationId = "mintAggregatorWebhookToken",
