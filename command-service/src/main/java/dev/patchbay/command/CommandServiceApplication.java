@@ -1,6 +1,7 @@
 package dev.patchbay.command;
 
 import dev.patchbay.platform.PatchbayPlatform;
+import dev.patchbay.platform.web.EventLoops;
 import dev.patchbay.vault.VaultConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -14,6 +15,7 @@ public class CommandServiceApplication {
     public static final String CONFIG_NAME = "spring.config.name=command-service";
 
     public static void main(String[] args) {
+        EventLoops.onePerCore();
         new SpringApplicationBuilder(CommandServiceApplication.class).properties(CONFIG_NAME).run(args);
     }
 }

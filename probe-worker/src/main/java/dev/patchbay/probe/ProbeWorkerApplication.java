@@ -1,6 +1,7 @@
 package dev.patchbay.probe;
 
 import dev.patchbay.platform.PatchbayTopics;
+import dev.patchbay.platform.web.EventLoops;
 import dev.patchbay.vault.VaultConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -31,6 +32,7 @@ import java.util.Map;
 public class ProbeWorkerApplication {
 
     public static void main(String[] args) {
+        EventLoops.onePerCore();
         application().run(args);
     }
 

@@ -1,6 +1,7 @@
 package dev.patchbay.query;
 
 import dev.patchbay.platform.PatchbayPlatform;
+import dev.patchbay.platform.web.EventLoops;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
@@ -17,6 +18,7 @@ public class QueryServiceApplication {
     public static final String CONFIG_NAME = "spring.config.name=query-service";
 
     public static void main(String[] args) {
+        EventLoops.onePerCore();
         new SpringApplicationBuilder(QueryServiceApplication.class).properties(CONFIG_NAME).run(args);
     }
 }

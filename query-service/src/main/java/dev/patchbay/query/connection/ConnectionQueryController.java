@@ -180,20 +180,30 @@ class ConnectionQueryController {
         // the first page reads the total (kept by the projection, or counted under a filter); later pages carry the
         // first page's total in their cursor instead
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
-                .then(Mono.defer(() -> Mono.zip(
-                        descriptors.page(caller.tenant(), filter, after, size + 1).collectList(),
-                        after != null && after.total() != null ? Mono.just(after.total())
-                                : descriptors.count(caller.tenant(), filter))))
+                .then(Mono.defer(() -> pageAndTotal(caller, filter, after, size + 1)))
                 .map(pageAndTotal -> {
-                    var rows = pageAndTotal.getT1();
+                    var rows = pageAndTotal.rows();
                     var hasMore = rows.size() > size;
                     var data = hasMore ? rows.subList(0, size) : rows;
                     var last = data.isEmpty() ? null : data.get(data.size() - 1);
-                    var total = pageAndTotal.getT2();
+                    var total = pageAndTotal.total();
                     var nextCursor = hasMore ? cursors.encode(caller.tenant(), filter,
                             new PagePosition(last.createdAt(), last.id().value(), total)) : null;
                     return new ConnectionPage(List.copyOf(data), hasMore, nextCursor, total);
                 });
+    }
+
+    /** The unfiltered first page in one statement; any other page beside its carried or counted total. */
+    private Mono<ConnectionDescriptors.PageWithTotal> pageAndTotal(Caller caller, ConnectionFilter filter,
+            PagePosition after, int rows) {
+        if (after == null && filter.equals(ConnectionFilter.NONE)) {
+            return descriptors.firstPage(caller.tenant(), rows);
+        }
+        return Mono.zip(descriptors.page(caller.tenant(), filter, after, rows).collectList(),
+                after != null && after.total() != null ? Mono.just(after.total())
+                        : descriptors.count(caller.tenant(), filter))
+                .map(pageAndCount -> new ConnectionDescriptors.PageWithTotal(pageAndCount.getT1(),
+                        pageAndCount.getT2()));
     }
 
     private static ApiException notFound() {

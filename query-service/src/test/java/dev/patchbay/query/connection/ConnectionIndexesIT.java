@@ -83,6 +83,7 @@ class ConnectionIndexesIT {
         Map<String, ConnectionDescriptors.Query> queries = new LinkedHashMap<>();
         queries.put("get by id", ConnectionDescriptors.findQuery(TENANT, new ConnectionId(middle.id())));
         queries.put("list, first page", ConnectionDescriptors.pageQuery(TENANT, none, null, 21));
+        queries.put("list, first page with its total", ConnectionDescriptors.firstPageQuery(TENANT, 21));
         queries.put("list, page at row 50,000", ConnectionDescriptors.pageQuery(TENANT, none, middle, 21));
         queries.put("list, vendor=belvo", ConnectionDescriptors.pageQuery(TENANT,
                 new ConnectionFilter("belvo", null, null, null, null), null, 21));
