@@ -1,7 +1,7 @@
 package dev.patchbay.command;
 
+import dev.patchbay.platform.EventLoops;
 import dev.patchbay.platform.PatchbayPlatform;
-import dev.patchbay.platform.web.EventLoops;
 import dev.patchbay.vault.VaultConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;

@@ -1,7 +1,7 @@
 package dev.patchbay.probe;
 
+import dev.patchbay.platform.EventLoops;
 import dev.patchbay.platform.PatchbayTopics;
-import dev.patchbay.platform.web.EventLoops;
 import dev.patchbay.vault.VaultConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

@@ -1,7 +1,7 @@
 package dev.patchbay.query;
 
+import dev.patchbay.platform.EventLoops;
 import dev.patchbay.platform.PatchbayPlatform;
-import dev.patchbay.platform.web.EventLoops;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;

@@ -1,4 +1,4 @@
-package dev.patchbay.platform.web;
+package dev.patchbay.platform;
 
 /**
  * How many event loops Reactor Netty runs, for the HTTP server and for the clients on its shared resources (R2DBC,
