@@ -15,10 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * The HTTP side of the driver: Reactor Netty's client on HTTP/1.1 with pooled keep-alive connections, loopback
- * addresses only. Creates and tests call it from plain threads that wait for each answer ({@link #get},
- * {@link #post}); the read phases, which must go fastest, without any thread waiting ({@link #getAsync}). Not the
- * JDK's HttpClient: at concurrency 32 it cost about 0.6 ms of CPU per request here, against about 0.14 ms for
- * this, which on 2 cores would make the driver the bottleneck of the read phases.
+ * addresses only. The phases call it from plain threads that wait for each answer ({@link #get}, {@link #post});
+ * the read phases, which must go fastest, have their load sent by wrk instead ({@link Wrk}). Not the JDK's
+ * HttpClient: at concurrency 32 it cost about 0.6 ms of CPU per request here, against about 0.14 ms for this.
  */
 final class Api {
 
@@ -58,11 +57,6 @@ final class Api {
 
     Answer get(String url, String token) {
         return await(send(HttpMethod.GET, url, token, null));
-    }
-
-    /** A GET that does not hold a thread while it waits: what the read phases' load is made of. */
-    Mono<Answer> getAsync(String url, String token) {
-        return send(HttpMethod.GET, url, token, null);
     }
 
     private Answer await(Mono<Answer> answer) {

@@ -1,7 +1,6 @@
 package dev.patchbay.bench;
 
 import org.HdrHistogram.Histogram;
-import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -23,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Patchbay's benchmark driver: one phase per invocation, called by {@code bench/run}, each bounded in seconds and
@@ -266,7 +265,8 @@ public final class Bench {
     /**
      * Reads on the seeded tenant at a concurrency: {@code byid} (GET /v1/connections/{id} of a random seeded row),
      * {@code first} (GET /v1/connections?limit=20, the first page, which counts the tenant's connections) or
-     * {@code next} (a later page, from one of the cursors collected by walking the list first).
+     * {@code next} (a later page, from one of the cursors collected by walking the list first). The load is wrk's
+     * ({@link Wrk}), after a warm-up run of its own.
      */
     private void reads() throws Exception {
         var name = args.get("name");
@@ -289,28 +289,27 @@ public final class Bench {
                 cursor = next.status() == 200 ? Api.field(next.body(), "next_cursor") : null;
             }
         }
-        Supplier<Mono<Integer>> call = switch (mode) {
-            case "byid" -> () -> api.getAsync(api.query + "/v1/connections/"
-                    + seededId(ThreadLocalRandom.current().nextInt(rows) + 1), token).map(Api.Answer::status);
-            case "first" -> () -> api.getAsync(api.query + "/v1/connections?limit=20", token)
-                    .map(Api.Answer::status);
-            case "next" -> () -> api.getAsync(api.query + "/v1/connections?limit=20&cursor="
-                    + cursors.get(ThreadLocalRandom.current().nextInt(cursors.size())), token)
-                    .map(Api.Answer::status);
+        var paths = switch (mode) {
+            case "byid" -> IntStream.rangeClosed(1, rows).mapToObj(n -> "/v1/connections/" + seededId(n)).toList();
+            case "first" -> List.of("/v1/connections?limit=20");
+            case "next" -> cursors.stream().map(cursor -> "/v1/connections?limit=20&cursor=" + cursor).toList();
             default -> throw new IllegalArgumentException("mode " + mode);
         };
-        Load.closedLoopAsync(concurrency, doubleArg("warmup-seconds", 3), Long.MAX_VALUE, 200, call);
+        if (paths.isEmpty()) {
+            throw new IllegalStateException("no cursor to a later page: " + first.body());
+        }
+        var wrk = new Wrk(runDir.resolve("wrk"), name, api.query, token, concurrency, paths);
+        wrk.run(name + "-warmup", doubleArg("warmup-seconds", 3), Long.MAX_VALUE);
         var sampler = new Sampler(root.resolve(".patchbay/run"));
-        var stats = Load.closedLoopAsync(concurrency, doubleArg("seconds", 15), longArg("max", 1_000_000), 200,
-                call);
+        var stats = wrk.run(name, doubleArg("seconds", 15), longArg("max", 1_000_000));
         var out = new TreeMap<String, String>();
         stats.put(out, name);
         sampler.put(out, name);
         out.put(name + ".rows", total);
         out.put(name + ".concurrency", Integer.toString(concurrency));
         save(name, out);
-        System.out.printf("    %s: %.0f reads/s, p50 %s ms, p99 %s ms (%s)%n", name, stats.throughput(),
-                out.get(name + ".p50_ms"), out.get(name + ".p99_ms"), statuses(stats));
+        System.out.printf("    %s: %.0f reads/s, p50 %s ms, p99 %s ms (statuses %s)%n", name, stats.throughput(),
+                out.get(name + ".p50_ms"), out.get(name + ".p99_ms"), stats.statuses());
     }
 
     /**

@@ -1,9 +1,6 @@
 package dev.patchbay.bench;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
-import java.util.function.Supplier;
 
 /**
  * Load loops bounded in time and in requests. Latencies go into HdrHistograms in microseconds (1 µs to 2 min, three
@@ -132,32 +128,6 @@ final class Load {
         start.countDown();
         done.await();
         stats.nanos = System.nanoTime() - began.get();
-        return stats;
-    }
-
-    /**
-     * The closed loop without threads: {@code concurrency} chains on the client's event loop, each sending its next
-     * request when the last one answered, until {@code seconds} have passed or about {@code maxRequests} were sent.
-     */
-    static Stats closedLoopAsync(int concurrency, double seconds, long maxRequests, int okStatus,
-            Supplier<Mono<Integer>> call) {
-        var stats = new Stats();
-        var recorder = new Recorder(3);
-        var budget = new AtomicLong(maxRequests - concurrency);
-        long began = System.nanoTime();
-        long deadline = began + (long) (seconds * 1e9);
-        Flux.range(0, concurrency).flatMap(chain -> Mono.defer(() -> {
-            long t0 = System.nanoTime();
-            return call.get().doOnNext(status -> {
-                stats.count(status);
-                if (status == okStatus) {
-                    stats.ok.increment();
-                    recorder.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                }
-            });
-        }).repeat(() -> System.nanoTime() < deadline && budget.getAndDecrement() > 0), concurrency).blockLast();
-        stats.nanos = System.nanoTime() - began;
-        stats.add(recorder.getIntervalHistogram());
         return stats;
     }
 

@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the machine did during a phase, from /proc: each service's resident set (VmRSS, sampled every 250 ms) and
- * the CPU used by the services, the broker, PostgreSQL, this driver and everything else (clock ticks of
- * /proc/PID/stat and /proc/stat, from the start of the phase to its end).
+ * the CPU used by the services, the broker, PostgreSQL, this driver (with the children it waited for: wrk) and
+ * everything else (clock ticks of /proc/PID/stat and /proc/stat, from the start of the phase to its end).
  */
 final class Sampler implements AutoCloseable {
 
@@ -130,7 +130,11 @@ final class Sampler implements AutoCloseable {
         }
     }
 
-    /** CPU ticks (user + system) so far of each group: the three services, kafka, postgres, this driver. */
+    /**
+     * CPU ticks (user + system) so far of each group: the three services, kafka, postgres, this driver. The driver's
+     * include those of its children that ended and were waited for (cutime + cstime): wrk, the read phases' load,
+     * which has ended by the time a phase's figures are taken.
+     */
     private Map<String, Long> cpuByGroup() {
         Map<String, String> groupOfPid = new HashMap<>();
         for (var name : List.of("command-service", "query-service", "probe-worker", "kafka")) {
@@ -151,10 +155,13 @@ final class Sampler implements AutoCloseable {
                     int close = stat.lastIndexOf(')');
                     var comm = stat.substring(stat.indexOf('(') + 1, close);
                     var fields = stat.substring(close + 2).split(" ");
-                    // after the command: state(0) ... utime(11) stime(12)
+                    // after the command: state(0) ... utime(11) stime(12) cutime(13) cstime(14)
                     long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                     var pid = dir.getFileName().toString();
                     var group = groupOfPid.getOrDefault(pid, comm.equals("postgres") ? "postgres" : null);
+                    if ("driver".equals(group)) {
+                        used += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+                    }
                     if (group != null) {
                         ticks.merge(group, used, Long::sum);
                     }
