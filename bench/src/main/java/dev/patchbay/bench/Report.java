@@ -202,8 +202,8 @@ final class Report {
                 .append(" memory; ").append(v.getOrDefault("machine.os", "")).append(". ")
                 .append(v.getOrDefault("machine.pg", "")).append("; Kafka 4.2.1 (one KRaft node); ")
                 .append(v.getOrDefault("machine.java", "")).append(".\n\n");
-        md.append("Commit ").append(v.getOrDefault("machine.git", "?")).append(". Service JVMs: `")
-                .append(v.getOrDefault("machine.java_opts", "?")).append("`.\n\n");
+        md.append("Commit ").append(v.getOrDefault("machine.git", "?")).append(". Service JVMs: ")
+                .append(v.getOrDefault("machine.java_opts", "?")).append(".\n\n");
         md.append("Load before the run: ").append(v.getOrDefault("machine.idle", "?")).append("\n\n");
         md.append(table).append('\n');
         md.append(met).append(" targets met, ").append(missed).append(" missed.\n\n");
