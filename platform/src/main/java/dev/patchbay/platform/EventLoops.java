@@ -3,10 +3,10 @@ package dev.patchbay.platform;
 /**
  * How many event loops Reactor Netty runs, for the HTTP server and for the clients on its shared resources (R2DBC,
  * WebClient): one per core, where its default is at least four. On this project's 2-core machine the four HTTP loops
- * and four client loops of each service woke one another across eight threads for every request; with two of each,
- * query-service answered GET by id on 100,000 rows about 1.7 times as fast (2,070 against 3,560 a second, and 0.39
- * against 0.74 ms of CPU a read; bench/RESULTS.md). A {@code -Dreactor.netty.ioWorkerCount} given on the command
- * line wins.
+ * and four client loops of each service woke one another across eight threads for every request. With two of each,
+ * and the other read fixes of the same change (bench/RESULTS.md, 2026-12-05), query-service answered GET by id on
+ * 100,000 rows at 2,900-3,600 a second against about 1,900, with 0.39-0.45 against 0.74 ms of CPU a read. A
+ * {@code -Dreactor.netty.ioWorkerCount} given on the command line wins.
  */
 public final class EventLoops {
 

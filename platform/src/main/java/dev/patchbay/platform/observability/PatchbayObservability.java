@@ -5,8 +5,8 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
-import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 
 import java.time.Duration;
 
@@ -32,9 +32,9 @@ public class PatchbayObservability {
 
     /**
      * One observation (a span and the {@code http.server.requests} timer) per request, not one more per security
-     * filter, authentication and authorization as well: those made every request 6 spans and 20 % of query-service's
-     * CPU on a GET by id (async-profiler, 2026-12-05; bench/RESULTS.md), while the request's own span already shows
-     * a 401 or 403. {@code patchbay.observability.security-spans=true} brings them back.
+     * filter, authentication and authorization as well: those were about 8 % of query-service's CPU on a GET by id
+     * (async-profiler, 2026-12-05; bench/RESULTS.md), while the request's own span already shows a 401 or 403.
+     * {@code patchbay.observability.security-spans=true} brings them back.
      */
     @Bean
     @ConditionalOnProperty(name = "patchbay.observability.security-spans", havingValue = "false",

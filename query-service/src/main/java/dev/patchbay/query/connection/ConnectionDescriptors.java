@@ -131,7 +131,13 @@ class ConnectionDescriptors implements AppliedVersions {
     }
 
     static Query pageQuery(TenantId tenant, ConnectionFilter filter, PagePosition after, int limit) {
-        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM connections");
+        return pageQuery(tenant, filter, after, limit, "");
+    }
+
+    /** {@link #pageQuery} with {@code moreColumns} after the row's columns. */
+    private static Query pageQuery(TenantId tenant, ConnectionFilter filter, PagePosition after, int limit,
+            String moreColumns) {
+        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(moreColumns).append(" FROM connections");
         Map<String, Object> values = new HashMap<>();
         where(sql, values, tenant, filter);
         if (after != null) {
@@ -145,13 +151,12 @@ class ConnectionDescriptors implements AppliedVersions {
     }
 
     /**
-     * The unfiltered first page with the tenant's total on every row: the total is an uncorrelated sub-query, which
-     * PostgreSQL runs once (an InitPlan), and the page is the same index scan as {@link #pageQuery}'s.
+     * The unfiltered first page ({@link #pageQuery}) with the tenant's total ({@link #totalQuery}) on every row: the
+     * total is an uncorrelated sub-query, which PostgreSQL runs once (an InitPlan). Both bind the same
+     * {@code :tenant}.
      */
     static Query firstPageQuery(TenantId tenant, int limit) {
-        return new Query("SELECT " + COLUMNS + ", (SELECT live FROM connection_totals WHERE tenant_id = :tenant) "
-                + "AS total FROM connections WHERE tenant_id = :tenant AND NOT deleted "
-                + "ORDER BY created_at DESC, id DESC LIMIT :limit", Map.of("tenant", tenant.value(), "limit", limit));
+        return pageQuery(tenant, ConnectionFilter.NONE, null, limit, ", (" + totalQuery(tenant).sql() + ") AS total");
     }
 
     /** The total of the unfiltered list: a tenant without a row in {@code connection_totals} has no connection. */
