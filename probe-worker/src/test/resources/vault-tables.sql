@@ -1,4 +1,4 @@
--- command-service's vault tables (db/migration/command/V1 and V2), which the probe worker reads and never creates:
+-- command-service's vault tables (db/migration/command/V1, V2 and V6), which the probe worker reads and never creates:
 -- tests create them in a fresh database, with the same DDL.
 CREATE TABLE sealed_secrets (
     connection_id UUID        NOT NULL,
@@ -8,6 +8,8 @@ CREATE TABLE sealed_secrets (
     ciphertext    BYTEA       NOT NULL,
     key_name      TEXT        NOT NULL,
     sealed_at     TIMESTAMPTZ NOT NULL,
+    destination   TEXT,
+    bound         BOOLEAN     NOT NULL DEFAULT false,
     PRIMARY KEY (connection_id, purpose, version)
 );
 CREATE TABLE vault_keys (

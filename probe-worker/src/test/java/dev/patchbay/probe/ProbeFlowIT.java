@@ -9,6 +9,9 @@ import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.test.TestInfrastructure;
+import dev.patchbay.probe.check.Checks;
+import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.Vault;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,15 +32,19 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,6 +70,9 @@ class ProbeFlowIT extends RunningWorker {
     @Autowired
     private JdbcClient workersJdbc;
 
+    @Autowired
+    private Checks checks;
+
     @AfterAll
     static void close() {
         PRODUCER.close(Duration.ofSeconds(2));
@@ -70,9 +80,8 @@ class ProbeFlowIT extends RunningWorker {
 
     @Test
     void aPostgresqlConnectionWithAWorkingCredentialComesBackHealthy() throws Exception {
-        seal(1, Map.of("username", "postgres", "password", "trusted-anyway"));
-
         var request = request("postgresql", "database", 1, null, postgres());
+        sealFor(request, Map.of("username", "postgres", "password", "trusted-anyway"));
         var record = resultOf(request);
         var result = CODEC.decode(record.value(), ProbeCompleted.class);
 
@@ -94,10 +103,11 @@ class ProbeFlowIT extends RunningWorker {
     @Test
     void aRoleThePeerRefusesIsCredentialsRejectedAndThePasswordGoesNowhere(CapturedOutput output) throws Exception {
         var password = "pw-" + UUID.randomUUID();
-        seal(1, Map.of("username", "no_such_role_" + UUID.randomUUID().toString().substring(0, 8),
+        var request = request("postgresql", "database", 1, null, postgres());
+        sealFor(request, Map.of("username", "no_such_role_" + UUID.randomUUID().toString().substring(0, 8),
                 "password", password));
 
-        var record = resultOf(request("postgresql", "database", 1, null, postgres()));
+        var record = resultOf(request);
         var result = CODEC.decode(record.value(), ProbeCompleted.class);
 
         assertThat(result.healthy()).isFalse();
@@ -108,7 +118,8 @@ class ProbeFlowIT extends RunningWorker {
 
     @Test
     void aCredentialVersionThatNoLongerExistsIsRevoked() throws Exception {
-        seal(1, Map.of("username", "postgres", "password", "pw"));
+        sealFor(request("postgresql", "database", 1, null, postgres()), Map.of("username", "postgres", "password",
+                "pw"));
 
         var result = CODEC.decode(resultOf(request("postgresql", "database", 2, null, postgres())).value(),
                 ProbeCompleted.class);
@@ -134,10 +145,10 @@ class ProbeFlowIT extends RunningWorker {
         });
         server.start();
         try {
-            seal(1, Map.of("client_id", "client-1", "secret", secret));
+            var request = request("pluggy", "rest", 1, "http://127.0.0.1:" + server.getAddress().getPort(), Map.of());
+            sealFor(request, Map.of("client_id", "client-1", "secret", secret));
 
-            var record = resultOf(request("pluggy", "rest", 1, "http://127.0.0.1:" + server.getAddress().getPort(),
-                    Map.of()));
+            var record = resultOf(request);
             var result = CODEC.decode(record.value(), ProbeCompleted.class);
 
             assertThat(result.error().code()).isEqualTo("credentials_rejected");
@@ -158,20 +169,21 @@ class ProbeFlowIT extends RunningWorker {
                 null, postgres()), EventCodec.Envelope.of(connection.toString()));
         PRODUCER.send(new org.apache.kafka.clients.producer.ProducerRecord<>(garbage.topic(), null, garbage.key(),
                 "{not json".getBytes(StandardCharsets.UTF_8), garbage.headers())).get(10, TimeUnit.SECONDS);
-        seal(1, Map.of("username", "postgres", "password", "pw"));
+        var request = request("postgresql", "database", 1, null, postgres());
+        sealFor(request, Map.of("username", "postgres", "password", "pw"));
 
-        var result = CODEC.decode(resultOf(request("postgresql", "database", 1, null, postgres())).value(),
-                ProbeCompleted.class);
+        var result = CODEC.decode(resultOf(request).value(), ProbeCompleted.class);
 
         assertThat(result.healthy()).isTrue();
     }
 
     @Test
     void theMetadataServiceIsABlockedDestination() throws Exception {
-        seal(1, Map.of("username", "postgres", "password", "pw"));
+        var request = request("postgresql", "database", 1, null, Map.of("host", "169.254.169.254", "port", 5432,
+                "database", "postgres"));
+        sealFor(request, Map.of("username", "postgres", "password", "pw"));
 
-        var result = CODEC.decode(resultOf(request("postgresql", "database", 1, null, Map.of("host",
-                "169.254.169.254", "port", 5432, "database", "postgres"))).value(), ProbeCompleted.class);
+        var result = CODEC.decode(resultOf(request).value(), ProbeCompleted.class);
 
         assertThat(result.error().code()).isEqualTo("blocked_destination");
     }
@@ -183,8 +195,148 @@ class ProbeFlowIT extends RunningWorker {
                 .hasRootCauseMessage("ERROR: cannot execute DELETE in a read-only transaction");
     }
 
-    private void seal(int version, Map<String, String> fields) {
-        TestVaults.seal(VAULT_DB, SEALING, tenant, connection, version, fields);
+    /**
+     * The attack of issue 19 as a forged message: whoever can write to the requests topic points a stored
+     * credential at a server of their own. For every connector type, the credential (a canary) is sealed for its
+     * connection's destination, and a request with another host, port, bootstrap servers or TLS mode is answered
+     * {@code destination_mismatch}, while a listener at the new destination sees no connection at all.
+     */
+    @Test
+    void aForgedRequestThatPointsACredentialElsewhereReachesNoListenerForAnyConnectorType(CapturedOutput output)
+            throws Exception {
+        var canary = "canary-" + UUID.randomUUID();
+        try (var listener = new RecordingListener()) {
+            var at = "127.0.0.1:" + listener.port();
+            var url = "http://" + at;
+            var sealedUrl = "http://127.0.0.1:" + (listener.port() == 65535 ? 65534 : listener.port() + 1);
+            var cases = List.of(
+                    new Forgery("pluggy", "rest", Map.of("client_id", "id", "secret", canary), sealedUrl, Map.of(),
+                            url, Map.of()),
+                    new Forgery("belvo", "rest", Map.of("client_id", "id", "secret", canary), sealedUrl, Map.of(),
+                            url, Map.of()),
+                    new Forgery("rest_api", "rest", Map.of("token", canary), sealedUrl, Map.of(), url, Map.of()),
+                    new Forgery("rest_api", "rest", Map.of("token", canary), sealedUrl,
+                            Map.of("auth_scheme", "header", "header_name", "X-Key"), sealedUrl,
+                            Map.of("auth_scheme", "header", "header_name", "X-Key", "tls_mode", "disable")),
+                    new Forgery("webhook", "rest", Map.of("signing_secret", canary), sealedUrl, Map.of(), url,
+                            Map.of()),
+                    new Forgery("postgresql", "database", Map.of("username", "postgres", "password", canary), null,
+                            postgres(), null, Map.of("host", "127.0.0.1", "port", listener.port(), "database",
+                                    "postgres")),
+                    new Forgery("postgresql", "database", Map.of("username", "postgres", "password", canary), null,
+                            postgres(), null, Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres",
+                                    "tls_mode", "disable")),
+                    new Forgery("mysql", "database", Map.of("username", "root", "password", canary), null,
+                            Map.of("host", "127.0.0.1", "port", 3306, "database", "mysql"), null,
+                            Map.of("host", "127.0.0.1", "port", listener.port(), "database", "mysql")),
+                    new Forgery("kafka", "broker", Map.of("username", "u", "password", canary), null,
+                            Map.of("bootstrap_servers", TestInfrastructure.kafkaBootstrapServers(),
+                                    "security_protocol", "SASL_PLAINTEXT"), null,
+                            Map.of("bootstrap_servers", at, "security_protocol", "SASL_PLAINTEXT")),
+                    new Forgery("kafka", "broker", Map.of("username", "u", "password", canary), null,
+                            Map.of("bootstrap_servers", TestInfrastructure.kafkaBootstrapServers()), null,
+                            Map.of("bootstrap_servers", TestInfrastructure.kafkaBootstrapServers(),
+                                    "security_protocol", "SASL_PLAINTEXT")));
+            int version = 0;
+            for (var forgery : cases) {
+                version++;
+                sealFor(request(forgery.vendor(), forgery.category(), version, forgery.sealedBaseUrl(),
+                        forgery.sealedConfig()), forgery.credential());
+                var forged = request(forgery.vendor(), forgery.category(), version, forgery.forgedBaseUrl(),
+                        forgery.forgedConfig());
+
+                var record = resultOf(forged);
+                var result = CODEC.decode(record.value(), ProbeCompleted.class);
+
+                assertThat(result.healthy()).as("%s", forgery).isFalse();
+                assertThat(result.error().code()).as("%s", forgery).isEqualTo("destination_mismatch");
+                assertThat(new String(record.value(), StandardCharsets.UTF_8)).doesNotContain(canary);
+            }
+            assertThat(listener.connections()).as("connections to the forged destination").isZero();
+            assertThat(listener.received()).doesNotContain(canary);
+            assertThat(output.getAll()).contains("nothing was opened or sent").doesNotContain(canary);
+        }
+    }
+
+    @Test
+    void anAggregatorAtAHostTheOperatorDidNotAllowIsBlockedAndReachesNoListener() throws Exception {
+        try (var listener = new RecordingListener()) {
+            var request = request("pluggy", "rest", 1, "http://localhost:" + listener.port(), Map.of());
+            sealFor(request, Map.of("client_id", "id", "secret", "pw"));
+
+            var result = CODEC.decode(resultOf(request).value(), ProbeCompleted.class);
+
+            assertThat(result.error().code()).isEqualTo("blocked_destination");
+            assertThat(listener.connections()).isZero();
+        }
+    }
+
+    private record Forgery(String vendor, String category, Map<String, String> credential, String sealedBaseUrl,
+            Map<String, Object> sealedConfig, String forgedBaseUrl, Map<String, Object> forgedConfig) {
+
+        @Override
+        public String toString() {
+            return vendor + " sealed for " + sealedBaseUrl + " " + sealedConfig + ", asked for " + forgedBaseUrl + " "
+                    + forgedConfig;
+        }
+    }
+
+    /** A TCP listener at the forged destination that records every connection and every byte it is sent. */
+    private static final class RecordingListener implements AutoCloseable {
+
+        private final ServerSocket server;
+        private final AtomicInteger connections = new AtomicInteger();
+        private final StringBuffer received = new StringBuffer();
+        private final Thread acceptor;
+
+        RecordingListener() throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+            acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (var socket = server.accept()) {
+                        connections.incrementAndGet();
+                        socket.setSoTimeout(1000);
+                        var buffer = new byte[4096];
+                        for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                            received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                        }
+                    }
+                    catch (IOException ignored) {
+                        // closed, or the peer went away
+                    }
+                }
+            }, "recording-listener");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int connections() {
+            return connections.get();
+        }
+
+        String received() {
+            return received.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    /** Seals the credential, as command-service does, for the destination of that request's descriptor. */
+    private void sealFor(ProbeRequested request, Map<String, String> fields) {
+        TestVaults.seal(VAULT_DB, SEALING, tenant, connection, request.credentialVersion(), fields,
+                destinationOf(request));
+    }
+
+    private Destination destinationOf(ProbeRequested request) {
+        return checks.forVendor(request.vendor()).orElseThrow().destination(new ProbeTarget(request.connectionId(),
+                request.vendor(), request.baseUrl(), request.config()));
     }
 
     private static Map<String, Object> postgres() {

@@ -26,6 +26,9 @@ abstract class RunningWorker {
         registry.add("patchbay.vault.key", () -> VAULT_KEY);
         registry.add("patchbay.vault.fingerprint-key", () -> FINGERPRINT_KEY);
         registry.add("patchbay.probe.allowed-networks", () -> "127.0.0.0/8");
+        // the aggregators' stand-ins listen here: an operator's setting, as for a regional host
+        registry.add("patchbay.connectors.hosts.pluggy", () -> "127.0.0.1");
+        registry.add("patchbay.connectors.hosts.belvo", () -> "127.0.0.1");
         registry.add("patchbay.probe.connect-timeout", () -> "2s");
         registry.add("patchbay.probe.check-timeout", () -> "4s");
     }

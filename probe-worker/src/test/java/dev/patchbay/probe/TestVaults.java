@@ -4,6 +4,7 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.vault.Credential;
+import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
 import dev.patchbay.vault.VaultConfiguration;
@@ -55,16 +56,36 @@ public final class TestVaults {
         return database;
     }
 
-    /** Seals a credential as command-service does and writes its row (and the sealing key's check value). */
+    /**
+     * Seals a credential for {@code destination} as command-service does and writes its row (and the sealing key's
+     * check value).
+     */
     public static void seal(TestInfrastructure.Database database, Vault vault, TenantId tenant,
-            ConnectionId connection, int version, Map<String, String> fields) {
+            ConnectionId connection, int version, Map<String, String> fields, Destination destination) {
+        write(database, vault, tenant, connection, version, fields, destination.digest(), true);
+    }
+
+    /**
+     * A row as command-service sealed it before destinations were bound: no destination in its context, and in its
+     * row the destination recorded since the upgrade ({@code recorded}), or none yet (null).
+     */
+    public static void sealUnbound(TestInfrastructure.Database database, Vault vault, TenantId tenant,
+            ConnectionId connection, int version, Map<String, String> fields, Destination recorded) {
+        write(database, vault, tenant, connection, version, fields, recorded == null ? null : recorded.digest(),
+                false);
+    }
+
+    private static void write(TestInfrastructure.Database database, Vault vault, TenantId tenant,
+            ConnectionId connection, int version, Map<String, String> fields, String destination, boolean bound) {
         byte[] sealed;
         try (var credential = Credential.of(fields)) {
-            sealed = vault.seal(credential, new SealingContext(tenant, connection, version, SealingContext.CREDENTIAL));
+            sealed = vault.seal(credential, new SealingContext(tenant, connection, version, SealingContext.CREDENTIAL,
+                    bound ? destination : null));
         }
         try (var db = DriverManager.getConnection(database.jdbcUrl(), database.username(), "");
                 var insert = db.prepareStatement("INSERT INTO sealed_secrets (connection_id, purpose, version, "
-                        + "tenant_id, ciphertext, key_name, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        + "tenant_id, ciphertext, key_name, sealed_at, destination, bound) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setObject(1, connection.value());
             insert.setString(2, SealingContext.CREDENTIAL);
             insert.setInt(3, version);
@@ -72,6 +93,8 @@ public final class TestVaults {
             insert.setBytes(5, sealed);
             insert.setString(6, vault.keyName());
             insert.setTimestamp(7, Timestamp.from(Instant.now()));
+            insert.setString(8, destination);
+            insert.setBoolean(9, bound);
             insert.executeUpdate();
         }
         catch (SQLException e) {

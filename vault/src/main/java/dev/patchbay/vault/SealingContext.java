@@ -3,21 +3,50 @@ package dev.patchbay.vault;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * What a sealed credential is bound to. It is the AWS Encryption SDK's encryption context, authenticated with the
- * ciphertext: a sealed blob moved to another row, version, purpose or tenant does not open.
+ * ciphertext: a sealed blob moved to another row, version, purpose or tenant does not open, and a credential sealed
+ * for one {@link Destination} does not open for another.
  *
  * @param purpose what the secret is for: {@code credential} or {@code webhook-secret}
+ * @param destination the digest of the destination a credential may be sent to; null for a secret that is never
+ *     sent anywhere (a webhook signing secret only checks what arrives) and for a row sealed before destinations
+ *     were bound, which carries no destination in its context
  */
-public record SealingContext(TenantId tenant, ConnectionId connectionId, int version, String purpose) {
+public record SealingContext(TenantId tenant, ConnectionId connectionId, int version, String purpose,
+        String destination) {
 
     public static final String CREDENTIAL = "credential";
     public static final String WEBHOOK_SECRET = "webhook-secret";
 
+    /** A context without a destination: a webhook secret, or a row sealed before destinations were bound. */
+    public SealingContext(TenantId tenant, ConnectionId connectionId, int version, String purpose) {
+        this(tenant, connectionId, version, purpose, null);
+    }
+
+    /** A credential's context, bound to where it may be sent. */
+    public static SealingContext credential(TenantId tenant, ConnectionId connectionId, int version,
+            Destination destination) {
+        return new SealingContext(tenant, connectionId, version, CREDENTIAL, destination.digest());
+    }
+
+    /** The same row's context bound to {@code digest}: how a row sealed before destinations is bound. */
+    public SealingContext boundTo(String digest) {
+        return new SealingContext(tenant, connectionId, version, purpose, digest);
+    }
+
     Map<String, String> asEncryptionContext() {
-        return Map.of("tenant_id", tenant.value(), "connection_id", connectionId.toString(), "credential_version",
-                Integer.toString(version), "purpose", purpose);
+        var context = new HashMap<String, String>();
+        context.put("tenant_id", tenant.value());
+        context.put("connection_id", connectionId.toString());
+        context.put("credential_version", Integer.toString(version));
+        context.put("purpose", purpose);
+        if (destination != null) {
+            context.put("destination", destination);
+        }
+        return Map.copyOf(context);
     }
 }

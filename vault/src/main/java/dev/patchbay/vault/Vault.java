@@ -66,8 +66,19 @@ public final class Vault {
      */
     public Credential open(byte[] sealed, SealingContext context) {
         byte[] plaintext;
+        var expected = context.asEncryptionContext();
         try {
-            plaintext = crypto.decryptData(opening, sealed, context.asEncryptionContext()).getResult();
+            var result = crypto.decryptData(opening, sealed, expected);
+            plaintext = result.getResult();
+            // The SDK checks only that the context given here is part of the message's: a blob sealed for a
+            // destination would open for a context that leaves the destination out. The whole context must match.
+            if (!withoutReservedKeys(result.getEncryptionContext()).equals(expected)) {
+                Arrays.fill(plaintext, (byte) 0);
+                throw new SealedCredentialUnreadable(context);
+            }
+        }
+        catch (SealedCredentialUnreadable e) {
+            throw e;
         }
         catch (RuntimeException e) {
             // The SDK's messages name no secret, but the cause is kept out of the exception on purpose anyway.
@@ -79,6 +90,13 @@ public final class Vault {
         finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    /** The message's context less the keys the SDK itself reserves (none with this suite, but never ours). */
+    private static Map<String, String> withoutReservedKeys(Map<String, String> context) {
+        var ours = new java.util.HashMap<>(context);
+        ours.keySet().removeIf(key -> key.startsWith("aws-crypto-"));
+        return ours;
     }
 
     /**

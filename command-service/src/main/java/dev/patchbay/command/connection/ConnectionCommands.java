@@ -9,7 +9,10 @@ import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
+import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.vault.Credential;
+import dev.patchbay.vault.Destination;
+import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -23,13 +26,15 @@ import reactor.core.publisher.Mono;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * How a write travels: validated; a new credential sealed before anything else touches it; then one PostgreSQL
+ * How a write travels: validated; a new credential sealed, for the destination the connection will then have,
+ * before anything else touches it; then one PostgreSQL
  * transaction that locks (or claims) the connection's row, writes or destroys the vault rows, and appends the
  * aggregate's events. Nothing here talks to Kafka: the relay does, after the commit.
  */
@@ -39,7 +44,7 @@ class ConnectionCommands {
     private final ConnectionRequestRules rules;
     private final Vault vault;
     private final LiveConnections live;
-    private final SealedSecrets secrets;
+    private final SealedSecretStore secrets;
     private final TenantUsage usage;
     private final QuotaProperties quota;
     private final CommandGateway gateway;
@@ -48,7 +53,7 @@ class ConnectionCommands {
     private final Clock clock;
     private final DatabaseWork database;
 
-    ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecrets secrets,
+    ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecretStore secrets,
             TenantUsage usage, QuotaProperties quota, CommandGateway gateway, TransactionTemplate transactions,
             CommittedEventStore eventStore, Clock clock, DatabaseWork database) {
         this.rules = rules;
@@ -70,7 +75,9 @@ class ConnectionCommands {
                 var valid = rules.checkCreate(request);
                 var now = now();
                 var id = ConnectionIds.next(now);
-                var context = new SealingContext(caller.tenant(), id, 1, SealingContext.CREDENTIAL);
+                var destination = Destination.of(valid.type().configOutsideDestination(), valid.baseUrl(),
+                        request.config());
+                var context = SealingContext.credential(caller.tenant(), id, 1, destination);
                 byte[] sealed = vault.seal(credential, context);
                 var info = new CredentialInfo(List.copyOf(credential.fieldNames()), 1, vault.fingerprint(credential),
                         now);
@@ -111,11 +118,12 @@ class ConnectionCommands {
             try (credential) {
                 return onLive(caller, id, connection -> {
                     var valid = rules.checkUpdate(body, credential, connection.vendor());
+                    var destination = destinationAfter(caller, id, valid, credential != null);
                     var now = now();
                     CredentialInfo rotated = null;
                     if (credential != null) {
                         int version = connection.credentialVersion() + 1;
-                        var context = new SealingContext(caller.tenant(), id, version, SealingContext.CREDENTIAL);
+                        var context = SealingContext.credential(caller.tenant(), id, version, destination);
                         secrets.store(context, vault.seal(credential, context), vault.keyName(), now);
                         secrets.destroyBefore(id, SealingContext.CREDENTIAL, version);
                         live.credentialVersion(id, version);
@@ -127,6 +135,43 @@ class ConnectionCommands {
                 });
             }
         });
+    }
+
+    /**
+     * Where the connection's credential will be sent once this update is applied; null when the update cannot
+     * change it and brings no credential. A change of the destination without a new credential is refused
+     * (PBAY-0010): the stored credential was sealed for where the connection pointed, and goes nowhere else.
+     */
+    private Destination destinationAfter(Caller caller, ConnectionId id, ConnectionRequestRules.ValidUpdate valid,
+            boolean newCredential) {
+        var fields = valid.fields();
+        boolean routing = fields.containsKey("base_url") || fields.containsKey("config");
+        if (!routing && !newCredential) {
+            return null;
+        }
+        var outside = valid.type().configOutsideDestination();
+        ConnectionResource current = gateway.<Outcome>sendAndWait(new DescribeConnection(id, caller.tenant()))
+                .connection();
+        var baseUrl = fields.containsKey("base_url") ? (String) fields.get("base_url") : current.baseUrl();
+        @SuppressWarnings("unchecked")
+        var config = fields.containsKey("config") ? (Map<String, Object>) fields.get("config") : current.config();
+        var after = Destination.of(outside, baseUrl, config);
+        if (!newCredential && current.status() != ConnectionResource.Status.REVOKED
+                && !after.equals(Destination.of(outside, current.baseUrl(), current.config()))) {
+            var changed = new ArrayList<FieldProblem>();
+            if (!Destination.of(outside, baseUrl, current.config())
+                    .equals(Destination.of(outside, current.baseUrl(), current.config()))) {
+                changed.add(FieldProblem.of("body.base_url", "changes where the credential is sent"));
+            }
+            if (!Destination.of(outside, current.baseUrl(), config)
+                    .equals(Destination.of(outside, current.baseUrl(), current.config()))) {
+                changed.add(FieldProblem.of("body.config", "changes where the credential is sent"));
+            }
+            throw new ApiException(ProblemCode.CREDENTIAL_REQUIRED, "This change points the connection somewhere "
+                    + "else, and its stored credential goes only where it was sealed for: send the complete "
+                    + "credential again in the same request.", changed);
+        }
+        return after;
     }
 
     Mono<Outcome> revoke(Caller caller, ConnectionId id, Long expectedVersion) {

@@ -87,13 +87,18 @@ class ConnectionController {
                 .headers(versionHeaders(outcome)).body(outcome.connection()));
     }
 
-    @Operation(summary = "Update a connection's fields, or rotate its credential", operationId = "updateConnection")
+    @Operation(summary = "Update a connection's fields, or rotate its credential", operationId = "updateConnection",
+            description = "The credential is sealed for the connection's destination (the origin of base_url and "
+                    + "every config field the connector type does not name in config_outside_destination): a change "
+                    + "of the destination must bring the complete credential again (a rotation), else 400 "
+                    + "credential_required (PBAY-0010).")
     @ApiResponse(responseCode = "200", description = "The connection as it now is", headers = {
         @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
                 @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
                         + "write", schema = @Schema(type = "string"))})
     @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.PARTIAL_CREDENTIAL, ProblemCode.VENDOR_IMMUTABLE,
-        ProblemCode.UNKNOWN_VENDOR, ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
+        ProblemCode.UNKNOWN_VENDOR, ProblemCode.CREDENTIAL_REQUIRED, ProblemCode.NOT_FOUND,
+        ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ConnectionResource>> update(@AuthenticationPrincipal Caller caller,

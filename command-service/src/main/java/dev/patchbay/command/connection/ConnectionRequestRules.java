@@ -342,6 +342,13 @@ class ConnectionRequestRules {
             errors.add(FieldProblem.of("body.base_url", problem));
             return null;
         }
+        if (!type.allowedHosts().isEmpty()
+                && !type.allowedHosts().contains(URI.create(baseUrl).getHost().toLowerCase(Locale.ROOT))) {
+            // An aggregator is reached only at its own hosts; another one is an operator's setting, not a tenant's.
+            errors.add(new FieldProblem("body.base_url", "must name one of the hosts allowed for " + type.vendor()
+                    + ": " + type.allowedHosts(), baseUrl));
+            return null;
+        }
         return baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 record ProbeAnswer(ConnectionId connectionId, String vendor, String configName, boolean healthy,
         @Schema(types = {"integer", "null"}, format = "int64") Long latencyMs, Instant checkedAt,
         @Schema(description = "null when healthy; else a stable code (credentials_rejected, unreachable, timeout, "
-                + "tls_error, blocked_destination, circuit_open, unexpected_response, revoked) and a message")
+                + "tls_error, blocked_destination, destination_mismatch, circuit_open, unexpected_response, revoked) "
+                + "and a message")
         ProbeError error) {
 }

@@ -55,7 +55,8 @@ class ProbeRequests {
 
     /** The probe error codes of API.md; anything else a worker might send is counted as {@code other}. */
     static final Set<String> OUTCOMES = Set.of("healthy", "unhealthy", "credentials_rejected", "unreachable",
-            "timeout", "tls_error", "blocked_destination", "circuit_open", "unexpected_response", "revoked",
+            "timeout", "tls_error", "blocked_destination", "destination_mismatch", "circuit_open", "unexpected_response",
+            "revoked",
             "probe_timeout", "unavailable");
 
     ProbeRequests(ConnectionDirectory connections, TestRateLimit rateLimit, ProbeResults results,

@@ -14,7 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.util.UUID;
 
 /**
- * Re-seals every vault row that another key sealed, under the current key, while the service keeps serving: rows
+ * Re-seals every vault row that another key sealed, under the current key, and binds every credential sealed before
+ * destinations were bound to the destination recorded for it ({@link LegacyDestinations}), while the service keeps
+ * serving: rows
  * are taken in small batches, each in its own transaction with its rows locked (SKIP LOCKED, so a command that
  * holds a row is never waited for; that row is met again on a later pass or by the next reseal).
  */
@@ -29,8 +31,13 @@ class Reseal {
     record Result(String keyName, int resealed, int unreadable, long remaining) {
     }
 
-    private record Row(UUID connectionId, String purpose, int version, String tenantId, byte[] ciphertext) {
+    private record Row(UUID connectionId, String purpose, int version, String tenantId, byte[] ciphertext,
+            String destination, boolean bound) {
     }
+
+    /** Rows to move: sealed by another key, or a credential whose destination is recorded but not yet sealed in. */
+    private static final String TO_MOVE = "(key_name <> ? OR (purpose = 'credential' AND NOT bound "
+            + "AND destination IS NOT NULL))";
 
     private final Vault vault;
     private final JdbcClient jdbc;
@@ -45,7 +52,7 @@ class Reseal {
     Result run() {
         int resealed = 0;
         int unreadable = 0;
-        var after = new Row(new UUID(0, 0), "", Integer.MIN_VALUE, "", null);
+        var after = new Row(new UUID(0, 0), "", Integer.MIN_VALUE, "", null, null, true);
         while (true) {
             var position = after;
             var outcome = transactions.execute(status -> resealBatch(position));
@@ -56,8 +63,8 @@ class Reseal {
             unreadable += outcome.unreadable();
             after = outcome.last();
         }
-        long remaining = jdbc.sql("SELECT count(*) FROM sealed_secrets WHERE key_name <> ?").param(vault.keyName())
-                .query(Long.class).single();
+        long remaining = jdbc.sql("SELECT count(*) FROM sealed_secrets WHERE key_name <> ? OR (purpose = "
+                + "'credential' AND NOT bound)").param(vault.keyName()).query(Long.class).single();
         log.info("Reseal under '{}': {} rows resealed, {} unreadable, {} remaining", vault.keyName(), resealed,
                 unreadable, remaining);
         return new Result(vault.keyName(), resealed, unreadable, remaining);
@@ -67,22 +74,25 @@ class Reseal {
     }
 
     private Batch resealBatch(Row after) {
-        var rows = jdbc.sql("SELECT connection_id, purpose, version, tenant_id, ciphertext FROM sealed_secrets "
-                + "WHERE key_name <> ? AND (connection_id, purpose, version) > (?, ?, ?) "
+        var rows = jdbc.sql("SELECT connection_id, purpose, version, tenant_id, ciphertext, destination, bound "
+                + "FROM sealed_secrets WHERE " + TO_MOVE + " AND (connection_id, purpose, version) > (?, ?, ?) "
                 + "ORDER BY connection_id, purpose, version LIMIT ? FOR UPDATE SKIP LOCKED")
                 .params(vault.keyName(), after.connectionId(), after.purpose(), after.version(), BATCH)
                 .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                        rs.getString(4), rs.getBytes(5)))
+                        rs.getString(4), rs.getBytes(5), rs.getString(6), rs.getBoolean(7)))
                 .list();
         int resealed = 0;
         int unreadable = 0;
         for (var row : rows) {
-            var context = new SealingContext(TenantId.of(row.tenantId()), new ConnectionId(row.connectionId()),
-                    row.version(), row.purpose());
-            try (var secret = vault.open(row.ciphertext(), context)) {
-                jdbc.sql("UPDATE sealed_secrets SET ciphertext = ?, key_name = ?, sealed_at = now() "
+            // A bound row opens and is sealed again for its destination; an unbound one opens as it was sealed
+            // (no destination in its context) and is sealed for the destination recorded for it.
+            var sealedFor = new SealingContext(TenantId.of(row.tenantId()), new ConnectionId(row.connectionId()),
+                    row.version(), row.purpose(), row.bound() ? row.destination() : null);
+            var sealTo = row.bound() ? sealedFor : sealedFor.boundTo(row.destination());
+            try (var secret = vault.open(row.ciphertext(), sealedFor)) {
+                jdbc.sql("UPDATE sealed_secrets SET ciphertext = ?, key_name = ?, sealed_at = now(), bound = true "
                         + "WHERE connection_id = ? AND purpose = ? AND version = ?")
-                        .params(vault.seal(secret, context), vault.keyName(), row.connectionId(), row.purpose(),
+                        .params(vault.seal(secret, sealTo), vault.keyName(), row.connectionId(), row.purpose(),
                                 row.version())
                         .update();
                 resealed++;

@@ -87,12 +87,22 @@ public abstract class CommandServiceTestBase {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (var type : List.of(
+                    // as probe-worker registers them: what is outside each destination, and Belvo only at its host
                     new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
-                            List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now()),
+                            List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now(),
+                            List.of("database"), List.of()),
+                    new ConnectorTypeRegistered("mysql", "database", "MySQL", List.of("host", "port", "database"),
+                            List.of("username", "password"), false, Instant.now(), List.of("database"), List.of()),
+                    new ConnectorTypeRegistered("kafka", "broker", "Apache Kafka", List.of("bootstrap_servers"),
+                            List.of("username", "password"), false, Instant.now()),
+                    new ConnectorTypeRegistered("rest_api", "rest", "REST API", List.of(), List.of("token"), false,
+                            Instant.now(), List.of("health_path"), List.of()),
+                    new ConnectorTypeRegistered("webhook", "rest", "Webhook endpoint", List.of(),
+                            List.of("signing_secret"), false, Instant.now()),
                     new ConnectorTypeRegistered("pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"),
                             true, Instant.now()),
                     new ConnectorTypeRegistered("belvo", "rest", "Belvo", List.of(), List.of("client_id", "secret"),
-                            true, Instant.now()))) {
+                            true, Instant.now(), List.of(), List.of("api.belvo.example")))) {
                 producer.send(CODEC.record(Topics.CONNECTOR_TYPES, type.vendor(), type,
                         EventCodec.Envelope.of(type.vendor()))).get();
             }

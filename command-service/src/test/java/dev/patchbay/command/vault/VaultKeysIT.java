@@ -93,13 +93,13 @@ class VaultKeysIT {
     }
 
     private void assertAllRowsOpen(Vault vault) {
-        var rows = jdbc().sql("SELECT connection_id::text, purpose, version, tenant_id, ciphertext FROM sealed_secrets")
-                .query().listOfRows();
+        var rows = jdbc().sql("SELECT connection_id::text, purpose, version, tenant_id, ciphertext, destination "
+                + "FROM sealed_secrets").query().listOfRows();
         assertThat(rows).isNotEmpty();
         for (var row : rows) {
             var context = new SealingContext(TenantId.of((String) row.get("tenant_id")),
                     ConnectionId.of((String) row.get("connection_id")), (Integer) row.get("version"),
-                    (String) row.get("purpose"));
+                    (String) row.get("purpose"), (String) row.get("destination"));
             try (var secret = vault.open((byte[]) row.get("ciphertext"), context)) {
                 assertThat(secret.fieldNames()).isNotEmpty();
             }
@@ -160,7 +160,8 @@ class VaultKeysIT {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             var type = new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
-                    List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now());
+                    List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now(),
+                    List.of("database"), List.of());
             producer.send(new EventCodec("/patchbay/test").record(Topics.CONNECTOR_TYPES, type.vendor(), type,
                     EventCodec.Envelope.of(type.vendor()))).get();
         }

@@ -14,6 +14,7 @@ public enum ProblemCode {
     UNKNOWN_VENDOR(400, "PBAY-0005", "unknown_vendor"),
     INVALID_PAGINATION(400, "PBAY-0006", "invalid_pagination"),
     WEBHOOKS_UNSUPPORTED(400, "PBAY-0009", "webhooks_unsupported"),
+    CREDENTIAL_REQUIRED(400, "PBAY-0010", "credential_required"),
     PAYLOAD_TOO_LARGE(413, "PBAY-0007", "payload_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "PBAY-0008", "unsupported_media_type"),
     UNAUTHENTICATED(401, "PBAY-0101", "unauthenticated"),

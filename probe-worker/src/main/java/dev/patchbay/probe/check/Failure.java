@@ -15,6 +15,10 @@ public enum Failure {
             + "this host, or the system does not speak TLS there.", true),
     BLOCKED_DESTINATION("blocked_destination", "The destination is not allowed: it is, or resolves to, a loopback, "
             + "private, link-local, multicast, reserved or cloud metadata address.", false),
+    DESTINATION_MISMATCH("destination_mismatch", "The credential was sealed for another destination: where the "
+            + "connection points (host, port, origin, TLS mode or another routing setting) changed without a new "
+            + "credential, so the credential was not opened or sent. Rotate it to use it at the new destination.",
+            false),
     CIRCUIT_OPEN("circuit_open", "Recent checks of this connection kept failing, so checks are paused for a while; "
             + "try again later.", false),
     UNEXPECTED_RESPONSE("unexpected_response", "The system answered, but not as expected.", true),

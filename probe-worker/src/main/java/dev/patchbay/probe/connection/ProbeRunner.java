@@ -22,8 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One probe request, start to end: the sealed credential of exactly the requested version and tenant, the
- * connection's circuit breaker, the vendor's check with the opened credential (closed, so wiped, as soon as the
+ * One probe request, start to end: the vendor's allowed hosts; the sealed credential of exactly the requested
+ * version and tenant, opened only if it was sealed for the destination this request would send it to (computed
+ * here, from the request's own descriptor, by the worker's own connector type: a forged request that points
+ * elsewhere opens nothing); the connection's circuit breaker, the vendor's check with the opened credential (closed, so wiped, as soon as the
  * check returns), and the result. Empty when there is nothing to say about the connection: the request is stale,
  * no check exists for its vendor, or the worker itself cannot open the credential; those go to the log only.
  */
@@ -60,20 +62,31 @@ final class ProbeRunner {
                     request.correlationId(), request.connectionId(), request.vendor());
             return Optional.empty();
         }
-        var ciphertext = sealed.find(request.connectionId(), request.tenantId(), request.credentialVersion());
-        if (ciphertext.isEmpty()) {
+        var target = new ProbeTarget(request.connectionId(), request.vendor(), request.baseUrl(), request.config());
+        if (!check.get().allows(target)) {
+            return Optional.of(result(request, Outcome.failed(Failure.BLOCKED_DESTINATION), 0));
+        }
+        var row = sealed.find(request.connectionId(), request.tenantId(), request.credentialVersion());
+        if (row.isEmpty()) {
             return Optional.of(result(request, Outcome.failed(Failure.REVOKED), 0));
+        }
+        // Where this very descriptor would send the credential. The row says where it was sealed for; the seal
+        // itself holds the same digest, so a row whose column was altered still does not open.
+        var destination = check.get().destination(target).digest();
+        if (!destination.equals(row.get().destination())) {
+            log.warn("Probe {} of connection {}: the request points the credential at another destination than it "
+                    + "was sealed for; nothing was opened or sent", request.correlationId(), request.connectionId());
+            return Optional.of(result(request, Outcome.failed(Failure.DESTINATION_MISMATCH), 0));
         }
         CircuitBreaker breaker = breakers.of(request.connectionId());
         if (!breaker.tryAcquirePermission()) {
             return Optional.of(result(request, Outcome.failed(Failure.CIRCUIT_OPEN), 0));
         }
         var context = new SealingContext(request.tenantId(), request.connectionId(), request.credentialVersion(),
-                SealingContext.CREDENTIAL);
-        var target = new ProbeTarget(request.connectionId(), request.vendor(), request.baseUrl(), request.config());
+                SealingContext.CREDENTIAL, row.get().bound() ? destination : null);
         long started = System.nanoTime();
         Outcome outcome;
-        try (var credential = vault.open(ciphertext.get(), context)) {
+        try (var credential = vault.open(row.get().ciphertext(), context)) {
             outcome = check.get().run(target, credential);
         }
         catch (SealedCredentialUnreadable unreadable) {

@@ -22,7 +22,8 @@ import java.util.List;
 final class BelvoConnector implements Connector {
 
     static final ConnectorType TYPE = new ConnectorType("belvo", Category.REST, "Belvo", List.of(),
-            List.of("client_id", "secret"), true);
+            List.of("client_id", "secret"), true, List.of(),
+            List.of("api.belvo.com", "sandbox.belvo.com", "development.belvo.com"));
 
     private final HttpProbe http;
 

@@ -1,6 +1,8 @@
 package dev.patchbay.probe.connector;
 
 import dev.patchbay.probe.check.Check;
+import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.vault.Destination;
 
 /**
  * One vendor the worker can reach: its type and, as the {@link Check} method, its live check. Each vendor is one
@@ -9,4 +11,10 @@ import dev.patchbay.probe.check.Check;
 interface Connector extends Check {
 
     ConnectorType type();
+
+    /** The type's destination rule (see {@link ConnectorType#configOutsideDestination()}) applied to the target. */
+    @Override
+    default Destination destination(ProbeTarget target) {
+        return Destination.of(type().configOutsideDestination(), target.baseUrl(), target.config());
+    }
 }

@@ -10,10 +10,18 @@ import java.util.regex.Pattern;
 
 /**
  * What a connection of one vendor needs: the non-secret config fields it must carry, and the exact names of its
- * secret fields (command-service checks a credential's keys against them).
+ * secret fields (command-service checks a credential's keys against them); and where its credential goes.
+ *
+ * @param configOutsideDestination the config fields that do not decide where the credential is sent (a database on
+ *     the same server, a path on the same origin). Every other config field and the origin of {@code base_url} are
+ *     the connection's destination ({@link dev.patchbay.vault.Destination}), which its credential is sealed for. A
+ *     type must say this (a component, not a default), and what it leaves out is bound, never free.
+ * @param ownHosts the only hosts a {@code base_url} of this type may name unless an operator names others
+ *     ({@code patchbay.connectors.hosts.<vendor>}); empty for any host
  */
 record ConnectorType(String vendor, Category category, String displayName, List<String> requiredConfig,
-        List<String> secretFields, boolean supportsWebhooks) {
+        List<String> secretFields, boolean supportsWebhooks, List<String> configOutsideDestination,
+        List<String> ownHosts) {
 
     private static final Pattern VENDOR = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9_]{0,62}");
@@ -32,15 +40,17 @@ record ConnectorType(String vendor, Category category, String displayName, List<
             throw new IllegalArgumentException(vendor + ": every connection carries a credential, so a type "
                     + "names at least one secret field");
         }
+        configOutsideDestination = fieldNames(vendor, "config outside the destination", configOutsideDestination);
+        ownHosts = List.copyOf(ownHosts);
         if (requiredConfig.stream().anyMatch(secretFields::contains)) {
             throw new IllegalArgumentException(vendor + ": a field is either config or secret, never both");
         }
     }
 
-    /** The event that announces this type to the other services. */
-    ConnectorTypeRegistered registered(Instant at) {
+    /** The event that announces this type to the other services, with the hosts this worker allows it. */
+    ConnectorTypeRegistered registered(Instant at, List<String> allowedHosts) {
         return new ConnectorTypeRegistered(vendor, category.wireName(), displayName, requiredConfig, secretFields,
-                supportsWebhooks, at);
+                supportsWebhooks, at, configOutsideDestination, allowedHosts);
     }
 
     private static List<String> fieldNames(String vendor, String what, List<String> names) {

@@ -119,7 +119,7 @@ final class ConnectorTypeRegistrar implements SmartLifecycle {
     private void publishAll() throws InterruptedException, ExecutionException, TimeoutException {
         var at = Instant.now();
         var acknowledgements = catalog.types().stream()
-                .map(type -> kafka.send(codec.record(Topics.CONNECTOR_TYPES, type.vendor(), type.registered(at),
+                .map(type -> kafka.send(codec.record(Topics.CONNECTOR_TYPES, type.vendor(), catalog.registered(type, at),
                         EventCodec.Envelope.of(type.vendor()))))
                 .toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(acknowledgements).get(properties.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -50,7 +50,8 @@ import java.util.stream.Collectors;
 final class KafkaConnector implements Connector {
 
     static final ConnectorType TYPE = new ConnectorType("kafka", Category.BROKER, "Apache Kafka",
-            List.of("bootstrap_servers"), List.of("username", "password"), false);
+            List.of("bootstrap_servers"), List.of("username", "password"), false, List.of(),
+            List.of());
 
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
     private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");

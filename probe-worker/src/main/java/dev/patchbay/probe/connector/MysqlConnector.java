@@ -19,7 +19,8 @@ import java.util.Properties;
 final class MysqlConnector implements Connector {
 
     static final ConnectorType TYPE = new ConnectorType("mysql", Category.DATABASE, "MySQL",
-            List.of("host", "port", "database"), List.of("username", "password"), false);
+            List.of("host", "port", "database"), List.of("username", "password"), false,
+            List.of("database"), List.of());
 
     private static final Driver DRIVER = new org.mariadb.jdbc.Driver();
 

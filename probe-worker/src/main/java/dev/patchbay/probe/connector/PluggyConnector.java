@@ -24,7 +24,7 @@ import java.util.List;
 final class PluggyConnector implements Connector {
 
     static final ConnectorType TYPE = new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(),
-            List.of("client_id", "secret"), true);
+            List.of("client_id", "secret"), true, List.of(), List.of("api.pluggy.ai"));
 
     private final HttpProbe http;
     private final JsonMapper json = SecretSafeJson.mapper();

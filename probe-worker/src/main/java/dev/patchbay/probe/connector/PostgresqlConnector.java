@@ -18,7 +18,8 @@ import java.util.Properties;
 final class PostgresqlConnector implements Connector {
 
     static final ConnectorType TYPE = new ConnectorType("postgresql", Category.DATABASE, "PostgreSQL",
-            List.of("host", "port", "database"), List.of("username", "password"), false);
+            List.of("host", "port", "database"), List.of("username", "password"), false,
+            List.of("database"), List.of());
 
     /** The driver itself, not DriverManager: no other registered driver can claim the URL. */
     private static final Driver DRIVER = new org.postgresql.Driver();

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class RestApiConnector implements Connector {
 
     static final ConnectorType TYPE = new ConnectorType("rest_api", Category.REST, "REST API", List.of(),
-            List.of("token"), false);
+            List.of("token"), false, List.of("health_path"), List.of());
 
     /** An HTTP field name (RFC 9110 token). */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");

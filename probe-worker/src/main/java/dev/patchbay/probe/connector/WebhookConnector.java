@@ -19,7 +19,7 @@ import java.util.List;
 final class WebhookConnector implements Connector {
 
     static final ConnectorType TYPE = new ConnectorType("webhook", Category.REST, "Webhook endpoint", List.of(),
-            List.of("signing_secret"), false);
+            List.of("signing_secret"), false, List.of(), List.of());
 
     private final HttpProbe http;
 

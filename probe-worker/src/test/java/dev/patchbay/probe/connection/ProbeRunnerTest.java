@@ -10,7 +10,10 @@ import dev.patchbay.probe.check.CheckFailed;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeProperties;
+import dev.patchbay.probe.check.ProbeTarget;
 import dev.patchbay.vault.Credential;
+import dev.patchbay.vault.Destination;
+import dev.patchbay.vault.SealedSecretStore.SealedRow;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,15 +38,17 @@ class ProbeRunnerTest {
 
     private final TenantId tenant = TenantId.of("tenant-" + UUID.randomUUID());
     private final ConnectionId connection = new ConnectionId(UUID.randomUUID());
-    /** The rows of the vault table: (connection, tenant, version) to ciphertext. */
-    private final Map<String, byte[]> rows = new HashMap<>();
+    /** The rows of the vault table: (connection, tenant, version) to the sealed row. */
+    private final Map<String, SealedRow> rows = new HashMap<>();
     private final SealedCredentials sealed = (id, owner, version) -> Optional.ofNullable(
             rows.get(id + "/" + owner.value() + "/" + version));
+    /** Which hosts the stub check may reach: all but this one. */
+    private static final String FORBIDDEN_HOST = "forbidden.example.com";
     /** What the stub check answers next, and what it was given. */
     private final AtomicReference<Outcome> answer = new AtomicReference<>(Outcome.healthy());
     private final List<String> calls = new ArrayList<>();
     private final AtomicReference<Credential> lent = new AtomicReference<>();
-    private final Check check = (target, credential) -> {
+    private final Check check = check((target, credential) -> {
         calls.add(target.vendor() + ":" + credential.value("password"));
         lent.set(credential);
         var outcome = answer.get();
@@ -50,7 +56,31 @@ class ProbeRunnerTest {
             throw new CheckFailed(outcome);
         }
         return outcome;
-    };
+    });
+
+    /** A stub check whose destination is that of a database type: everything but the database name. */
+    private static Check check(BiFunction<ProbeTarget, Credential, Outcome> body) {
+        return new Check() {
+            @Override
+            public Outcome check(ProbeTarget target, Credential credential) {
+                return body.apply(target, credential);
+            }
+
+            @Override
+            public Destination destination(ProbeTarget target) {
+                return destinationOf(target.config());
+            }
+
+            @Override
+            public boolean allows(ProbeTarget target) {
+                return !FORBIDDEN_HOST.equals(target.config().get("host"));
+            }
+        };
+    }
+
+    private static Destination destinationOf(Map<String, Object> config) {
+        return Destination.of(List.of("database"), null, config);
+    }
     private ProbeProperties properties = ProbeProperties.defaults();
 
     private ProbeRunner runner() {
@@ -58,17 +88,38 @@ class ProbeRunnerTest {
                 sealed, VAULT, new ConnectionBreakers(properties), properties);
     }
 
+    private static final Map<String, Object> CONFIG = Map.of("host", "db.example.com", "port", 5432, "database",
+            "app");
+
     private void sealAs(TenantId owner, int version, String password) {
+        sealFor(owner, version, password, CONFIG);
+    }
+
+    private void sealFor(TenantId owner, int version, String password, Map<String, Object> config) {
+        var destination = destinationOf(config).digest();
         try (var credential = Credential.of(Map.of("username", "app", "password", password))) {
-            rows.put(connection + "/" + owner.value() + "/" + version, VAULT.seal(credential,
-                    new SealingContext(owner, connection, version, SealingContext.CREDENTIAL)));
+            rows.put(connection + "/" + owner.value() + "/" + version, new SealedRow(VAULT.seal(credential,
+                    new SealingContext(owner, connection, version, SealingContext.CREDENTIAL, destination)),
+                    destination, true));
+        }
+    }
+
+    /** A row sealed before destinations were bound, with the destination recorded for it since (or none). */
+    private void sealUnbound(int version, String password, String recordedDestination) {
+        try (var credential = Credential.of(Map.of("username", "app", "password", password))) {
+            rows.put(connection + "/" + tenant.value() + "/" + version, new SealedRow(VAULT.seal(credential,
+                    new SealingContext(tenant, connection, version, SealingContext.CREDENTIAL)),
+                    recordedDestination, false));
         }
     }
 
     private ProbeRequested request(int version) {
+        return request(version, CONFIG);
+    }
+
+    private ProbeRequested request(int version, Map<String, Object> config) {
         return new ProbeRequested("corr-" + UUID.randomUUID(), connection, tenant, "postgresql", "database",
-                version, null, Map.of("host", "db.example.com", "port", 5432, "database", "app"), Map.of(),
-                Instant.now(), "user-1");
+                version, null, config, Map.of(), Instant.now(), "user-1");
     }
 
     @Test
@@ -161,8 +212,9 @@ class ProbeRunnerTest {
 
         var other = new ConnectionId(UUID.randomUUID());
         try (var credential = Credential.of(Map.of("username", "app", "password", "pw"))) {
-            rows.put(other + "/" + tenant.value() + "/1", VAULT.seal(credential,
-                    new SealingContext(tenant, other, 1, SealingContext.CREDENTIAL)));
+            var destination = destinationOf(CONFIG).digest();
+            rows.put(other + "/" + tenant.value() + "/1", new SealedRow(VAULT.seal(credential,
+                    new SealingContext(tenant, other, 1, SealingContext.CREDENTIAL, destination)), destination, true));
         }
         var request = request(1);
         var otherRequest = new ProbeRequested(request.correlationId(), other, tenant, "postgresql", "database", 1,
@@ -201,13 +253,90 @@ class ProbeRunnerTest {
     @Test
     void aCheckThatThrowsIsAnUnexpectedResponseWithoutItsMessage() {
         sealAs(tenant, 1, "pw");
-        var runner = new ProbeRunner(vendor -> Optional.of((target, credential) -> {
+        var runner = new ProbeRunner(vendor -> Optional.of(check((target, credential) -> {
             throw new IllegalStateException("server said: password " + credential.value("password"));
-        }), sealed, VAULT, new ConnectionBreakers(properties), properties);
+        })), sealed, VAULT, new ConnectionBreakers(properties), properties);
 
         ProbeCompleted result = runner.run(request(1)).orElseThrow();
 
         assertThat(result.error().code()).isEqualTo("unexpected_response");
         assertThat(result.error().message()).doesNotContain("pw").doesNotContain("server said");
+    }
+    @Test
+    void aRequestThatPointsTheCredentialAtAnotherHostIsADestinationMismatchAndOpensNothing() {
+        sealAs(tenant, 1, "pw");
+        var elsewhere = new HashMap<>(CONFIG);
+        elsewhere.put("host", "collector.attacker.example");
+
+        var result = runner().run(request(1, elsewhere)).orElseThrow();
+
+        assertThat(result.healthy()).isFalse();
+        assertThat(result.error().code()).isEqualTo("destination_mismatch");
+        assertThat(result.error().message()).doesNotContain("pw");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void everyRoutingFieldIsPartOfTheDestinationButTheDatabaseNameIsNot() {
+        sealAs(tenant, 1, "pw");
+        for (var change : List.of(Map.<String, Object>of("port", 6543), Map.<String, Object>of("tls_mode", "disable"),
+                Map.<String, Object>of("host", "DB.example.com."))) {
+            var moved = new HashMap<>(CONFIG);
+            moved.putAll(change);
+            assertThat(runner().run(request(1, moved)).orElseThrow().error().code()).as("%s", change)
+                    .isEqualTo("destination_mismatch");
+        }
+        assertThat(calls).isEmpty();
+
+        var otherDatabase = new HashMap<>(CONFIG);
+        otherDatabase.put("database", "reporting");
+        otherDatabase.put("port", "5432");
+        assertThat(runner().run(request(1, otherDatabase)).orElseThrow().healthy()).isTrue();
+        assertThat(calls).containsExactly("postgresql:pw");
+    }
+
+    @Test
+    void aRowWhoseStoredDestinationWasAlteredStillDoesNotOpenForTheNewOne() {
+        var elsewhere = new HashMap<>(CONFIG);
+        elsewhere.put("host", "collector.attacker.example");
+        sealAs(tenant, 1, "pw");
+        var row = rows.get(connection + "/" + tenant.value() + "/1");
+        rows.put(connection + "/" + tenant.value() + "/1", new SealedRow(row.ciphertext(),
+                destinationOf(elsewhere).digest(), true));
+
+        assertThat(runner().run(request(1, elsewhere))).isEmpty();
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aRowSealedBeforeBindingOpensOnlyForTheDestinationRecordedForIt() {
+        sealUnbound(1, "legacy", destinationOf(CONFIG).digest());
+        var elsewhere = new HashMap<>(CONFIG);
+        elsewhere.put("host", "collector.attacker.example");
+
+        assertThat(runner().run(request(1, elsewhere)).orElseThrow().error().code())
+                .isEqualTo("destination_mismatch");
+        assertThat(calls).isEmpty();
+        assertThat(runner().run(request(1)).orElseThrow().healthy()).isTrue();
+        assertThat(calls).containsExactly("postgresql:legacy");
+    }
+
+    @Test
+    void aRowSealedBeforeBindingWithNoDestinationRecordedYetOpensForNothing() {
+        sealUnbound(1, "legacy", null);
+
+        assertThat(runner().run(request(1)).orElseThrow().error().code()).isEqualTo("destination_mismatch");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aHostTheVendorMayNotReachIsBlockedBeforeTheVaultIsRead() {
+        var forbidden = new HashMap<>(CONFIG);
+        forbidden.put("host", FORBIDDEN_HOST);
+        sealFor(tenant, 1, "pw", forbidden);
+
+        assertThat(runner().run(request(1, forbidden)).orElseThrow().error().code())
+                .isEqualTo("blocked_destination");
+        assertThat(calls).isEmpty();
     }
 }

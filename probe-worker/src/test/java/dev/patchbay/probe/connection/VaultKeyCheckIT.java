@@ -4,6 +4,7 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.probe.TestVaults;
+import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.Vault;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
@@ -11,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.sql.DriverManager;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,8 +110,9 @@ class VaultKeyCheckIT {
         var database = TestVaults.vaultDatabase("sealed_rows");
         var tenant = TenantId.of("tenant-" + UUID.randomUUID());
         var connection = new ConnectionId(UUID.randomUUID());
-        TestVaults.seal(database, vault, tenant, connection, 2, Map.of("username", "u", "password", "p"));
-        var table = new SealedSecretsTable(jdbc(database));
+        TestVaults.seal(database, vault, tenant, connection, 2, Map.of("username", "u", "password", "p"),
+                Destination.of(List.of(), null, Map.of("host", "db.example.com")));
+        var table = new VaultRows(jdbc(database));
 
         assertThat(table.find(connection, tenant, 2)).isPresent();
         assertThat(table.find(connection, tenant, 1)).isEmpty();

@@ -1,9 +1,11 @@
 package dev.patchbay.probe.connector;
 
+import dev.patchbay.probe.check.ProbeTarget;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,22 +13,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConnectorCatalogTest {
 
     private final TestConnectors connectors = new TestConnectors(TestConnectors.LOCAL);
-    private final ConnectorCatalog catalog = new ConnectorCatalog(connectors.all());
+    private static final ConnectorProperties DEFAULTS = new ConnectorProperties(Map.of());
+    private final ConnectorCatalog catalog = new ConnectorCatalog(connectors.all(), DEFAULTS);
 
     @Test
     void theWorkerKnowsTheAggregatorsTheDatabasesKafkaAndGenericRestEndpoints() {
         assertThat(catalog.types()).containsExactly(
-                new ConnectorType("belvo", Category.REST, "Belvo", List.of(), List.of("client_id", "secret"), true),
+                new ConnectorType("belvo", Category.REST, "Belvo", List.of(), List.of("client_id", "secret"), true,
+                        List.of(), List.of("api.belvo.com", "sandbox.belvo.com", "development.belvo.com")),
                 new ConnectorType("kafka", Category.BROKER, "Apache Kafka", List.of("bootstrap_servers"),
-                        List.of("username", "password"), false),
+                        List.of("username", "password"), false, List.of(), List.of()),
                 new ConnectorType("mysql", Category.DATABASE, "MySQL", List.of("host", "port", "database"),
-                        List.of("username", "password"), false),
-                new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(), List.of("client_id", "secret"), true),
+                        List.of("username", "password"), false, List.of("database"), List.of()),
+                new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(), List.of("client_id", "secret"), true,
+                        List.of(), List.of("api.pluggy.ai")),
                 new ConnectorType("postgresql", Category.DATABASE, "PostgreSQL", List.of("host", "port", "database"),
-                        List.of("username", "password"), false),
-                new ConnectorType("rest_api", Category.REST, "REST API", List.of(), List.of("token"), false),
+                        List.of("username", "password"), false, List.of("database"), List.of()),
+                new ConnectorType("rest_api", Category.REST, "REST API", List.of(), List.of("token"), false,
+                        List.of("health_path"), List.of()),
                 new ConnectorType("webhook", Category.REST, "Webhook endpoint", List.of(), List.of("signing_secret"),
-                        false));
+                        false, List.of(), List.of()));
     }
 
     @Test
@@ -39,7 +45,7 @@ class ConnectorCatalogTest {
     void aVendorLeadsToItsConnectorAndItsCheck() {
         assertThat(catalog.find("pluggy")).get().isInstanceOf(PluggyConnector.class);
         assertThat(catalog.find("postgresql")).get().isInstanceOf(PostgresqlConnector.class);
-        assertThat(catalog.forVendor("kafka")).get().isInstanceOf(KafkaConnector.class);
+        assertThat(catalog.forVendor("kafka")).isPresent();
         assertThat(catalog.find("oracle")).isEmpty();
         assertThat(catalog.forVendor("oracle")).isEmpty();
         assertThat(catalog.forVendor(null)).isEmpty();
@@ -49,7 +55,7 @@ class ConnectorCatalogTest {
     void theRegistrationCarriesTheTypeAsTheApiShowsIt() {
         var at = Instant.parse("2026-11-24T10:00:00.123Z");
 
-        var registered = PostgresqlConnector.TYPE.registered(at);
+        var registered = catalog.registered(PostgresqlConnector.TYPE, at);
 
         assertThat(registered.vendor()).isEqualTo("postgresql");
         assertThat(registered.category()).isEqualTo("database");
@@ -58,37 +64,81 @@ class ConnectorCatalogTest {
         assertThat(registered.secretFields()).containsExactly("username", "password");
         assertThat(registered.supportsWebhooks()).isFalse();
         assertThat(registered.registeredAt()).isEqualTo(at);
+        assertThat(registered.configOutsideDestination()).containsExactly("database");
+        assertThat(registered.allowedHosts()).isEmpty();
+        assertThat(catalog.registered(PluggyConnector.TYPE, at).allowedHosts()).containsExactly("api.pluggy.ai");
+    }
+
+    @Test
+    void anAggregatorIsReachedOnlyAtItsOwnHostsUnlessAnOperatorNamesOthers() {
+        var pluggy = catalog.forVendor("pluggy").orElseThrow();
+        assertThat(pluggy.allows(target("https://api.pluggy.ai"))).isTrue();
+        assertThat(pluggy.allows(target("https://API.Pluggy.ai:443/v2"))).isTrue();
+        assertThat(pluggy.allows(target("https://collector.attacker.example"))).isFalse();
+        assertThat(pluggy.allows(target("https://api.pluggy.ai.attacker.example"))).isFalse();
+        assertThat(pluggy.allows(target(null))).isFalse();
+        assertThat(catalog.forVendor("rest_api").orElseThrow().allows(target("https://anywhere.example"))).isTrue();
+
+        var operated = new ConnectorCatalog(connectors.all(), new ConnectorProperties(Map.of("pluggy",
+                List.of(" 127.0.0.1 "))));
+        assertThat(operated.forVendor("pluggy").orElseThrow().allows(target("http://127.0.0.1:8443"))).isTrue();
+        assertThat(operated.forVendor("pluggy").orElseThrow().allows(target("https://api.pluggy.ai"))).isFalse();
+        assertThat(operated.registered(PluggyConnector.TYPE, Instant.now()).allowedHosts())
+                .containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void theDestinationOfEachTypeLeavesOutOnlyWhatItNames() {
+        var postgres = catalog.forVendor("postgresql").orElseThrow();
+        var config = Map.<String, Object>of("host", "db.example.com", "port", 5432, "database", "app");
+        var sameServer = Map.<String, Object>of("host", "db.example.com", "port", "5432", "database", "other");
+        var otherServer = Map.<String, Object>of("host", "db.example.com", "port", 5433, "database", "app");
+        assertThat(postgres.destination(new ProbeTarget(null, "postgresql", null, config)))
+                .isEqualTo(postgres.destination(new ProbeTarget(null, "postgresql", null, sameServer)))
+                .isNotEqualTo(postgres.destination(new ProbeTarget(null, "postgresql", null, otherServer)));
+        var rest = catalog.forVendor("rest_api").orElseThrow();
+        assertThat(rest.destination(new ProbeTarget(null, "rest_api", "https://api.example.com/v1",
+                Map.of("health_path", "/a"))))
+                .isEqualTo(rest.destination(new ProbeTarget(null, "rest_api", "https://API.example.com:443/v2",
+                        Map.of("health_path", "/b"))))
+                .isNotEqualTo(rest.destination(new ProbeTarget(null, "rest_api", "http://api.example.com/v1",
+                        Map.of())));
+    }
+
+    private static ProbeTarget target(String baseUrl) {
+        return new ProbeTarget(null, "pluggy", baseUrl, Map.of());
     }
 
     @Test
     void twoConnectorsForOneVendorAreRefused() {
         assertThatThrownBy(() -> new ConnectorCatalog(List.of(new PluggyConnector(connectors.http),
-                new PluggyConnector(connectors.http))))
+                new PluggyConnector(connectors.http)), DEFAULTS))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("pluggy");
     }
 
     @Test
     void aCatalogWithoutConnectorsIsRefused() {
-        assertThatThrownBy(() -> new ConnectorCatalog(List.of())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new ConnectorCatalog(List.of(), DEFAULTS)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void aFieldThatIsBothConfigAndSecretIsRefused() {
         assertThatThrownBy(() -> new ConnectorType("odd", Category.REST, "Odd", List.of("token"), List.of("token"),
-                false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never both");
+                false, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never both");
     }
 
     @Test
     void aTypeWithoutSecretFieldsIsRefused() {
-        assertThatThrownBy(() -> new ConnectorType("open", Category.REST, "Open", List.of(), List.of(), false))
+        assertThatThrownBy(() -> new ConnectorType("open", Category.REST, "Open", List.of(), List.of(), false, List.of(),
+                List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void vendorIdsAndFieldNamesKeepToTheWireSpelling() {
         assertThatThrownBy(() -> new ConnectorType("Pluggy", Category.REST, "Pluggy", List.of(), List.of("secret"),
-                true)).isInstanceOf(IllegalArgumentException.class);
+                true, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(),
-                List.of("clientId"), true)).isInstanceOf(IllegalArgumentException.class);
+                List.of("clientId"), true, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -25,7 +25,7 @@ class ConnectorTypeRegistrarTest {
 
     private final TestConnectors connectors = new TestConnectors(TestConnectors.LOCAL);
     private final ConnectorCatalog catalog = new ConnectorCatalog(List.of(new PluggyConnector(connectors.http),
-            new PostgresqlConnector(connectors.jdbc)));
+            new PostgresqlConnector(connectors.jdbc)), new ConnectorProperties(java.util.Map.of()));
     private final AtomicBoolean brokerUp = new AtomicBoolean();
     private final KafkaAdmin admin = mock(KafkaAdmin.class);
     @SuppressWarnings("unchecked")
