@@ -49,9 +49,12 @@ final class LocalStack {
         queryService = ServiceProcess.create("query-service", with(common, Map.of(
                 "spring.r2dbc.url", queryDb.r2dbcUrl(), "spring.r2dbc.username", queryDb.username(),
                 "spring.flyway.url", queryDb.jdbcUrl(), "spring.flyway.user", queryDb.username())), LOGS);
+        // The stand-in vendors listen on loopback: for the aggregators, an operator's setting (a tenant cannot
+        // point Pluggy or Belvo at another host).
         probeWorker = ServiceProcess.create("probe-worker", with(common, Map.of(
-                "spring.datasource.url", commandDb.jdbcUrl(), "spring.datasource.username", commandDb.username())),
-                LOGS);
+                "spring.datasource.url", commandDb.jdbcUrl(), "spring.datasource.username", commandDb.username(),
+                "patchbay.connectors.hosts.pluggy", "api.pluggy.ai,127.0.0.1",
+                "patchbay.connectors.hosts.belvo", "api.belvo.com,127.0.0.1")), LOGS);
         // Whatever happens next, nothing this stack starts outlives the test run.
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         try {

@@ -74,6 +74,13 @@ class SecretsIT {
         call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("credential", Map.of("secret", canary("partial")))), 400);
+        // Moving the connection: refused without its credential, and refused with one for a host Pluggy is not at.
+        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("base_url", "http://127.0.0.1:1")), 400);
+        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("base_url",
+                        "https://collector.attacker.example", "credential", Map.of("client_id", "client", "secret",
+                                canary("moved"))))), 400);
         var wrongKeys = new LinkedHashMap<>(pluggy("canary-wrong", canary("keys")));
         wrongKeys.put("credential", Map.of("client_id", "c", "api_secret", canary("wrong-key")));
         call(stack.command().post().uri("/v1/connections").header("Authorization", editor)
