@@ -80,7 +80,7 @@ class SecretsIT {
         call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("base_url",
                         "https://collector.attacker.example", "credential", Map.of("client_id", "client", "secret",
-                                canary("moved"))))), 400);
+                                canary("moved")))), 400);
         var wrongKeys = new LinkedHashMap<>(pluggy("canary-wrong", canary("keys")));
         wrongKeys.put("credential", Map.of("client_id", "c", "api_secret", canary("wrong-key")));
         call(stack.command().post().uri("/v1/connections").header("Authorization", editor)

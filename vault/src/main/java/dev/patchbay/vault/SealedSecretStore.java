@@ -6,12 +6,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The vault table {@code sealed_secrets}: sealed blobs only, each bound by its encryption context to the row it sits
- * in and, for a credential, to its destination, whose digest is kept beside it. command-service writes through it;
- * probe-worker only reads (its pool's sessions are read-only).
+ * The vault's tables: {@code sealed_secrets}, sealed blobs only, each bound by its encryption context to the row it sits
+ * in and, for a credential, to its destination, whose digest is kept beside it; and {@code vault_keys}, the check
+ * value of each key that sealed here. command-service writes through it; probe-worker only reads (its pool's
+ * sessions are read-only). No other code writes SQL against these tables.
  */
 public final class SealedSecretStore {
 
@@ -92,5 +97,96 @@ public final class SealedSecretStore {
     /** Destroys every sealed secret of the connection: its credential and its webhook secret. */
     public int destroyAll(ConnectionId id) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ?").param(id.value()).update();
+    }
+
+    /** The check value recorded for each key that has sealed here. */
+    public Map<String, String> recordedKeys() {
+        var recorded = new HashMap<String, String>();
+        jdbc.sql("SELECT key_name, check_value FROM vault_keys").query((rows, n) -> {
+            recorded.put(rows.getString(1), rows.getString(2));
+            return null;
+        }).list();
+        return recorded;
+    }
+
+    /** Records the sealing key's check value the first time it seals here; a recorded key keeps its value. */
+    public void recordKey(String keyName, String checkValue) {
+        jdbc.sql("INSERT INTO vault_keys (key_name, check_value) VALUES (?, ?) ON CONFLICT (key_name) DO NOTHING")
+                .params(keyName, checkValue).update();
+    }
+
+    /** The names of the keys that sealed the rows now in the vault. */
+    public List<String> keysInUse() {
+        return jdbc.sql("SELECT DISTINCT key_name FROM sealed_secrets").query(String.class).list();
+    }
+
+    /** A vault row as a reseal reads it: where it is, what it is bound to, and its blob. */
+    public record StoredRow(ConnectionId connectionId, String purpose, int version, TenantId tenant,
+            byte[] ciphertext, String destination, boolean bound) {
+
+        /** The context the row was sealed with: its destination only if it is bound to it. */
+        public SealingContext sealedFor() {
+            return new SealingContext(tenant, connectionId, version, purpose, bound ? destination : null);
+        }
+
+        /** The context to seal it with now: its recorded destination sealed in. */
+        public SealingContext sealTo() {
+            return sealedFor().boundTo(destination);
+        }
+
+        @Override
+        public String toString() {
+            return "StoredRow(" + connectionId + " " + purpose + " v" + version + ")";
+        }
+    }
+
+    /** Rows to move: sealed by another key, or a credential whose destination is recorded but not yet sealed in. */
+    private static final String TO_MOVE = "(key_name <> ? OR (purpose = 'credential' AND NOT bound "
+            + "AND destination IS NOT NULL))";
+
+    /**
+     * The next rows a reseal must move, after {@code after} in key order, locked until the transaction ends; rows
+     * another transaction holds are skipped (SKIP LOCKED), so a command on them is never waited for.
+     */
+    public List<StoredRow> lockRowsToReseal(String currentKey, StoredRow after, int limit) {
+        var afterId = after == null ? new UUID(0, 0) : after.connectionId().value();
+        var afterPurpose = after == null ? "" : after.purpose();
+        int afterVersion = after == null ? Integer.MIN_VALUE : after.version();
+        return jdbc.sql("SELECT connection_id, purpose, version, tenant_id, ciphertext, destination, bound "
+                        + "FROM sealed_secrets WHERE " + TO_MOVE + " AND (connection_id, purpose, version) > (?, ?, ?) "
+                        + "ORDER BY connection_id, purpose, version LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(currentKey, afterId, afterPurpose, afterVersion, limit)
+                .query((rs, n) -> new StoredRow(new ConnectionId(rs.getObject(1, UUID.class)), rs.getString(2),
+                        rs.getInt(3), TenantId.of(rs.getString(4)), rs.getBytes(5), rs.getString(6),
+                        rs.getBoolean(7)))
+                .list();
+    }
+
+    /** Replaces a row's blob with one sealed by {@code keyName} for the row's {@link StoredRow#sealTo()}. */
+    public void replaceSealed(StoredRow row, byte[] ciphertext, String keyName) {
+        jdbc.sql("UPDATE sealed_secrets SET ciphertext = ?, key_name = ?, sealed_at = now(), bound = true "
+                        + "WHERE connection_id = ? AND purpose = ? AND version = ?")
+                .params(ciphertext, keyName, row.connectionId().value(), row.purpose(), row.version())
+                .update();
+    }
+
+    /** Rows a reseal has still to move: under another key, or a credential not yet bound to its destination. */
+    public long remainingToReseal(String currentKey) {
+        return jdbc.sql("SELECT count(*) FROM sealed_secrets WHERE key_name <> ? OR (purpose = 'credential' "
+                + "AND NOT bound)").param(currentKey).query(Long.class).single();
+    }
+
+    /** A credential sealed before destinations were bound, and not yet given one. */
+    public record Unrecorded(ConnectionId connectionId, TenantId tenant, int version) {
+    }
+
+    /** Up to {@code limit} credentials sealed before binding that have no destination recorded yet. */
+    public List<Unrecorded> withoutDestination(int limit) {
+        return jdbc.sql("SELECT connection_id, tenant_id, version FROM sealed_secrets WHERE purpose = 'credential' "
+                        + "AND NOT bound AND destination IS NULL ORDER BY connection_id LIMIT ?")
+                .param(limit)
+                .query((rs, n) -> new Unrecorded(new ConnectionId(rs.getObject(1, UUID.class)),
+                        TenantId.of(rs.getString(2)), rs.getInt(3)))
+                .list();
     }
 }

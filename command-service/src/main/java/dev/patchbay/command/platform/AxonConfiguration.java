@@ -12,8 +12,6 @@ import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
-import org.axonframework.config.ConfigurerModule;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
@@ -98,16 +96,5 @@ class AxonConfiguration {
     @Bean
     CommittedEventStore eventStore(EventStorageEngine storageEngine) {
         return new CommittedEventStore(storageEngine, IDLE_FETCH_DELAY_MS, CACHED_EVENTS);
-    }
-
-    /**
-     * Handler errors in the relay stop it and retry the batch; Axon's default for handlers (log and go on) would
-     * advance past an event that never reached Kafka.
-     */
-    @Bean
-    ConfigurerModule relayErrorsPropagate() {
-        return configurer -> configurer.eventProcessing(processing -> processing
-                .registerListenerInvocationErrorHandler(KafkaRelay.PROCESSING_GROUP,
-                        configuration -> PropagatingErrorHandler.instance()));
     }
 }

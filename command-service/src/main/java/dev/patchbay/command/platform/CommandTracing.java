@@ -29,13 +29,14 @@ import java.util.function.BiFunction;
  * context cannot follow it as a thread-local. Instead it is written into the event's metadata: a command is
  * dispatched with the current W3C {@code traceparent} (and {@code tracestate}) in its metadata, Axon copies them onto
  * every event the command applies (a correlation data provider), they are stored with the event, and
- * {@link KafkaRelay} continues the trace from them when it publishes the event. Commands also put their tenant and
+ * {@code KafkaRelay} continues the trace from them when it publishes the event. Commands also put their tenant and
  * connection into the MDC while they are handled.
  */
 @Configuration(proxyBeanMethods = false)
-class CommandTracing {
+public class CommandTracing {
 
-    static final String TRACESTATE = "tracestate";
+    /** The W3C trace state, carried in event metadata beside {@code traceparent}. */
+    public static final String TRACESTATE = "tracestate";
 
     @Bean
     CorrelationDataProvider traceContextCorrelation() {

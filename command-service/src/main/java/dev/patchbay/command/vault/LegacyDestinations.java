@@ -2,18 +2,14 @@ package dev.patchbay.command.vault;
 
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.command.platform.ConnectorTypes;
-import dev.patchbay.contracts.connection.ConnectionId;
-import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.SealedSecretStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +32,6 @@ class LegacyDestinations {
     static final int PERIOD_SECONDS = 10;
     private static final int BATCH = 500;
 
-    private record Unrecorded(UUID connectionId, String tenantId, int version) {
-    }
-
-    private final JdbcClient jdbc;
     private final SealedSecretStore store;
     private final ConnectionDirectory connections;
     private final ConnectorTypes types;
@@ -49,9 +41,7 @@ class LegacyDestinations {
         return thread;
     });
 
-    LegacyDestinations(JdbcClient jdbc, SealedSecretStore store, ConnectionDirectory connections,
-            ConnectorTypes types) {
-        this.jdbc = jdbc;
+    LegacyDestinations(SealedSecretStore store, ConnectionDirectory connections, ConnectorTypes types) {
         this.store = store;
         this.connections = connections;
         this.types = types;
@@ -74,14 +64,11 @@ class LegacyDestinations {
 
     /** Records what it can; answers 0 when nothing is left that a later pass could record. */
     int recordPass() {
-        var rows = jdbc.sql("SELECT connection_id, tenant_id, version FROM sealed_secrets WHERE purpose = "
-                + "'credential' AND NOT bound AND destination IS NULL ORDER BY connection_id LIMIT " + BATCH)
-                .query((rs, n) -> new Unrecorded(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3)))
-                .list();
+        var rows = store.withoutDestination(BATCH);
         int recorded = 0;
         int waiting = 0;
         for (var row : rows) {
-            var connection = connections.describe(TenantId.of(row.tenantId()), new ConnectionId(row.connectionId()));
+            var connection = connections.describe(row.tenant(), row.connectionId());
             if (connection.isEmpty()) {
                 // Deleted since: its secrets are destroyed with it. Nothing to record, nothing that could open.
                 continue;
@@ -93,8 +80,7 @@ class LegacyDestinations {
             }
             var destination = Destination.of(type.get().configOutsideDestination(), connection.get().baseUrl(),
                     connection.get().config());
-            if (store.recordLegacyDestination(new ConnectionId(row.connectionId()), row.version(),
-                    destination.digest())) {
+            if (store.recordLegacyDestination(row.connectionId(), row.version(), destination.digest())) {
                 recorded++;
             }
         }

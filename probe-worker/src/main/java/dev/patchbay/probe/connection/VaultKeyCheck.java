@@ -1,6 +1,8 @@
 package dev.patchbay.probe.connection;
 
+import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.Vault;
+import dev.patchbay.vault.VaultKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -9,8 +11,7 @@ import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,14 +49,14 @@ final class VaultKeyCheck implements InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(VaultKeyCheck.class);
 
     private final Vault vault;
-    private final JdbcClient jdbc;
+    private final SealedSecretStore store;
     private volatile State state = new State.Unavailable("not compared yet");
     private volatile Runnable onLateMismatch = () -> {
     };
 
     VaultKeyCheck(Vault vault, JdbcClient jdbc) {
         this.vault = vault;
-        this.jdbc = jdbc;
+        this.store = new SealedSecretStore(jdbc);
     }
 
     @Override
@@ -99,14 +100,11 @@ final class VaultKeyCheck implements InitializingBean {
     }
 
     private State compare() {
-        Map<String, String> recorded = new HashMap<>();
-        java.util.List<String> sealedUnder;
+        Map<String, String> recorded;
+        List<String> sealedUnder;
         try {
-            jdbc.sql("SELECT key_name, check_value FROM vault_keys").query((rows, n) -> {
-                recorded.put(rows.getString(1), rows.getString(2));
-                return null;
-            }).list();
-            sealedUnder = jdbc.sql("SELECT DISTINCT key_name FROM sealed_secrets").query(String.class).list();
+            recorded = store.recordedKeys();
+            sealedUnder = store.keysInUse();
         }
         catch (BadSqlGrammarException noTables) {
             return new State.NothingRecorded("the vault tables do not exist yet (command-service creates them)");
@@ -115,33 +113,15 @@ final class VaultKeyCheck implements InitializingBean {
             return new State.Unavailable("the vault database cannot be read: "
                     + unavailable.getMostSpecificCause().getClass().getSimpleName());
         }
-        Map<String, String> configured = vault.keyCheckValues();
-        for (var key : configured.entrySet()) {
-            var recordedValue = recorded.get(key.getKey());
-            if (recordedValue != null && !recordedValue.equals(key.getValue())) {
-                return new State.Mismatch("The vault key configured as '" + key.getKey() + "' is not the key that "
-                        + "sealed this vault's secrets under that name (key check value " + key.getValue()
-                        + ", recorded " + recordedValue + "). Start the probe worker with the same PATCHBAY_VAULT_KEY "
-                        + "(and previous keys) as command-service.");
-            }
-        }
-        if (!configured.isEmpty()) {
-            var missing = new ArrayList<String>();
-            for (var name : sealedUnder) {
-                if (!name.equals(vault.keyName()) && !configured.containsKey(name)) {
-                    missing.add(name);
-                }
-            }
-            if (!missing.isEmpty()) {
-                return new State.Mismatch("Secrets in the vault are sealed under " + missing + ", which this probe "
-                        + "worker does not have: list them under patchbay.vault.previous-keys, as command-service "
-                        + "does.");
-            }
+        var mismatch = VaultKeys.mismatch(vault, recorded, sealedUnder, "Start the probe worker with the same "
+                + "PATCHBAY_VAULT_KEY (and previous keys) as command-service.");
+        if (mismatch.isPresent()) {
+            return new State.Mismatch(mismatch.get());
         }
         if (!recorded.containsKey(vault.keyName())) {
             return new State.NothingRecorded("the key '" + vault.keyName() + "' has not sealed anything here yet");
         }
-        return new State.Matched(configured);
+        return new State.Matched(vault.keyCheckValues());
     }
 
     private void report(State compared) {

@@ -1,4 +1,4 @@
-package dev.patchbay.command.platform;
+package dev.patchbay.command.relay;
 
 import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.platform.json.EventCodec;

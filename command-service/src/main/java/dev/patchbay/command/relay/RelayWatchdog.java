@@ -1,4 +1,4 @@
-package dev.patchbay.command.platform;
+package dev.patchbay.command.relay;
 
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.TrackingEventProcessor;

@@ -1,4 +1,4 @@
-package dev.patchbay.command.platform;
+package dev.patchbay.command.relay;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

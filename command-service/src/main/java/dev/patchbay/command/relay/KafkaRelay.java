@@ -1,5 +1,6 @@
-package dev.patchbay.command.platform;
+package dev.patchbay.command.relay;
 
+import dev.patchbay.command.platform.CommandTracing;
 import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
