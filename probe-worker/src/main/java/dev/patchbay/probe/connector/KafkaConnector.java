@@ -13,6 +13,7 @@ import dev.patchbay.vault.Credential;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ResolvingAdmin;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,8 +45,9 @@ import java.util.stream.Collectors;
  *
  * <p>Each bootstrap address goes through the guard and is dialled as the checked IP literal (over TLS the host name
  * stays in SNI and the certificate check, {@link KafkaSslEngineFactory}). The brokers a cluster advertises are dialled
- * by the Kafka client itself, which offers no hook to vet an address before it connects; they are checked once
- * {@code describeCluster} returns, and a cluster that advertises a blocked address is reported as one.
+ * by the Kafka client itself, which resolves every host it connects to through {@link GuardedHostResolver}: an
+ * advertised address the guard refuses is never connected to (nor sent a SASL login), and the check ends at once as
+ * {@code blocked_destination}. Otherwise a public bootstrap server could make the worker probe internal hosts for it.
  */
 @Component
 final class KafkaConnector implements Connector {
@@ -109,9 +112,10 @@ final class KafkaConnector implements Connector {
                     .map(destination -> destination.address().getHostAddress() + "=" + destination.host())
                     .collect(Collectors.joining(",")));
         }
+        var resolver = new GuardedHostResolver(guard);
         Admin admin;
         try {
-            admin = Admin.create(config);
+            admin = ResolvingAdmin.create(config, resolver);
         }
         catch (RuntimeException unusable) {
             return Outcome.failed(Failure.UNUSABLE_CONFIG);
@@ -121,6 +125,14 @@ final class KafkaConnector implements Connector {
         }
         try {
             var cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(checkMs));
+            // The client only retries a host the resolver refused, until the timeout; the refusal is the answer.
+            var settled = new CompletableFuture<Void>();
+            cluster.nodes().whenComplete((answer, failure) -> settled.complete(null));
+            resolver.blocked().thenRun(() -> settled.complete(null));
+            settled.get(checkMs, TimeUnit.MILLISECONDS);
+            if (resolver.blocked().isDone()) {
+                return Outcome.failed(Failure.BLOCKED_DESTINATION);
+            }
             var nodes = cluster.nodes().get(checkMs, TimeUnit.MILLISECONDS);
             cluster.clusterId().get(checkMs, TimeUnit.MILLISECONDS);
             for (var node : nodes) {

@@ -1,5 +1,6 @@
 package dev.patchbay.probe.connector;
 
+import dev.patchbay.platform.test.KafkaBrokerProcess;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
@@ -63,7 +64,24 @@ class KafkaConnectorIT {
         }
     }
 
+    @Test
+    void aBrokerAdvertisingAnAddressOutsideTheAllowedNetworksIsNeverDialled() throws Exception {
+        // Only 127.0.0.1 is allowed; the broker, reached there, says it is at 127.0.0.2, where a port counts who comes.
+        var onlyFirstLoopback = new TestConnectors(TestConnectors.LOCAL.withAllowedNetworks("127.0.0.1/32"));
+        try (var advertised = CountingPort.on("127.0.0.2");
+                var broker = KafkaBrokerProcess.startAdvertising(advertised.hostAndPort())) {
+            var outcome = check(onlyFirstLoopback, Map.of("bootstrap_servers", broker.externalBootstrapServers()));
+
+            assertThat(outcome.failure()).isEqualTo(Failure.BLOCKED_DESTINATION);
+            assertThat(advertised.accepted()).isZero();
+        }
+    }
+
     private Outcome check(Map<String, Object> config) {
+        return check(connectors, config);
+    }
+
+    private static Outcome check(TestConnectors connectors, Map<String, Object> config) {
         var connector = connectors.all().stream().filter(c -> c.type().vendor().equals("kafka")).findFirst()
                 .orElseThrow();
         try (var credential = TestConnectors.credential("username", "probe", "password", "secret")) {
