@@ -84,7 +84,9 @@ final class KafkaConnector implements Connector {
         for (var server : servers(target.requiredText("bootstrap_servers"))) {
             destinations.add(checked(server.getHostString(), server.getPort()));
         }
-        var reachable = reachable(destinations);
+        // One deadline for the whole check: up to ten bootstrap servers, each with its connect timeout, must not add up.
+        long deadline = System.nanoTime() + properties.checkTimeout().toNanos();
+        var reachable = reachable(destinations, deadline);
 
         var config = new HashMap<String, Object>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, reachable.stream()
@@ -129,12 +131,12 @@ final class KafkaConnector implements Connector {
             var settled = new CompletableFuture<Void>();
             cluster.nodes().whenComplete((answer, failure) -> settled.complete(null));
             resolver.blocked().thenRun(() -> settled.complete(null));
-            settled.get(checkMs, TimeUnit.MILLISECONDS);
+            settled.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             if (resolver.blocked().isDone()) {
                 return Outcome.failed(Failure.BLOCKED_DESTINATION);
             }
-            var nodes = cluster.nodes().get(checkMs, TimeUnit.MILLISECONDS);
-            cluster.clusterId().get(checkMs, TimeUnit.MILLISECONDS);
+            var nodes = cluster.nodes().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            cluster.clusterId().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             for (var node : nodes) {
                 checked(node.host(), node.port());
             }
@@ -168,13 +170,18 @@ final class KafkaConnector implements Connector {
      * The checked addresses that accept a TCP connection. The admin client would only retry a refused port until
      * it times out; a plain connect to the very same address tells unreachable from slow.
      */
-    private List<Destination> reachable(List<Destination> destinations) {
+    private List<Destination> reachable(List<Destination> destinations, long deadline) {
         var reachable = new ArrayList<Destination>();
         var failure = Failure.UNREACHABLE;
         for (var destination : destinations) {
+            long left = remainingMillis(deadline);
+            if (left <= 0) {
+                failure = Failure.TIMEOUT;
+                break;
+            }
             try (var socket = new Socket()) {
                 socket.connect(new InetSocketAddress(destination.address(), destination.port()),
-                        (int) properties.connectTimeout().toMillis());
+                        (int) Math.min(left, properties.connectTimeout().toMillis()));
                 reachable.add(destination);
             }
             catch (IOException e) {
@@ -187,6 +194,10 @@ final class KafkaConnector implements Connector {
             throw new CheckFailed(failure);
         }
         return reachable;
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private static Outcome failure(Throwable cause) {

@@ -1,5 +1,6 @@
 package dev.patchbay.probe.connector;
 
+import dev.patchbay.probe.Tarpit;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,11 +10,14 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The database checks against the real servers of this machine: PostgreSQL on 127.0.0.1:5432 (trust
@@ -108,6 +112,24 @@ class DatabaseConnectorsIT {
                         "u", "p");
                 assertThat(outcome.failure()).as(vendor).isEqualTo(Failure.TIMEOUT);
                 assertThat(System.nanoTime() - started).as(vendor).isLessThan(8_000_000_000L);
+            }
+        }
+    }
+
+    @Test
+    void aServerThatDribblesIsCutOffAtTheCheckDeadlineForBothDrivers() throws Exception {
+        // A byte a second keeps every read within the drivers' socket timeout (3 s here); only the deadline ends it.
+        for (var vendor : new String[] {"postgresql", "mysql"}) {
+            try (var tarpit = new Tarpit(vendor.equals("mysql") ? Tarpit.MYSQL : Tarpit.POSTGRESQL,
+                    Duration.ofSeconds(1))) {
+                var outcome = CompletableFuture.supplyAsync(() -> check(vendor, Map.of("host", "127.0.0.1", "port",
+                        tarpit.port(), "database", "db", "tls_mode", "disable"), "u", "p"));
+
+                var ended = await().atMost(Duration.ofSeconds(30)).until(() -> outcome.getNow(null),
+                        java.util.Objects::nonNull);
+                assertThat(ended.failure()).as(vendor).isEqualTo(Failure.TIMEOUT);
+                assertThat(tarpit.accepted()).as(vendor).isPositive();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(tarpit.open()).isZero());
             }
         }
     }
