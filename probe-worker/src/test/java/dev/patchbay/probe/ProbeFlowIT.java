@@ -228,8 +228,9 @@ class ProbeFlowIT extends RunningWorker {
         TestVaults.seal(VAULT_DB, SEALING, tenant, connection, version, fields);
     }
 
+    /** The local PostgreSQL, which has no TLS. */
     private static Map<String, Object> postgres() {
-        return Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres");
+        return Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres", "tls_mode", "disable");
     }
 
     private ProbeRequested request(String vendor, String category, int version, String baseUrl,

@@ -107,6 +107,7 @@ public final class CheckSockets extends ConfigurableSocketFactory {
         private final List<Socket> sockets = new ArrayList<>();
         private boolean expired;
         private boolean closed;
+        private volatile boolean connected;
 
         private Lease(Destination destination, String urlHost) {
             this.destination = destination;
@@ -129,6 +130,11 @@ public final class CheckSockets extends ConfigurableSocketFactory {
 
         synchronized boolean expired() {
             return expired;
+        }
+
+        /** Whether a socket of the check reached the server: what failed after that was the server's answer. */
+        boolean connected() {
+            return connected;
         }
 
         @Override
@@ -186,6 +192,7 @@ public final class CheckSockets extends ConfigurableSocketFactory {
             var pinned = lease.pinned(endpoint);
             lease.add(this);
             super.connect(pinned, timeout);
+            lease.connected = true;
         }
     }
 }

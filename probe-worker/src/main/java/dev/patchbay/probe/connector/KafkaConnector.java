@@ -9,6 +9,7 @@ import dev.patchbay.probe.check.Failures;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeProperties;
 import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.probe.check.TlsMode;
 import dev.patchbay.vault.Credential;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,6 +43,11 @@ import java.util.stream.Collectors;
  * (default), {@code SASL_PLAINTEXT} or {@code SASL_SSL}, and with SASL {@code sasl_mechanism} is {@code PLAIN}
  * (default), {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}; the credential's username and password are used only
  * with SASL. The check is the admin client's {@code describeCluster}, with short timeouts.
+ *
+ * <p>{@code tls_mode} ({@link TlsMode}, default {@code verify-full}) guards the SASL password: {@code SASL_PLAINTEXT}
+ * sends it (or, with SCRAM, what an eavesdropper can attack offline) without TLS, so it needs {@code tls_mode:
+ * disable} as well; otherwise the check does not connect and answers unusable config. {@code SASL_SSL} always checks
+ * the brokers' certificates. {@code PLAINTEXT} sends no credential, whatever the mode.
  *
  * <p>Each bootstrap address goes through the guard and is dialled as the checked IP literal (over TLS the host name
  * stays in SNI and the certificate check, {@link KafkaSslEngineFactory}). The brokers a cluster advertises are dialled
@@ -78,6 +84,10 @@ final class KafkaConnector implements Connector {
         var protocol = target.text("security_protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
         var mechanism = target.text("sasl_mechanism", "PLAIN").toUpperCase(Locale.ROOT);
         if (!PROTOCOLS.contains(protocol) || !MECHANISMS.contains(mechanism)) {
+            throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+        }
+        var tls = TlsMode.of(target);
+        if (protocol.equals("SASL_PLAINTEXT") && tls != TlsMode.DISABLE) {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
         }
         var destinations = new ArrayList<Destination>();

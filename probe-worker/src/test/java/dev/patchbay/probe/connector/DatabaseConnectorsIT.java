@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The database checks against the real servers of this machine: PostgreSQL on 127.0.0.1:5432 (trust
  * authentication: any password passes for an existing role, so a refused credential is a role that does not exist)
- * and MariaDB on 127.0.0.1:3306 (real password authentication, with a user made here).
+ * and MariaDB on 127.0.0.1:3306 (real password authentication, with a user made here). Neither has TLS, so their
+ * connections say {@code tls_mode: disable}, as a tenant's connection to such a server must.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseConnectorsIT {
@@ -47,8 +48,8 @@ class DatabaseConnectorsIT {
     @Test
     void postgresqlWithAnExistingRoleIsHealthy() {
         assertThat(check("postgresql", postgres("postgres"), "postgres", "any")).isEqualTo(Outcome.healthy());
-        assertThat(check("postgresql", Map.of("host", "localhost", "port", "5432", "database", "postgres"),
-                "postgres", "any")).isEqualTo(Outcome.healthy());
+        assertThat(check("postgresql", Map.of("host", "localhost", "port", "5432", "database", "postgres",
+                "tls_mode", "disable"), "postgres", "any")).isEqualTo(Outcome.healthy());
     }
 
     @Test
@@ -87,7 +88,8 @@ class DatabaseConnectorsIT {
 
     @Test
     void mariadbChecksTheRealPassword(CapturedOutput output) {
-        var config = Map.<String, Object>of("host", "127.0.0.1", "port", 3306, "database", "information_schema");
+        var config = Map.<String, Object>of("host", "127.0.0.1", "port", 3306, "database", "information_schema",
+                "tls_mode", "disable");
 
         assertThat(check("mysql", config, MARIADB_USER, MARIADB_PASSWORD)).isEqualTo(Outcome.healthy());
 
@@ -135,6 +137,51 @@ class DatabaseConnectorsIT {
     }
 
     @Test
+    void byDefaultBothChecksRequireVerifiedTlsWhichTheLocalServersDoNotOffer() {
+        var postgres = new HashMap<String, Object>(postgres("postgres"));
+        postgres.remove("tls_mode");
+        assertThat(check("postgresql", postgres, "postgres", "any").failure()).isEqualTo(Failure.TLS_ERROR);
+        postgres.put("tls_mode", "verify-full");
+        assertThat(check("postgresql", postgres, "postgres", "any").failure()).isEqualTo(Failure.TLS_ERROR);
+
+        var mariadb = Map.<String, Object>of("host", "127.0.0.1", "port", 3306, "database", "information_schema");
+        assertThat(check("mysql", mariadb, MARIADB_USER, MARIADB_PASSWORD).failure()).isEqualTo(Failure.TLS_ERROR);
+    }
+
+    @Test
+    void postgresqlSendsThePasswordToAServerWithoutTlsOnlyWhenTlsModeIsDisable() throws Exception {
+        var password = "pw-" + UUID.randomUUID();
+        // Stands in for a server, or anyone on the path, that says it has no TLS and asks for the password in clear
+        // text: the local PostgreSQL trusts every login, so it never asks for a password at all.
+        try (var server = new CleartextPasswordServer()) {
+            var config = new HashMap<String, Object>(Map.of("host", "127.0.0.1", "port", server.port(),
+                    "database", "postgres"));
+
+            assertThat(check("postgresql", config, "postgres", password).failure()).isEqualTo(Failure.TLS_ERROR);
+            assertThat(server.connections()).isPositive();
+            assertThat(server.received()).doesNotContain(password);
+
+            config.put("tls_mode", "disable");
+            check("postgresql", config, "postgres", password);
+            assertThat(server.received()).contains(password);
+        }
+    }
+
+    @Test
+    void anUnknownTlsModeIsUnusableConfigAndConnectsNowhere() throws Exception {
+        try (var port = new CountingPort()) {
+            for (var vendor : new String[] {"postgresql", "mysql"}) {
+                for (var mode : new String[] {"prefer", "require", "off", "verify-ca"}) {
+                    var outcome = check(vendor, Map.of("host", "127.0.0.1", "port", port.port(), "database", "db",
+                            "tls_mode", mode), "u", "p");
+                    assertThat(outcome.error().message()).as(vendor + " " + mode).contains("configuration");
+                }
+            }
+            assertThat(port.accepted()).isZero();
+        }
+    }
+
+    @Test
     void aPortThatIsNotANumberIsUnusableConfig() {
         var config = new HashMap<String, Object>(postgres("postgres"));
         config.put("port", "54x2");
@@ -144,7 +191,7 @@ class DatabaseConnectorsIT {
     }
 
     private static Map<String, Object> postgres(String database) {
-        return Map.of("host", "127.0.0.1", "port", 5432, "database", database);
+        return Map.of("host", "127.0.0.1", "port", 5432, "database", database, "tls_mode", "disable");
     }
 
     private Outcome check(String vendor, Map<String, Object> config, String username, String password) {

@@ -6,6 +6,7 @@ import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +61,38 @@ class KafkaConnectorIT {
                 var outcome = check((Map<String, Object>) config);
                 assertThat(outcome.error().message()).as(config.toString()).contains("configuration");
             }
+            assertThat(port.accepted()).isZero();
+        }
+    }
+
+    @Test
+    void saslOverPlaintextNeedsTlsModeDisableElseNothingIsSent() throws Exception {
+        try (var port = new CountingPort()) {
+            var server = "127.0.0.1:" + port.port();
+            for (var mechanism : new String[] {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}) {
+                for (var config : List.<Map<String, Object>>of(
+                        Map.of("bootstrap_servers", server, "security_protocol", "SASL_PLAINTEXT",
+                                "sasl_mechanism", mechanism),
+                        Map.of("bootstrap_servers", server, "security_protocol", "SASL_PLAINTEXT",
+                                "sasl_mechanism", mechanism, "tls_mode", "verify-full"))) {
+                    assertThat(check(config).error().message()).as(config.toString()).contains("configuration");
+                }
+            }
+            assertThat(port.accepted()).isZero();
+
+            var chosen = check(Map.of("bootstrap_servers", server, "security_protocol", "SASL_PLAINTEXT",
+                    "tls_mode", "disable"));
+            assertThat(chosen.failure()).isEqualTo(Failure.TIMEOUT);
+            assertThat(port.accepted()).isPositive();
+        }
+    }
+
+    @Test
+    void anUnknownTlsModeIsUnusableConfigEvenWithoutSasl() throws Exception {
+        try (var port = new CountingPort()) {
+            var outcome = check(Map.of("bootstrap_servers", "127.0.0.1:" + port.port(), "tls_mode", "prefer"));
+
+            assertThat(outcome.error().message()).contains("configuration");
             assertThat(port.accepted()).isZero();
         }
     }
