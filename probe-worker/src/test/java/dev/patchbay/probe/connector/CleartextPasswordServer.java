@@ -1,5 +1,7 @@
 package dev.patchbay.probe.connector;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -11,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Speaks just enough of the PostgreSQL protocol to show what a client sends: it refuses TLS ({@code N} to an
- * SSLRequest), as a server without TLS or anyone on the path can, then asks for the password in clear text
- * (AuthenticationCleartextPassword) and keeps every byte the client sent, up to the password message.
+ * SSLRequest), as a server without TLS or anyone on the path can, or, given a TLS context, accepts it with a
+ * certificate of its own; then it asks for the password in clear text (AuthenticationCleartextPassword) and keeps
+ * every byte the client sent, up to the password message.
  */
 final class CleartextPasswordServer implements AutoCloseable {
 
@@ -20,10 +23,18 @@ final class CleartextPasswordServer implements AutoCloseable {
     private static final int GSSENC_REQUEST = 80877104;
 
     private final ServerSocket server;
+    private final SSLContext tls;
+    private final AtomicInteger handshakes = new AtomicInteger();
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final AtomicInteger connections = new AtomicInteger();
 
     CleartextPasswordServer() throws IOException {
+        this(null);
+    }
+
+    /** @param tls the TLS to answer an SSLRequest with, or null to refuse it */
+    CleartextPasswordServer(SSLContext tls) throws IOException {
+        this.tls = tls;
         server = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
         var thread = new Thread(() -> {
             while (!server.isClosed()) {
@@ -49,6 +60,17 @@ final class CleartextPasswordServer implements AutoCloseable {
             int code = in.readInt();
             var rest = in.readNBytes(Math.max(0, length - 8));
             keep(length, code, rest);
+            if (code == SSL_REQUEST && tls != null) {
+                out.write('S');
+                out.flush();
+                var secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), false);
+                secured.setUseClientMode(false);
+                handshakes.incrementAndGet();
+                secured.startHandshake();
+                in = new DataInputStream(secured.getInputStream());
+                out = secured.getOutputStream();
+                continue;
+            }
             if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
                 out.write('N');
                 out.flush();
@@ -81,6 +103,11 @@ final class CleartextPasswordServer implements AutoCloseable {
 
     int connections() {
         return connections.get();
+    }
+
+    /** TLS handshakes begun: the client asked for TLS and got it offered. */
+    int handshakes() {
+        return handshakes.get();
     }
 
     /** Everything received so far, as Latin-1 text (a password in clear text shows as itself). */

@@ -1,14 +1,22 @@
 package dev.patchbay.probe.connector;
 
 import dev.patchbay.probe.Tarpit;
+import dev.patchbay.probe.check.DestinationGuard;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.HashMap;
@@ -165,6 +173,55 @@ class DatabaseConnectorsIT {
             check("postgresql", config, "postgres", password);
             assertThat(server.received()).contains(password);
         }
+    }
+
+    /**
+     * What sets verify-full apart from TLS without checks (the old {@code prefer} sent the password here): a server at
+     * a name the guard resolves to 127.0.0.1 offers TLS with a certificate nobody trusts, and then would ask for the
+     * password in clear text inside that TLS. (That the certificate must also name the host is PgJDBC's verify-full
+     * check against the URL's host, which is the connection's name; a trusted certificate for another name cannot be
+     * made here, as the JVM's trust store is fixed for the test run.)
+     */
+    @Test
+    void postgresqlChecksTheCertificateSoAnImpostorWithTlsNeverGetsThePassword(@TempDir Path directory)
+            throws Exception {
+        var password = "pw-" + UUID.randomUUID();
+        try (var impostor = new CleartextPasswordServer(untrustedTls(directory, "db.test"))) {
+            DestinationGuard.Resolver resolver = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+            var named = new TestConnectors(TestConnectors.LOCAL, DestinationGuard.of(TestConnectors.LOCAL, resolver));
+            var postgresql = named.all().stream().filter(c -> c.type().vendor().equals("postgresql")).findFirst()
+                    .orElseThrow();
+
+            Outcome outcome;
+            try (var credential = TestConnectors.credential("username", "postgres", "password", password)) {
+                outcome = postgresql.run(TestConnectors.target("postgresql", null, Map.of("host", "db.test", "port",
+                        impostor.port(), "database", "postgres")), credential);
+            }
+
+            assertThat(outcome.failure()).isEqualTo(Failure.TLS_ERROR);
+            assertThat(impostor.handshakes()).isPositive();
+            assertThat(impostor.received()).doesNotContain(password);
+        }
+    }
+
+    private static SSLContext untrustedTls(Path directory, String name) throws Exception {
+        var keystore = directory.resolve("server.p12");
+        var keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=" + name, "-ext", "SAN=dns:" + name, "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertThat(keytool.waitFor()).isZero();
+        var keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        var managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "changeit".toCharArray());
+        var tls = SSLContext.getInstance("TLS");
+        tls.init(managers.getKeyManagers(), null, null);
+        return tls;
     }
 
     @Test
