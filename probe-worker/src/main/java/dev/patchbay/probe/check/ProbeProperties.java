@@ -21,7 +21,7 @@ import java.util.List;
  * @param circuitBreaker the per-connection circuit breaker
  * @param tenantConcurrency how many checks of one tenant a worker takes at once (running or waiting for a thread);
  *        more are answered at once with {@code circuit_open}, so that one tenant's slow systems cannot hold every
- *        thread. At most {@code concurrency}
+ *        thread. Taken as {@code concurrency} when larger
  */
 @ConfigurationProperties("patchbay.probe")
 public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") Duration connectTimeout,
@@ -50,10 +50,11 @@ public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") 
         if (!positive(staleAfter)) {
             throw new IllegalArgumentException("patchbay.probe.stale-after must be positive");
         }
-        if (tenantConcurrency < 1 || tenantConcurrency > concurrency) {
-            throw new IllegalArgumentException("patchbay.probe.tenant-concurrency must be between 1 and "
-                    + "patchbay.probe.concurrency");
+        if (tenantConcurrency < 1 || tenantConcurrency > 256) {
+            throw new IllegalArgumentException("patchbay.probe.tenant-concurrency must be between 1 and 256");
         }
+        // More than every thread means no limit; a worker configured with fewer threads must still start.
+        tenantConcurrency = Math.min(tenantConcurrency, concurrency);
         if (circuitBreaker == null) {
             circuitBreaker = new CircuitBreaker(5, 50, Duration.ofSeconds(30), 10_000);
         }

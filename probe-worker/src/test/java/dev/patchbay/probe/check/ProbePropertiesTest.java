@@ -49,7 +49,9 @@ class ProbePropertiesTest {
     @Test
     void oneTenantMayTakeAtMostEveryThread() {
         assertThat(ProbeProperties.defaults().tenantConcurrency()).isEqualTo(4);
-        for (int tenantConcurrency : new int[] {0, 9}) {
+        assertThat(new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 2,
+                Duration.ofMinutes(1), null, 4).tenantConcurrency()).isEqualTo(2);
+        for (int tenantConcurrency : new int[] {0, -1, 257}) {
             assertThatThrownBy(() -> new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 8,
                     Duration.ofMinutes(1), null, tenantConcurrency)).isInstanceOf(IllegalArgumentException.class);
         }
