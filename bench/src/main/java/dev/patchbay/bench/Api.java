@@ -88,7 +88,8 @@ final class Api {
     Answer createDatabaseConnection(String token, String configName) {
         return post(command + "/v1/connections", token, "{\"vendor\":\"postgresql\",\"config_name\":\"" + configName
                 + "\",\"display_name\":\"Warehouse " + configName + "\",\"config\":{\"host\":\"127.0.0.1\","
-                + "\"port\":5432,\"database\":\"warehouse\"},\"metadata\":{\"team\":\"bench\",\"cost_center\":\"42\"},"
+                + "\"port\":5432,\"database\":\"warehouse\",\"tls_mode\":\"disable\"},"
+                + "\"metadata\":{\"team\":\"bench\",\"cost_center\":\"42\"},"
                 + "\"credential\":{\"username\":\"bench_reader\",\"password\":\"" + secret() + "\"}}");
     }
 

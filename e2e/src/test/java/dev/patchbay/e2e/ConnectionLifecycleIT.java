@@ -48,7 +48,8 @@ class ConnectionLifecycleIT {
         var created = stack.command().post().uri("/v1/connections").header("Authorization", editor())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "postgresql",
                         "config_name", "warehouse", "display_name", "Warehouse",
-                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres"),
+                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres",
+                                "tls_mode", "disable"),
                         "credential", Map.of("username", "postgres", "password", "pw-" + UUID.randomUUID())))
                 .exchange().expectStatus().isCreated().expectBody(String.class).returnResult();
         var resource = JSON.readValue(created.getResponseBody(), Map.class);
@@ -110,7 +111,8 @@ class ConnectionLifecycleIT {
         var created = stack.command().post().uri("/v1/connections").header("Authorization", editor())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "postgresql",
                         "config_name", "local-postgres",
-                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres"),
+                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres",
+                                "tls_mode", "disable"),
                         "credential", Map.of("username", "postgres", "password", "any")))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         var id = (String) created.get("id");
@@ -129,7 +131,8 @@ class ConnectionLifecycleIT {
         var wrongRole = stack.command().post().uri("/v1/connections").header("Authorization", editor())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "postgresql",
                         "config_name", "no-such-role",
-                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres"),
+                        "config", Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres",
+                                "tls_mode", "disable"),
                         "credential", Map.of("username", "no_such_role_here", "password", "x")))
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         stack.command().post().uri("/v1/connections/" + wrongRole.get("id") + "/test")

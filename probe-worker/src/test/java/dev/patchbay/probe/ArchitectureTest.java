@@ -36,6 +36,15 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.sql.DriverManager")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.http.HttpClient");
 
+    /**
+     * A connector hands its driver to {@code JdbcProbe}, which alone connects with it: there the connection gets the
+     * guard's address, the pinned sockets and the deadline ({@code CheckSockets}).
+     */
+    @ArchTest
+    static final ArchRule onlyTheGuardedHelperConnectsAJdbcDriver = noClasses()
+            .that().resideOutsideOfPackage("dev.patchbay.probe.check..")
+            .should().callMethod(java.sql.Driver.class, "connect", String.class, java.util.Properties.class);
+
     /** The worker serves no API: it takes the topics from the platform, not its HTTP security or web layer. */
     @ArchTest
     static final ArchRule theWorkerServesNoApi = noClasses().should().dependOnClassesThat()

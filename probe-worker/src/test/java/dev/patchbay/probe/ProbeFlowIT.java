@@ -189,6 +189,46 @@ class ProbeFlowIT extends RunningWorker {
     }
 
     @Test
+    void oneTenantsHangingChecksNeitherStallTheWorkerNorDelayAnotherTenant() throws Exception {
+        // Twenty checks of one tenant against a server that dribbles a byte a second: more than the worker's threads
+        // and queue (8 + 8 before, when the listener thread then ran checks itself) could hold.
+        try (var tarpit = new Tarpit(Tarpit.POSTGRESQL, Duration.ofSeconds(1))) {
+            var stalled = new java.util.ArrayList<ProbeRequested>();
+            for (int i = 0; i < 20; i++) {
+                var hanging = new ConnectionId(UUID.randomUUID());
+                var request = new ProbeRequested(UUID.randomUUID().toString(), hanging, tenant, "postgresql",
+                        "database", 1, null, Map.of("host", "127.0.0.1", "port", tarpit.port(), "database", "db",
+                                "tls_mode", "disable"), Map.of(), Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                        "user-1");
+                sealFor(request, Map.of("username", "u", "password", "p"));
+                publish(request);
+                stalled.add(request);
+            }
+            var otherTenant = TenantId.of("tenant-" + UUID.randomUUID());
+            var healthy = new ConnectionId(UUID.randomUUID());
+            var request = new ProbeRequested(UUID.randomUUID().toString(), healthy, otherTenant, "postgresql",
+                    "database", 1, null, postgres(), Map.of(), Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                    "user-1");
+            sealFor(request, Map.of("username", "postgres", "password", "pw"));
+            publish(request);
+
+            try (var results = new Results()) {
+                var answer = results.await(request);
+                assertThat(answer.healthy()).isTrue();
+
+                var stalledResults = stalled.stream().map(results::await).toList();
+                assertThat(stalledResults).extracting(result -> result.error().code())
+                        .containsOnly("timeout", "circuit_open").contains("timeout", "circuit_open");
+                // The other tenant's check ended before any of the hanging ones reached its deadline: it waited
+                // neither for a thread they held nor behind them in a queue.
+                assertThat(stalledResults).filteredOn(result -> result.error().code().equals("timeout"))
+                        .allSatisfy(timedOut -> assertThat(timedOut.checkedAt()).isAfter(answer.checkedAt()));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(tarpit.open()).isZero());
+            }
+        }
+    }
+
+    @Test
     void theWorkerReadsTheVaultButCannotWriteIt() {
         assertThat(workersJdbc.sql("SELECT count(*) FROM vault_keys").query(Long.class).single()).isNotNull();
         assertThatThrownBy(() -> workersJdbc.sql("DELETE FROM sealed_secrets").update())
@@ -225,7 +265,7 @@ class ProbeFlowIT extends RunningWorker {
                                     "postgres")),
                     new Forgery("postgresql", "database", Map.of("username", "postgres", "password", canary), null,
                             postgres(), null, Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres",
-                                    "tls_mode", "disable")),
+                                    "tls_mode", "verify-full")),
                     new Forgery("mysql", "database", Map.of("username", "root", "password", canary), null,
                             Map.of("host", "127.0.0.1", "port", 3306, "database", "mysql"), null,
                             Map.of("host", "127.0.0.1", "port", listener.port(), "database", "mysql")),
@@ -330,8 +370,8 @@ class ProbeFlowIT extends RunningWorker {
 
     /** Seals the credential, as command-service does, for the destination of that request's descriptor. */
     private void sealFor(ProbeRequested request, Map<String, String> fields) {
-        TestVaults.seal(VAULT_DB, SEALING, tenant, connection, request.credentialVersion(), fields,
-                destinationOf(request));
+        TestVaults.seal(VAULT_DB, SEALING, request.tenantId(), request.connectionId(), request.credentialVersion(),
+                fields, destinationOf(request));
     }
 
     private Destination destinationOf(ProbeRequested request) {
@@ -339,8 +379,9 @@ class ProbeFlowIT extends RunningWorker {
                 request.vendor(), request.baseUrl(), request.config()));
     }
 
+    /** The local PostgreSQL, which has no TLS. */
     private static Map<String, Object> postgres() {
-        return Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres");
+        return Map.of("host", "127.0.0.1", "port", 5432, "database", "postgres", "tls_mode", "disable");
     }
 
     private ProbeRequested request(String vendor, String category, int version, String baseUrl,
@@ -349,11 +390,50 @@ class ProbeFlowIT extends RunningWorker {
                 baseUrl, config, Map.of(), Instant.now().truncatedTo(ChronoUnit.MILLIS), "user-1");
     }
 
+    /** Publishes the request as command-service does. */
+    private static void publish(ProbeRequested request) throws Exception {
+        var key = request.connectionId().toString();
+        PRODUCER.send(CODEC.record(Topics.PROBE_REQUESTS, key, request, new EventCodec.Envelope(
+                request.correlationId(), request.requestedAt(), key, request.tenantId().value(), null)))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    /** The results topic, read from its start, with every result seen so far kept by correlation id. */
+    private static final class Results implements AutoCloseable {
+
+        private final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        private final Map<String, ProbeCompleted> seen = new java.util.HashMap<>();
+
+        Results() {
+            var partitions = consumer.partitionsFor(Topics.PROBE_RESULTS.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        ProbeCompleted await(ProbeRequested request) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().untilAsserted(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    var result = CODEC.decode(record.value(), ProbeCompleted.class);
+                    seen.put(result.correlationId(), result);
+                }
+                assertThat(seen).containsKey(request.correlationId());
+            });
+            return seen.get(request.correlationId());
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
     /** Publishes the request as command-service does and waits for the result with its correlation id. */
     private ConsumerRecord<String, byte[]> resultOf(ProbeRequested request) throws Exception {
-        PRODUCER.send(CODEC.record(Topics.PROBE_REQUESTS, connection.toString(), request, new EventCodec.Envelope(
-                request.correlationId(), request.requestedAt(), connection.toString(), tenant.value(), null)))
-                .get(10, TimeUnit.SECONDS);
+        publish(request);
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),

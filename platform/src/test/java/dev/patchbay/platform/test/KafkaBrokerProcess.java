@@ -24,25 +24,45 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    private final int externalPort;
     private Process process;
 
-    private KafkaBrokerProcess(Path directory, int port) {
+    private KafkaBrokerProcess(Path directory, int port, int externalPort) {
         this.directory = directory;
         this.port = port;
+        this.externalPort = externalPort;
     }
 
     /** Formats a new broker's storage and starts it; returns once it answers. */
     public static KafkaBrokerProcess start() {
+        return start(null);
+    }
+
+    /**
+     * A broker with a second listener, {@code EXTERNAL} on 127.0.0.1 ({@link #externalBootstrapServers()}), that
+     * advertises {@code advertised} ({@code host:port}) instead of where it listens: a client bootstrapped there is
+     * told to reach the broker at that address, as a hostile or misconfigured cluster could tell it.
+     */
+    public static KafkaBrokerProcess startAdvertising(String advertised) {
+        return start(advertised);
+    }
+
+    private static KafkaBrokerProcess start(String externalAdvertised) {
         try {
             var directory = Files.createTempDirectory("patchbay-kafka");
             int port = freePort();
             int controllerPort = freePort();
+            int externalPort = externalAdvertised == null ? -1 : freePort();
+            var external = externalAdvertised == null ? "" : ",EXTERNAL://127.0.0.1:" + externalPort;
+            var advertisedExternal = externalAdvertised == null ? "" : ",EXTERNAL://" + externalAdvertised;
             Files.writeString(directory.resolve("server.properties"), String.join("\n",
                     "process.roles=broker,controller", "node.id=1",
                     "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
+                            + external,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + advertisedExternal,
+                    "controller.listener.names=CONTROLLER",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:PLAINTEXT",
                     "inter.broker.listener.name=PLAINTEXT", "log.dirs=" + directory.resolve("data"),
                     "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
                     "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
@@ -54,7 +74,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 throw new IllegalStateException("formatting the broker's storage failed: "
                         + Files.readString(directory.resolve("format.log")));
             }
-            var broker = new KafkaBrokerProcess(directory, port);
+            var broker = new KafkaBrokerProcess(directory, port, externalPort);
             broker.restart();
             return broker;
         }
@@ -69,6 +89,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** Where the {@code EXTERNAL} listener of {@link #startAdvertising} listens. */
+    public String externalBootstrapServers() {
+        if (externalPort < 0) {
+            throw new IllegalStateException("this broker has no EXTERNAL listener");
+        }
+        return "127.0.0.1:" + externalPort;
     }
 
     /** Kills the broker at once, as a crash would (SIGKILL), and waits until it is gone. */

@@ -21,6 +21,12 @@ public enum Failure {
             false),
     CIRCUIT_OPEN("circuit_open", "Recent checks of this connection kept failing, so checks are paused for a while; "
             + "try again later.", false),
+    /**
+     * The worker declined to check now: as many checks of the tenant as it takes at once are running, or every thread
+     * and queue slot is taken. Checks are paused, as with an open circuit, and the code says so.
+     */
+    BUSY("circuit_open", "The worker is running as many checks for this organization as it takes at once, so this "
+            + "one was not started; try again shortly.", false),
     UNEXPECTED_RESPONSE("unexpected_response", "The system answered, but not as expected.", true),
     /** Not the vendor's fault, but no code fits better: the connection's non-secret config cannot be checked. */
     UNUSABLE_CONFIG("unexpected_response", "The connection's configuration cannot be used for a check (a field is "

@@ -14,15 +14,20 @@ import java.util.List;
  *        deployment. Empty by default: only public addresses. Cloud metadata addresses stay refused regardless.
  * @param connectTimeout how long a check waits for a TCP connection (and a database login) to be set up
  * @param checkTimeout the most one check may take end to end; keep it below command-service's
- *        {@code patchbay.probe.timeout} (15 s), or the requester gives up first
+ *        {@code patchbay.probe.timeout} (15 s), or the requester gives up first. A database check's sockets are
+ *        closed when it runs out, whatever the server still sends
  * @param concurrency how many checks one worker runs at once
  * @param staleAfter a request older than this is skipped: nobody waits for it any more
  * @param circuitBreaker the per-connection circuit breaker
+ * @param tenantConcurrency how many checks of one tenant a worker takes at once (running or waiting for a thread);
+ *        more are answered at once with {@code circuit_open}, so that one tenant's slow systems cannot hold every
+ *        thread. Taken as {@code concurrency} when larger
  */
 @ConfigurationProperties("patchbay.probe")
 public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("10s") Duration checkTimeout, @DefaultValue("8") int concurrency,
-        @DefaultValue("2m") Duration staleAfter, @DefaultValue CircuitBreaker circuitBreaker) {
+        @DefaultValue("2m") Duration staleAfter, @DefaultValue CircuitBreaker circuitBreaker,
+        @DefaultValue("4") int tenantConcurrency) {
 
     public ProbeProperties {
         allowedNetworks = allowedNetworks == null ? List.of()
@@ -45,6 +50,11 @@ public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") 
         if (!positive(staleAfter)) {
             throw new IllegalArgumentException("patchbay.probe.stale-after must be positive");
         }
+        if (tenantConcurrency < 1 || tenantConcurrency > 256) {
+            throw new IllegalArgumentException("patchbay.probe.tenant-concurrency must be between 1 and 256");
+        }
+        // More than every thread means no limit; a worker configured with fewer threads must still start.
+        tenantConcurrency = Math.min(tenantConcurrency, concurrency);
         if (circuitBreaker == null) {
             circuitBreaker = new CircuitBreaker(5, 50, Duration.ofSeconds(30), 10_000);
         }
@@ -53,18 +63,19 @@ public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") 
     /** The defaults, as an unconfigured worker runs. */
     public static ProbeProperties defaults() {
         return new ProbeProperties(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10), 8, Duration.ofMinutes(2),
-                null);
+                null, 4);
     }
 
     /** The same settings with other allowed networks (tests). */
     public ProbeProperties withAllowedNetworks(String... networks) {
         return new ProbeProperties(List.of(networks), connectTimeout, checkTimeout, concurrency, staleAfter,
-                circuitBreaker);
+                circuitBreaker, tenantConcurrency);
     }
 
     /** The same settings with other timeouts (tests). */
     public ProbeProperties withTimeouts(Duration connect, Duration check) {
-        return new ProbeProperties(allowedNetworks, connect, check, concurrency, staleAfter, circuitBreaker);
+        return new ProbeProperties(allowedNetworks, connect, check, concurrency, staleAfter, circuitBreaker,
+                tenantConcurrency);
     }
 
     List<Cidr> networks() {

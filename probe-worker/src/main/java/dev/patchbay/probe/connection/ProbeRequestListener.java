@@ -1,7 +1,11 @@
 package dev.patchbay.probe.connection;
 
+import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.probe.check.Failure;
+import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeProperties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -12,16 +16,27 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Consumes probe requests (group {@code patchbay-probe-workers}, set in probe-worker.yml, so that worker instances
- * share the partitions) and runs each on a bounded pool of {@code patchbay.probe.concurrency} threads. When the pool
- * and its short queue are full the listener thread runs the check itself, which slows consumption instead of
- * piling requests up. A request that fails in any way is logged and dropped; the listener goes on.
+ * share the partitions) and runs each on a bounded pool of {@code patchbay.probe.concurrency} threads. A request that
+ * fails in any way is logged and dropped; the listener goes on.
+ *
+ * <p>The listener thread never runs a check itself: a check of a slow system would stop consumption, and with it
+ * every tenant's tests. Instead each tenant has at most {@code patchbay.probe.tenant-concurrency} checks in the
+ * worker (running or waiting for a thread), and a request beyond that, or beyond the pool's queue, is answered at
+ * once with {@link Failure#BUSY} ({@code circuit_open}: try again shortly). Answering beats queueing: a tenant whose
+ * systems hang gets its answers as fast as the others, and cannot fill the queue ahead of them; each check it has
+ * running ends by the check deadline, so its threads come back.
  *
  * <p>Offsets are committed when a request has been handed over, not when its check ends: a worker that dies drops
  * the checks it had in flight, and their requesters get command-service's timeout. A probe is cheap to ask again;
@@ -39,6 +54,7 @@ final class ProbeRequestListener implements DisposableBean {
     private final VaultKeyCheck keys;
     private final ProbeProperties properties;
     private final ThreadPoolExecutor pool;
+    private final Map<TenantId, Integer> inFlight = new ConcurrentHashMap<>();
     private final EventCodec codec = new EventCodec(ProbeResultPublisher.SOURCE);
 
     ProbeRequestListener(ProbeRunner runner, ProbeResultPublisher publisher, VaultKeyCheck keys,
@@ -48,12 +64,13 @@ final class ProbeRequestListener implements DisposableBean {
         this.keys = keys;
         this.properties = properties;
         var threads = new AtomicInteger();
+        // The queue holds what the threads have not started yet: every tenant's share of it is bounded already.
         this.pool = new ThreadPoolExecutor(properties.concurrency(), properties.concurrency(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(properties.concurrency()), task -> {
+                new ArrayBlockingQueue<>(4 * properties.concurrency()), task -> {
                     var thread = new Thread(task, "probe-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                }, new ThreadPoolExecutor.AbortPolicy());
         keys.onLateMismatch(() -> {
             var stopping = new Thread(() -> {
                 var container = registry.getObject().getListenerContainer(ID);
@@ -82,7 +99,58 @@ final class ProbeRequestListener implements DisposableBean {
         if (request == null || request.connectionId() == null || request.tenantId() == null) {
             return;
         }
-        pool.execute(() -> handle(request));
+        var tenant = request.tenantId();
+        if (!admit(tenant)) {
+            busy(request);
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    handle(request);
+                }
+                finally {
+                    release(tenant);
+                }
+            });
+        }
+        catch (RejectedExecutionException full) {
+            release(tenant);
+            busy(request);
+        }
+    }
+
+    private boolean admit(TenantId tenant) {
+        var admitted = new boolean[1];
+        inFlight.compute(tenant, (key, running) -> {
+            int now = running == null ? 0 : running;
+            admitted[0] = now < properties.tenantConcurrency();
+            return admitted[0] ? now + 1 : running;
+        });
+        return admitted[0];
+    }
+
+    private void release(TenantId tenant) {
+        inFlight.computeIfPresent(tenant, (key, running) -> running > 1 ? running - 1 : null);
+    }
+
+    /** Says at once that the check was not started; nothing of the connection is read for that. */
+    private void busy(ProbeRequested request) {
+        if (request.requestedAt() != null
+                && request.requestedAt().plus(properties.staleAfter()).isBefore(Instant.now())) {
+            return;
+        }
+        log.debug("Probe {} of connection {} not started: its tenant has {} checks in this worker already, or the "
+                + "worker is full", request.correlationId(), request.connectionId(), properties.tenantConcurrency());
+        try {
+            publisher.publish(new ProbeCompleted(request.correlationId(), request.connectionId(), request.tenantId(),
+                    request.vendor(), false, 0, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                    Outcome.failed(Failure.BUSY).error()));
+        }
+        catch (RuntimeException unpublished) {
+            log.warn("The busy answer to probe {} was not published: {}", request.correlationId(),
+                    unpublished.getClass().getName());
+        }
     }
 
     void handle(ProbeRequested request) {

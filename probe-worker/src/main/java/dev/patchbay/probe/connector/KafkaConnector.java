@@ -9,10 +9,12 @@ import dev.patchbay.probe.check.Failures;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeProperties;
 import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.probe.check.TlsMode;
 import dev.patchbay.vault.Credential;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ResolvingAdmin;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,10 +44,16 @@ import java.util.stream.Collectors;
  * (default), {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}; the credential's username and password are used only
  * with SASL. The check is the admin client's {@code describeCluster}, with short timeouts.
  *
+ * <p>{@code tls_mode} ({@link TlsMode}, default {@code verify-full}) guards the SASL password: {@code SASL_PLAINTEXT}
+ * sends it (or, with SCRAM, what an eavesdropper can attack offline) without TLS, so it needs {@code tls_mode:
+ * disable} as well; otherwise the check does not connect and answers unusable config. {@code SASL_SSL} always checks
+ * the brokers' certificates. {@code PLAINTEXT} sends no credential, whatever the mode.
+ *
  * <p>Each bootstrap address goes through the guard and is dialled as the checked IP literal (over TLS the host name
  * stays in SNI and the certificate check, {@link KafkaSslEngineFactory}). The brokers a cluster advertises are dialled
- * by the Kafka client itself, which offers no hook to vet an address before it connects; they are checked once
- * {@code describeCluster} returns, and a cluster that advertises a blocked address is reported as one.
+ * by the Kafka client itself, which resolves every host it connects to through {@link GuardedHostResolver}: an
+ * advertised address the guard refuses is never connected to (nor sent a SASL login), and the check ends at once as
+ * {@code blocked_destination}. Otherwise a public bootstrap server could make the worker probe internal hosts for it.
  */
 @Component
 final class KafkaConnector implements Connector {
@@ -78,11 +87,17 @@ final class KafkaConnector implements Connector {
         if (!PROTOCOLS.contains(protocol) || !MECHANISMS.contains(mechanism)) {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
         }
+        var tls = TlsMode.of(target);
+        if (protocol.equals("SASL_PLAINTEXT") && tls != TlsMode.DISABLE) {
+            throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+        }
         var destinations = new ArrayList<Destination>();
         for (var server : servers(target.requiredText("bootstrap_servers"))) {
             destinations.add(checked(server.getHostString(), server.getPort()));
         }
-        var reachable = reachable(destinations);
+        // One deadline for the whole check: up to ten bootstrap servers, each with its connect timeout, must not add up.
+        long deadline = System.nanoTime() + properties.checkTimeout().toNanos();
+        var reachable = reachable(destinations, deadline);
 
         var config = new HashMap<String, Object>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, reachable.stream()
@@ -110,9 +125,10 @@ final class KafkaConnector implements Connector {
                     .map(destination -> destination.address().getHostAddress() + "=" + destination.host())
                     .collect(Collectors.joining(",")));
         }
+        var resolver = new GuardedHostResolver(guard);
         Admin admin;
         try {
-            admin = Admin.create(config);
+            admin = ResolvingAdmin.create(config, resolver);
         }
         catch (RuntimeException unusable) {
             return Outcome.failed(Failure.UNUSABLE_CONFIG);
@@ -122,8 +138,16 @@ final class KafkaConnector implements Connector {
         }
         try {
             var cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(checkMs));
-            var nodes = cluster.nodes().get(checkMs, TimeUnit.MILLISECONDS);
-            cluster.clusterId().get(checkMs, TimeUnit.MILLISECONDS);
+            // The client only retries a host the resolver refused, until the timeout; the refusal is the answer.
+            var settled = new CompletableFuture<Void>();
+            cluster.nodes().whenComplete((answer, failure) -> settled.complete(null));
+            resolver.blocked().thenRun(() -> settled.complete(null));
+            settled.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            if (resolver.blocked().isDone()) {
+                return Outcome.failed(Failure.BLOCKED_DESTINATION);
+            }
+            var nodes = cluster.nodes().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            cluster.clusterId().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             for (var node : nodes) {
                 checked(node.host(), node.port());
             }
@@ -157,13 +181,18 @@ final class KafkaConnector implements Connector {
      * The checked addresses that accept a TCP connection. The admin client would only retry a refused port until
      * it times out; a plain connect to the very same address tells unreachable from slow.
      */
-    private List<Destination> reachable(List<Destination> destinations) {
+    private List<Destination> reachable(List<Destination> destinations, long deadline) {
         var reachable = new ArrayList<Destination>();
         var failure = Failure.UNREACHABLE;
         for (var destination : destinations) {
+            long left = remainingMillis(deadline);
+            if (left <= 0) {
+                failure = Failure.TIMEOUT;
+                break;
+            }
             try (var socket = new Socket()) {
                 socket.connect(new InetSocketAddress(destination.address(), destination.port()),
-                        (int) properties.connectTimeout().toMillis());
+                        (int) Math.min(left, properties.connectTimeout().toMillis()));
                 reachable.add(destination);
             }
             catch (IOException e) {
@@ -176,6 +205,10 @@ final class KafkaConnector implements Connector {
             throw new CheckFailed(failure);
         }
         return reachable;
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private static Outcome failure(Throwable cause) {

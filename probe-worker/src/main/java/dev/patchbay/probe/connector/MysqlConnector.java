@@ -3,6 +3,7 @@ package dev.patchbay.probe.connector;
 import dev.patchbay.probe.check.JdbcProbe;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.probe.check.TlsMode;
 import dev.patchbay.vault.Credential;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +15,10 @@ import java.util.Properties;
  * A MySQL (or MariaDB) server, reached with a database user and password. The check logs in with MariaDB
  * Connector/J at the checked address and runs {@code SELECT 1}; SQLState 28000 (access denied) means the credential
  * was refused.
+ *
+ * <p>{@code tls_mode} ({@link TlsMode}) is {@code verify-full} by default ({@code sslMode=verify-full}: TLS, with the
+ * certificate checked against the JVM's trusted roots and the host's name); a server without TLS is a
+ * {@code tls_error} then. {@code disable} ({@code sslMode=disable}) is for a server without TLS.
  */
 @Component
 final class MysqlConnector implements Connector {
@@ -46,6 +51,8 @@ final class MysqlConnector implements Connector {
         options.setProperty("allowLocalInfile", "false");
         options.setProperty("permitRedirect", "false");
         options.setProperty("restrictedAuth", "mysql_native_password,client_ed25519,caching_sha2_password");
-        return jdbc.selectOne(DRIVER, "jdbc:mariadb:", target, credential, options);
+        var tls = TlsMode.of(target);
+        options.setProperty("sslMode", tls == TlsMode.VERIFY_FULL ? "verify-full" : "disable");
+        return jdbc.selectOne(DRIVER, "jdbc:mariadb:", target, credential, options, tls);
     }
 }

@@ -3,6 +3,7 @@ package dev.patchbay.probe.connector;
 import dev.patchbay.probe.check.JdbcProbe;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.probe.check.TlsMode;
 import dev.patchbay.vault.Credential;
 import org.springframework.stereotype.Component;
 
@@ -13,6 +14,12 @@ import java.util.Properties;
 /**
  * A PostgreSQL server, reached with a database user and password. The check logs in with PgJDBC at the checked
  * address and runs {@code SELECT 1}; SQLState class 28 (invalid authorization) means the credential was refused.
+ *
+ * <p>{@code tls_mode} ({@link TlsMode}) is {@code verify-full} by default: TLS, with the certificate checked against
+ * the JVM's trusted roots and the host's name, before the server sees the startup message, let alone the password.
+ * A server without TLS is a {@code tls_error} then. {@code disable} is for a server without TLS: no TLS at all, and
+ * the password is sent as the server asks for it, in clear text if it asks so. There is no {@code prefer}: a server
+ * that anyone on the path can impersonate by saying it has no TLS protects nothing.
  */
 @Component
 final class PostgresqlConnector implements Connector {
@@ -44,7 +51,15 @@ final class PostgresqlConnector implements Connector {
         options.setProperty("socketTimeout", Long.toString(Math.max(1, properties.checkTimeout().toSeconds())));
         options.setProperty("ApplicationName", "patchbay-probe");
         options.setProperty("gssEncMode", "disable");
-        options.setProperty("sslmode", "prefer");
-        return jdbc.selectOne(DRIVER, "jdbc:postgresql:", target, credential, options);
+        var tls = TlsMode.of(target);
+        if (tls == TlsMode.VERIFY_FULL) {
+            options.setProperty("sslmode", "verify-full");
+            // The JVM's trust store; PgJDBC's own default wants ~/.postgresql/root.crt, which a worker has not.
+            options.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+        }
+        else {
+            options.setProperty("sslmode", "disable");
+        }
+        return jdbc.selectOne(DRIVER, "jdbc:postgresql:", target, credential, options, tls);
     }
 }

@@ -41,8 +41,19 @@ class ProbePropertiesTest {
         assertThatThrownBy(() -> ProbeProperties.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 0,
-                Duration.ofMinutes(1), null)).isInstanceOf(IllegalArgumentException.class);
+                Duration.ofMinutes(1), null, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ProbeProperties.CircuitBreaker(5, 0, Duration.ofSeconds(1), 10))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void oneTenantMayTakeAtMostEveryThread() {
+        assertThat(ProbeProperties.defaults().tenantConcurrency()).isEqualTo(4);
+        assertThat(new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 2,
+                Duration.ofMinutes(1), null, 4).tenantConcurrency()).isEqualTo(2);
+        for (int tenantConcurrency : new int[] {0, -1, 257}) {
+            assertThatThrownBy(() -> new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 8,
+                    Duration.ofMinutes(1), null, tenantConcurrency)).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

@@ -175,7 +175,7 @@ class ProbeRunnerTest {
     @Test
     void fiveFailuresOpenTheCircuitAndThenNothingIsCheckedUntilItHalfOpens() {
         properties = new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 1,
-                Duration.ofMinutes(2), new ProbeProperties.CircuitBreaker(5, 50, Duration.ofMillis(300), 100));
+                Duration.ofMinutes(2), new ProbeProperties.CircuitBreaker(5, 50, Duration.ofMillis(300), 100), 1);
         var runner = runner();
         sealAs(tenant, 1, "pw");
         answer.set(Outcome.failed(Failure.UNREACHABLE));

@@ -24,7 +24,16 @@ final class CountingPort implements AutoCloseable {
 
     /** @param greeting what to write to each connection at once, then close it (null: stay silent) */
     CountingPort(byte[] greeting) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        this(greeting, "127.0.0.1");
+    }
+
+    /** A silent port on another loopback address, such as 127.0.0.2 (Linux answers on all of 127.0.0.0/8). */
+    static CountingPort on(String address) throws IOException {
+        return new CountingPort(null, address);
+    }
+
+    private CountingPort(byte[] greeting, String address) throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getByName(address));
         var thread = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -51,6 +60,11 @@ final class CountingPort implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** {@code address:port}, as a bootstrap server or an advertised listener names it. */
+    String hostAndPort() {
+        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
     }
 
     int accepted() {
