@@ -14,7 +14,8 @@ class OutcomeTest {
     void theCodesAreExactlyThoseOfTheApi() {
         assertThat(Arrays.stream(Failure.values()).map(Failure::code).collect(Collectors.toSet()))
                 .isEqualTo(Set.of("credentials_rejected", "unreachable", "timeout", "tls_error",
-                        "blocked_destination", "circuit_open", "unexpected_response", "revoked"));
+                        "blocked_destination", "destination_mismatch", "circuit_open", "unexpected_response",
+                        "revoked"));
     }
 
     @Test
