@@ -2,10 +2,8 @@ package dev.patchbay.platform;
 
 /**
  * How many event loops Reactor Netty runs, for the HTTP server and for the clients on its shared resources (R2DBC,
- * WebClient): one per core, where its default is at least four. On this project's 2-core machine the four HTTP loops
- * and four client loops of each service woke one another across eight threads for every request. With two of each,
- * and the other read fixes of the same change (bench/RESULTS.md, 2026-12-05), query-service answered GET by id on
- * 100,000 rows at 2,900-3,600 a second against about 1,900, with 0.39-0.45 against 0.74 ms of CPU a read. A
+ * WebClient): one per core, where its default is at least four. More loops than cores wake one another across
+ * threads for every request, on a small machine most of all (figures: bench/RESULTS.md). A
  * {@code -Dreactor.netty.ioWorkerCount} given on the command line wins.
  */
 public final class EventLoops {

@@ -13,11 +13,9 @@ import java.util.concurrent.Callable;
  * Where the requests' blocking work runs (commands with their sealing, transaction and Axon dispatch; webhook token
  * mints and revocations; webhook deliveries; live tests' look-ups): on at most
  * {@code patchbay.command.database-threads} threads, fewer than the JDBC pool's connections, so that a burst queues
- * here instead of in HikariCP. Reactor's shared boundedElastic scheduler would run up to ten threads a core, twice the
- * pool here; the threads that found no connection then spun in HikariCP's hand-off loop ({@code Thread.yield}): 13 of
- * 21 such threads, in a thread dump under creates at concurrency 32. (The spin yields, so it cost no measurable
- * throughput on 2 cores: 132 creates/s with 20 threads, 135 with 8; what it costs is threads and context switches.)
- * The pool keeps {@code maximum-pool-size - database-threads} connections for the relay, the event store's reader and
+ * here instead of in HikariCP. Reactor's shared boundedElastic scheduler would run up to ten threads a core, more
+ * than the pool has connections; the threads that found none then spin in HikariCP's hand-off loop
+ * ({@code Thread.yield}), which costs threads and context switches (figures: bench/RESULTS.md). The pool keeps {@code maximum-pool-size - database-threads} connections for the relay, the event store's reader and
  * the rest.
  */
 @Component

@@ -151,9 +151,9 @@ class KafkaRelay {
      * What lies on the topic beyond the stored positions, waiting here for a broker that does not answer: a look
      * waits up to 10 s for an answer, the next follows a second later, for up to {@link #BROKER_WAIT_SECONDS}. A
      * batch that failed instead would put the tracking processor into its retry backoff, which doubles up to 60 s, so
-     * after a long outage publishing resumed up to a minute after the broker was back (measured: 27 s after a 150 s
-     * outage, the backoff at 60 s; with this wait, 4 s). Waiting inside the batch keeps the claim: the batch's
-     * transaction holds the token row.
+     * after a long outage publishing would resume up to a minute after the broker was back (bench/outage measures
+     * it; figures in bench/RESULTS.md). Waiting inside the batch keeps the claim: the batch's transaction holds the
+     * token row.
      */
     private Set<String> unaccountedOnceKafkaAnswers(String topic, Map<Integer, Long> stored) {
         var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BROKER_WAIT_SECONDS);

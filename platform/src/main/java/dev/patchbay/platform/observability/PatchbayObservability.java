@@ -32,8 +32,8 @@ public class PatchbayObservability {
 
     /**
      * One observation (a span and the {@code http.server.requests} timer) per request, not one more per security
-     * filter, authentication and authorization as well: those were about 8 % of query-service's CPU on a GET by id
-     * (async-profiler, 2026-12-05; bench/RESULTS.md), while the request's own span already shows a 401 or 403.
+     * filter, authentication and authorization as well: those cost a read a share of its CPU worth saving
+     * (bench/RESULTS.md), while the request's own span already shows a 401 or 403.
      * {@code patchbay.observability.security-spans=true} brings them back.
      */
     @Bean

@@ -17,8 +17,8 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Clients reuse one bearer token for many requests, and checking its RS256 signature again on each took 20-36 % of a
- * service's CPU (bench/RESULTS.md). So a token the real decoder accepted (signature and every validator) is kept, by
+ * Clients reuse one bearer token for many requests, and checking its RS256 signature again on each is a large share
+ * of a service's CPU (bench/RESULTS.md). So a token the real decoder accepted (signature and every validator) is kept, by
  * its SHA-256, and its signature is not checked again while it is kept. A token the decoder refused is never kept: a
  * forged one costs a full check every time.
  * <p>
