@@ -67,15 +67,15 @@ class Connection {
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    Outcome handle(CreateConnection cmd) {
+    CommandResult handle(CreateConnection cmd) {
         apply(new ConnectionCreated(cmd.connectionId(), cmd.tenantId(), 1, cmd.requestedAt(), cmd.actor(),
                 cmd.vendor(), cmd.category(), cmd.configName(), cmd.displayName(), cmd.baseUrl(), cmd.accountRef(),
                 cmd.config(), cmd.scope(), cmd.workspaceId(), cmd.endUserId(), cmd.metadata(), cmd.credential()));
-        return new Outcome(resource(), true);
+        return new CommandResult(resource(), true);
     }
 
     @CommandHandler
-    Outcome handle(UpdateConnection cmd) {
+    CommandResult handle(UpdateConnection cmd) {
         requireVisibleTo(cmd.tenantId());
         requireVersion(cmd.expectedVersion());
         var next = new LinkedHashMap<>(fields);
@@ -106,26 +106,26 @@ class Connection {
             apply(new ConnectionRotated(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(),
                     cmd.newCredential(), credential.fingerprint()));
         }
-        return new Outcome(resource(), !changed.isEmpty() || cmd.newCredential() != null);
+        return new CommandResult(resource(), !changed.isEmpty() || cmd.newCredential() != null);
     }
 
     @CommandHandler
-    Outcome handle(RevokeConnection cmd) {
+    CommandResult handle(RevokeConnection cmd) {
         requireVisibleTo(cmd.tenantId());
         requireVersion(cmd.expectedVersion());
         if (status == Status.REVOKED) {
-            return new Outcome(resource(), false);
+            return new CommandResult(resource(), false);
         }
         apply(new ConnectionRevoked(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), credential.fingerprint()));
-        return new Outcome(resource(), true);
+        return new CommandResult(resource(), true);
     }
 
     @CommandHandler
-    Outcome handle(SetWebhookSecret cmd) {
+    CommandResult handle(SetWebhookSecret cmd) {
         requireVisibleTo(cmd.tenantId());
         apply(new WebhookSecretSet(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), cmd.secretVersion(),
                 cmd.fingerprint()));
-        return new Outcome(resource(), true);
+        return new CommandResult(resource(), true);
     }
 
     @CommandHandler
@@ -150,17 +150,17 @@ class Connection {
     }
 
     @CommandHandler
-    Outcome handle(DescribeConnection cmd) {
+    CommandResult handle(DescribeConnection cmd) {
         requireVisibleTo(cmd.tenantId());
-        return new Outcome(resource(), false);
+        return new CommandResult(resource(), false);
     }
 
     @CommandHandler
-    Outcome handle(DeleteConnection cmd) {
+    CommandResult handle(DeleteConnection cmd) {
         requireVisibleTo(cmd.tenantId());
         requireVersion(cmd.expectedVersion());
         apply(new ConnectionDeleted(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), configName));
-        return new Outcome(resource(), true);
+        return new CommandResult(resource(), true);
     }
 
     private void requireVisibleTo(TenantId caller) {

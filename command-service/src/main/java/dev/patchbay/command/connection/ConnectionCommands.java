@@ -69,7 +69,7 @@ class ConnectionCommands {
         this.database = database;
     }
 
-    Mono<Outcome> create(Caller caller, CreateConnectionRequest request) {
+    Mono<CommandResult> create(Caller caller, CreateConnectionRequest request) {
         return blocking(() -> {
             try (var credential = request.credential()) {
                 var valid = rules.checkCreate(request);
@@ -90,7 +90,7 @@ class ConnectionCommands {
                         live.claim(caller.tenant(), valid.scopeKey(), request.configName(), valid.type().vendor(),
                                 valid.type().category(), id, now);
                         secrets.store(context, sealed, vault.keyName(), now);
-                        Outcome outcome = gateway.sendAndWait(command);
+                        CommandResult outcome = gateway.sendAndWait(command);
                         // Last, so that the tenant's counter row is locked for as short a time as possible.
                         if (!usage.admitOneMore(caller.tenant(), quota.connectionsPerTenant())) {
                             throw new ApiException(ProblemCode.QUOTA_EXCEEDED, "This tenant already holds "
@@ -112,7 +112,7 @@ class ConnectionCommands {
      * Updates descriptive fields and/or rotates the credential. The body's credential has been taken out of it and
      * arrives apart, as a {@link Credential}.
      */
-    Mono<Outcome> update(Caller caller, ConnectionId id, Map<String, Object> body, Credential credential,
+    Mono<CommandResult> update(Caller caller, ConnectionId id, Map<String, Object> body, Credential credential,
             Long expectedVersion) {
         return blocking(() -> {
             try (credential) {
@@ -150,7 +150,7 @@ class ConnectionCommands {
             return null;
         }
         var outside = valid.type().configOutsideDestination();
-        ConnectionResource current = gateway.<Outcome>sendAndWait(new DescribeConnection(id, caller.tenant()))
+        ConnectionResource current = gateway.<CommandResult>sendAndWait(new DescribeConnection(id, caller.tenant()))
                 .connection();
         var baseUrl = fields.containsKey("base_url") ? (String) fields.get("base_url") : current.baseUrl();
         @SuppressWarnings("unchecked")
@@ -174,9 +174,9 @@ class ConnectionCommands {
         return after;
     }
 
-    Mono<Outcome> revoke(Caller caller, ConnectionId id, Long expectedVersion) {
+    Mono<CommandResult> revoke(Caller caller, ConnectionId id, Long expectedVersion) {
         return blocking(() -> onLive(caller, id, connection -> {
-            Outcome outcome = gateway.sendAndWait(new RevokeConnection(id, caller.tenant(), caller.subject(), now(),
+            CommandResult outcome = gateway.sendAndWait(new RevokeConnection(id, caller.tenant(), caller.subject(), now(),
                     expectedVersion));
             secrets.destroy(id, SealingContext.CREDENTIAL);
             return outcome;
@@ -195,7 +195,7 @@ class ConnectionCommands {
                     secrets.store(context, vault.seal(secret, context), vault.keyName(), now);
                     secrets.destroyBefore(id, SealingContext.WEBHOOK_SECRET, version);
                     live.webhookSecretVersion(id, version);
-                    return gateway.<Outcome>sendAndWait(new SetWebhookSecret(id, caller.tenant(), caller.subject(),
+                    return gateway.<CommandResult>sendAndWait(new SetWebhookSecret(id, caller.tenant(), caller.subject(),
                             now, version, fingerprint));
                 });
                 return new WebhookSecretAnswer(outcome, fingerprint);
@@ -204,12 +204,12 @@ class ConnectionCommands {
     }
 
     /** The answer to setting a webhook secret: the outcome, and the fingerprint of the new secret. */
-    record WebhookSecretAnswer(Outcome outcome, String fingerprint) {
+    record WebhookSecretAnswer(CommandResult outcome, String fingerprint) {
     }
 
-    Mono<Outcome> delete(Caller caller, ConnectionId id, Long expectedVersion) {
+    Mono<CommandResult> delete(Caller caller, ConnectionId id, Long expectedVersion) {
         return blocking(() -> onLive(caller, id, connection -> {
-            Outcome outcome = gateway.sendAndWait(new DeleteConnection(id, caller.tenant(), caller.subject(), now(),
+            CommandResult outcome = gateway.sendAndWait(new DeleteConnection(id, caller.tenant(), caller.subject(), now(),
                     expectedVersion));
             live.release(id);
             secrets.destroyAll(id);
@@ -219,7 +219,7 @@ class ConnectionCommands {
     }
 
     /** Runs a command on a live connection of the caller's tenant, its row locked until the transaction ends. */
-    private Outcome onLive(Caller caller, ConnectionId id, Function<Live, Outcome> command) {
+    private CommandResult onLive(Caller caller, ConnectionId id, Function<Live, CommandResult> command) {
         return inTransaction(() -> command.apply(live.lock(caller.tenant(), id)
                 .orElseThrow(() -> ApiException.notFound("The connection"))));
     }

@@ -190,7 +190,7 @@ class ConnectionController {
         return Long.parseLong(matcher.group(1));
     }
 
-    static HttpHeaders versionHeaders(Outcome outcome) {
+    static HttpHeaders versionHeaders(CommandResult outcome) {
         var headers = new HttpHeaders();
         headers.setETag("\"" + outcome.version() + "\"");
         headers.set(CONSISTENCY_TOKEN, new ConsistencyToken(outcome.connection().id(), outcome.version()).encode());

@@ -25,7 +25,7 @@ class ConnectionLookup implements ConnectionDirectory {
     @Override
     public Optional<ConnectionResource> describe(TenantId tenant, ConnectionId id) {
         try {
-            Outcome outcome = gateway.sendAndWait(new DescribeConnection(id, tenant));
+            CommandResult outcome = gateway.sendAndWait(new DescribeConnection(id, tenant));
             return Optional.of(outcome.connection());
         }
         catch (AggregateNotFoundException | ConnectionNotFound notFound) {

@@ -37,8 +37,8 @@ class ConnectionTest {
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(created(id))
                 .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> ((Outcome) outcome).version() == 1
-                                && ((Outcome) outcome).connection().status() == Status.ACTIVE));
+                        outcome -> ((CommandResult) outcome).version() == 1
+                                && ((CommandResult) outcome).connection().status() == Status.ACTIVE));
     }
 
     @Test
@@ -59,7 +59,7 @@ class ConnectionTest {
                 .when(new UpdateConnection(id, TENANT, "user-2", T1, null, Map.of("display_name", "Warehouse"), null))
                 .expectNoEvents()
                 .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> !((Outcome) outcome).changed() && ((Outcome) outcome).version() == 1));
+                        outcome -> !((CommandResult) outcome).changed() && ((CommandResult) outcome).version() == 1));
     }
 
     @Test
@@ -91,8 +91,8 @@ class ConnectionTest {
                 .when(new UpdateConnection(id, TENANT, "u", T1, 2L, Map.of(), next))
                 .expectEvents(new ConnectionRotated(id, TENANT, 3, T1, "u", next, CREDENTIAL.fingerprint()))
                 .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> ((Outcome) outcome).connection().status() == Status.ACTIVE
-                                && ((Outcome) outcome).connection().credential().version() == 2));
+                        outcome -> ((CommandResult) outcome).connection().status() == Status.ACTIVE
+                                && ((CommandResult) outcome).connection().credential().version() == 2));
     }
 
     @Test
@@ -114,7 +114,7 @@ class ConnectionTest {
                 .when(new RevokeConnection(id, TENANT, "u", T1, null))
                 .expectNoEvents()
                 .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> !((Outcome) outcome).changed()));
+                        outcome -> !((CommandResult) outcome).changed()));
     }
 
     @Test

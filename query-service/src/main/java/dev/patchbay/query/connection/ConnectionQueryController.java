@@ -44,7 +44,7 @@ class ConnectionQueryController {
 
     /** The body of {@code GET /v1/connections/{id}/webhook-tokens}. */
     @Schema(name = "WebhookTokenList", requiredProperties = "data")
-    record TokenList(List<WebhookTokens.Token> data) {
+    record TokenList(List<MintedTokens.Token> data) {
     }
 
     private static final String CONSISTENCY = "The Consistency-Token header of a command response: the read waits "
@@ -57,11 +57,11 @@ class ConnectionQueryController {
 
     private final ConnectionDescriptors descriptors;
     private final ConnectionHistory history;
-    private final WebhookTokens tokens;
+    private final MintedTokens tokens;
     private final PageCursors cursors;
     private final ConsistencyGate consistency;
 
-    ConnectionQueryController(ConnectionDescriptors descriptors, ConnectionHistory history, WebhookTokens tokens,
+    ConnectionQueryController(ConnectionDescriptors descriptors, ConnectionHistory history, MintedTokens tokens,
             PageCursors cursors, ConsistencyGate consistency) {
         this.descriptors = descriptors;
         this.history = history;

@@ -13,7 +13,7 @@ import java.time.Instant;
  * revoked. There is no token value here to leak: the events carry only the token's id.
  */
 @Repository
-class WebhookTokens {
+class MintedTokens {
 
     /** One token as {@code GET /v1/connections/{id}/webhook-tokens} lists it. */
     @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookToken")
@@ -22,7 +22,7 @@ class WebhookTokens {
 
     private final DatabaseClient db;
 
-    WebhookTokens(DatabaseClient db) {
+    MintedTokens(DatabaseClient db) {
         this.db = db;
     }
 
