@@ -200,11 +200,7 @@ class ConnectionRequestRules {
     }
 
     static String scopeKey(Scope scope, String workspaceId, String endUserId) {
-        return switch (scope) {
-            case ORGANIZATION -> "organization";
-            case WORKSPACE -> "workspace:" + workspaceId;
-            case USER -> "user:" + endUserId + (workspaceId == null ? "" : "@workspace:" + workspaceId);
-        };
+        return ScopeKeys.of(scope, workspaceId, endUserId);
     }
 
     private static void require(List<FieldProblem> errors, String location, String value) {
