@@ -2,6 +2,7 @@ package dev.patchbay.command.webhook;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.web.ApiException;
@@ -21,6 +22,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -70,13 +72,28 @@ class WebhookSignatures {
         }
     }
 
-    /** An opened secret's HMAC key. */
+    /**
+     * An opened secret, as an HMAC-SHA256 that was given its key and nothing else yet; each check works on a copy.
+     * What it holds is HMAC's keyed state (the key XORed with HMAC's pads: SunJCE wipes the key it was given), so the
+     * secret as it was set is not kept in the heap in any form a search for it would find. Whoever reads the heap can
+     * still sign with it: that is the price of the cache, for a minute at most.
+     */
     static final class SigningKey {
 
-        private final SecretKeySpec key;
+        private final Mac keyed;
 
-        private SigningKey(byte[] key) {
-            this.key = new SecretKeySpec(key, "HmacSHA256");
+        private SigningKey(byte[] key) throws GeneralSecurityException {
+            keyed = Mac.getInstance("HmacSHA256");
+            keyed.init(new SecretKeySpec(key, "HmacSHA256"));
+        }
+
+        Mac fresh() {
+            try {
+                return (Mac) keyed.clone();
+            }
+            catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("HmacSHA256 of this JDK cannot be copied", e);
+            }
         }
 
         @Override
@@ -90,8 +107,9 @@ class WebhookSignatures {
 
     private final Vault vault;
     private final Counter opens;
+    /** Expired keys are dropped by a timer, not at the next use, which may never come. */
     private final Cache<SecretVersion, SigningKey> kept = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(KEPT_FOR).build();
+            .expireAfterWrite(KEPT_FOR).scheduler(Scheduler.systemScheduler()).build();
 
     WebhookSignatures(Vault vault, MeterRegistry meters) {
         this.vault = vault;
@@ -156,19 +174,12 @@ class WebhookSignatures {
     /** Passes when any of the delivery's signatures is the HMAC of its id, timestamp and body; else 401. */
     void verify(Signed signed, byte[] body, WebhookTokens.SealedSecret secret, ConnectionId connectionId) {
         var key = kept.get(new SecretVersion(connectionId, secret.version()), version -> open(secret, connectionId));
-        byte[] expected;
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(key.key);
-            mac.update(signed.webhookId().getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) '.');
-            mac.update(signed.timestamp().getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) '.');
-            expected = mac.doFinal(body);
-        }
-        catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+        var mac = key.fresh();
+        mac.update(signed.webhookId().getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) '.');
+        mac.update(signed.timestamp().getBytes(StandardCharsets.US_ASCII));
+        mac.update((byte) '.');
+        byte[] expected = mac.doFinal(body);
         boolean valid = false;
         for (var given : signed.signatures()) {
             // every one is compared, in constant time, so the answer's timing says nothing about which was close
@@ -183,8 +194,18 @@ class WebhookSignatures {
         var context = new SealingContext(secret.tenant(), connectionId, secret.version(),
                 SealingContext.WEBHOOK_SECRET);
         opens.increment();
+        byte[] key = null;
         try (var opened = vault.open(secret.ciphertext(), context)) {
-            return new SigningKey(keyBytes(opened.value("secret")));
+            key = keyBytes(opened.value("secret"));
+            return new SigningKey(key);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+        finally {
+            if (key != null) {
+                Arrays.fill(key, (byte) 0);
+            }
         }
     }
 
