@@ -11,7 +11,8 @@ import dev.patchbay.contracts.connection.Scope;
  * <ul>
  * <li>{@code organization}</li>
  * <li>{@code workspace:<length>:<workspace id>}</li>
- * <li>{@code user:<length>:<end user id>} and {@code user:<length>:<end user id>:workspace:<length>:<workspace id>}</li>
+ * <li>{@code user:<length>:<end user id>}, and in a workspace
+ * {@code user:<length>:<end user id>:workspace:<length>:<workspace id>}</li>
  * </ul>
  * Migration V7 wrote every earlier row in this form; its SQL must keep building exactly these strings.
  */

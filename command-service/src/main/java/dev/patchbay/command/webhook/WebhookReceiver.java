@@ -125,7 +125,8 @@ class WebhookReceiver {
                 @Parameter(in = ParameterIn.HEADER, name = WebhookSignatures.SIGNATURE, required = false,
                         description = "Space-separated v1,<base64> signatures; required where the connection has a "
                                 + "signing secret",
-                        schema = @Schema(type = "string", examples = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="))},
+                        schema = @Schema(type = "string",
+                                examples = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="))},
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     description = "The vendor's JSON payload, at most 256 KiB, published unchanged",
                     content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
