@@ -94,6 +94,25 @@ class WebhooksIT extends CommandServiceTestBase {
     }
 
     @Test
+    void mintingByNameBindsTheOrganizationsConnectionBesideUserConnectionsOfLookAlikeScopes() {
+        for (var scope : java.util.List.of(Map.of("end_user_id", "u", "workspace_id", "w"),
+                Map.of("end_user_id", "u@workspace:w"))) {
+            var body = new java.util.HashMap<String, Object>(Map.of("vendor", "pluggy", "config_name", "pluggy-shared",
+                    "scope", "user", "base_url", "https://api.pluggy.example",
+                    "credential", Map.of("client_id", "id", "secret", "s")));
+            body.putAll(scope);
+            // the old scope keys of these two were one key: the second create was a 409
+            client().post().uri("/v1/connections").header("Authorization", editor(tenant))
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isCreated();
+        }
+        var organization = aggregator("pluggy", "pluggy-shared", "item-org");
+        var token = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name", "pluggy-shared"))
+                .get("token");
+        assertThat(jdbc.sql("SELECT connection_id::text FROM webhook_tokens WHERE token_hash = ?")
+                .param(WebhookTokens.hash(token)).query(String.class).single()).isEqualTo(organization);
+    }
+
+    @Test
     void anAcceptedDeliveryIsOnTheTopicWithTenantConnectionAndAccountBeforeThe202() {
         var id = aggregator("belvo", "belvo-deliveries", "link-99");
         var token = mint("/v1/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name",
