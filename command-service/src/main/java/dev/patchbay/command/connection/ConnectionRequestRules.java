@@ -200,11 +200,7 @@ class ConnectionRequestRules {
     }
 
     static String scopeKey(Scope scope, String workspaceId, String endUserId) {
-        return switch (scope) {
-            case ORGANIZATION -> "organization";
-            case WORKSPACE -> "workspace:" + workspaceId;
-            case USER -> "user:" + endUserId + (workspaceId == null ? "" : "@workspace:" + workspaceId);
-        };
+        return ScopeKeys.of(scope, workspaceId, endUserId);
     }
 
     private static void require(List<FieldProblem> errors, String location, String value) {
@@ -281,10 +277,32 @@ class ConnectionRequestRules {
                 errors.add(FieldProblem.of(location, "has a key that is empty, longer than 128 characters or has "
                         + "control characters"));
             }
-            else if (SECRET_KEY.matcher(key).matches()) {
-                // The value is never echoed: the key suggests it is a secret.
-                errors.add(FieldProblem.of(location + "." + key,
-                        "looks like a secret; secrets go in credential, which is sealed"));
+        }
+        screenSecretKeys(errors, location, map);
+    }
+
+    /**
+     * Refuses a key that names a secret at any depth, in objects and in objects inside arrays: config and metadata
+     * are stored and published in clear, so {@code {"headers": {"Authorization": "..."}}} must not get in any more
+     * than a top-level {@code api_key} does. The location names the key's full path ({@code [i]} for an array
+     * element); the value is never echoed.
+     */
+    private static void screenSecretKeys(List<FieldProblem> errors, String location, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            for (var entry : map.entrySet()) {
+                var key = String.valueOf(entry.getKey());
+                var here = location + "." + key;
+                if (SECRET_KEY.matcher(key).matches()) {
+                    errors.add(FieldProblem.of(here, "looks like a secret; secrets go in credential, which is sealed"));
+                }
+                else {
+                    screenSecretKeys(errors, here, entry.getValue());
+                }
+            }
+        }
+        else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                screenSecretKeys(errors, location + "[" + i + "]", list.get(i));
             }
         }
     }

@@ -60,14 +60,14 @@ class LiveConnections {
         var candidates = new java.util.ArrayList<String>();
         if (endUserId != null) {
             if (workspaceId != null) {
-                candidates.add("user:" + endUserId + "@workspace:" + workspaceId);
+                candidates.add(ScopeKeys.user(endUserId, workspaceId));
             }
-            candidates.add("user:" + endUserId);
+            candidates.add(ScopeKeys.user(endUserId, null));
         }
         if (workspaceId != null) {
-            candidates.add("workspace:" + workspaceId);
+            candidates.add(ScopeKeys.workspace(workspaceId));
         }
-        candidates.add("organization");
+        candidates.add(ScopeKeys.organization());
         for (var scopeKey : candidates) {
             var found = jdbc.sql("SELECT connection_id FROM live_connections WHERE tenant_id = ? AND scope_key = ? "
                     + "AND config_name = ? AND vendor = ?").params(tenant.value(), scopeKey, configName, vendor)

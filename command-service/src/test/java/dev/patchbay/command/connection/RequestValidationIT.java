@@ -131,6 +131,43 @@ class RequestValidationIT extends CommandServiceTestBase {
     }
 
     @Test
+    void aSecretLikeKeyAtAnyDepthOfConfigOrMetadataIsRefusedByItsFullPathOnCreateAndUpdate() {
+        var nested = postgresql("nested-secrets", "pw");
+        nested.put("config", Map.of("host", "db.internal", "port", 5432, "database", "dw",
+                "headers", Map.of("Authorization", "Bearer canary-config-header", "Accept", "json")));
+        nested.put("metadata", Map.of("upstreams", List.of(Map.of("name", "a"),
+                Map.of("name", "b", "auth", Map.of("client_secret", "canary-metadata-array")))));
+        var created = post(nested).expectStatus().isBadRequest().expectBody(Map.class).returnResult()
+                .getResponseBody();
+        assertThat(created).containsEntry("code", "PBAY-0001");
+        assertThat(locations(created)).containsExactlyInAnyOrder("body.config.headers.Authorization",
+                "body.metadata.upstreams[1].auth.client_secret");
+        assertThat(created.toString()).doesNotContain("canary-");
+
+        var id = (String) post(postgresql("nested-later", "pw")).expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody().get("id");
+        var patched = client().patch().uri("/v1/connections/" + id).header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of(
+                        "config", Map.of("host", "db.internal", "port", 5432, "database", "dw",
+                                "pools", List.of(List.of(Map.of("api-key", "canary-patch-config")))),
+                        "metadata", Map.of("vendor", Map.of("oauth", Map.of("refresh_token", "canary-patch-meta")))))
+                .exchange().expectStatus().isBadRequest().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(locations(patched)).containsExactlyInAnyOrder("body.config.pools[0][0].api-key",
+                "body.metadata.vendor.oauth.refresh_token");
+        assertThat(patched.toString()).doesNotContain("canary-");
+        // a value that mentions a secret is no secret key: nested plain keys stay allowed
+        var fine = postgresql("nested-fine", "pw");
+        fine.put("metadata", Map.of("docs", List.of(Map.of("note", "the token is in credential"))));
+        post(fine).expectStatus().isCreated();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> locations(Map<?, ?> problem) {
+        return ((List<Map<String, Object>>) problem.get("errors")).stream()
+                .map(error -> (String) error.get("location")).toList();
+    }
+
+    @Test
     void malformedJsonWrongMediaTypeAndOversizedBodiesAreProblemsToo() {
         client().post().uri("/v1/connections").header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"vendor\": ").exchange()

@@ -55,8 +55,11 @@ class EventSchemasIT extends CommandServiceTestBase {
                 .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "pluggy-schemas")).exchange()
                 .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
         var payload = "{\"event\":\"item/updated\",\"itemId\":\"item-2\",\"data\":[1,2.5,null]}";
+        long now = java.time.Instant.now().getEpochSecond();
         client().post().uri("/v1/webhooks/pluggy/{token}", minted.get("token"))
-                .contentType(MediaType.APPLICATION_JSON).header("X-Patchbay-Signature", "sha256=" + hmac(payload))
+                .contentType(MediaType.APPLICATION_JSON).header("webhook-id", "msg_schemas")
+                .header("webhook-timestamp", Long.toString(now))
+                .header("webhook-signature", "v1," + hmac("msg_schemas." + now + "." + payload))
                 .bodyValue(payload).exchange().expectStatus().isAccepted();
         // no probe worker answers here: the request is published all the same, then the test times out
         client().post().uri("/v1/connections/{id}/test", id).header("Authorization", editor(tenant)).exchange()
@@ -105,9 +108,10 @@ class EventSchemasIT extends CommandServiceTestBase {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isOk();
     }
 
+    /** A Standard Webhooks v1 signature's base64 HMAC-SHA256 of the signed content. */
     private static String hmac(String body) throws Exception {
         var mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        return java.util.Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     }
 }

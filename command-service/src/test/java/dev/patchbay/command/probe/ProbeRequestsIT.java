@@ -148,6 +148,41 @@ class ProbeRequestsIT extends CommandServiceTestBase {
                 .header("Authorization", editor(TestTokens.newTenant())).exchange().expectStatus().isNotFound();
     }
 
+    @Test
+    void idsThatHoldTheOldKeysSeparatorsNameTwoScopesAndATestByNameTakesTheOneAsked() {
+        var inWorkspace = createScoped("look-alike", "u", "w");
+        // the old scope key of this one was the key of the other: the create was a 409
+        var lookalike = createScoped("look-alike", "u@workspace:w", null);
+        var organization = create(tenant, "look-alike", "pw", "org");
+
+        assertThat(testByName(Map.of("workspace_id", "w", "end_user_id", "u"))).isEqualTo(inWorkspace);
+        assertThat(testByName(Map.of("end_user_id", "u@workspace:w"))).isEqualTo(lookalike);
+        // user u in no workspace has no connection of that name: the organization's is the most specific
+        assertThat(testByName(Map.of("end_user_id", "u"))).isEqualTo(organization);
+    }
+
+    private String createScoped(String name, String endUserId, String workspaceId) {
+        var body = postgresql(name, "pw");
+        body.put("config", Map.of("host", "db", "port", 5432, "database", "scoped"));
+        body.put("scope", "user");
+        body.put("end_user_id", endUserId);
+        if (workspaceId != null) {
+            body.put("workspace_id", workspaceId);
+        }
+        return (String) client().post().uri("/v1/connections").header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+    }
+
+    /** A test by the name look-alike in that scope; answers the id of the connection that was tested. */
+    private String testByName(Map<String, String> scope) {
+        var body = new java.util.HashMap<String, Object>(Map.of("vendor", "postgresql", "config_name", "look-alike"));
+        body.putAll(scope);
+        return (String) client().post().uri("/v1/connections/test").header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("connection_id");
+    }
+
     private String create(String tenant, String name, String password, String database) {
         var body = postgresql(name, password);
         body.put("config", Map.of("host", "db", "port", 5432, "database", database));

@@ -49,6 +49,7 @@ import static org.awaitility.Awaitility.await;
             // logging starts before dynamic properties are known, so the file is named here
             "logging.file.name=target/logs/command-service-it.log", "logging.logback.rollingpolicy.max-file-size=1GB",
             "patchbay.quota.connections-per-tenant=5", "patchbay.probe.timeout=3s", "patchbay.probe.rate-limit=5",
+            "patchbay.webhooks.rate-limit=10",
             // as in production with PATCHBAY_LOG_FORMAT=json and the access log on: every IT checks what that logs
             "patchbay.log-format=json", "patchbay.access-log.enabled=true",
             // a stopped relay is started again within seconds (RelayIT)
