@@ -4,11 +4,19 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @AnalyzeClasses(packages = "dev.patchbay.command", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -41,4 +49,31 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat()
             .haveFullyQualifiedName("org.springframework.web.reactive.function.client.WebClient")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.Socket");
+
+    /**
+     * The vault owns its tables: no code outside the vault module writes SQL against them (the store is what
+     * command-service writes and probe-worker reads through). ArchUnit sees types, not SQL, so this reads the source.
+     */
+    private static final Pattern VAULT_SQL = Pattern.compile(
+            "(?i)(from|into|update|join|table)\\s+(sealed_secrets|vault_keys)\\b");
+
+    @Test
+    void onlyTheVaultStoreTouchesTheVaultTables() throws IOException {
+        var root = Path.of("..").toAbsolutePath().normalize();
+        try (var files = Files.walk(root)) {
+            var offenders = files.filter(file -> file.toString().endsWith(".java"))
+                    .filter(file -> file.toString().contains("/src/main/"))
+                    .filter(file -> !file.startsWith(root.resolve("vault")) && !file.startsWith(root.resolve("bench")))
+                    .filter(file -> {
+                        try {
+                            return VAULT_SQL.matcher(Files.readString(file)).find();
+                        }
+                        catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .map(root::relativize).toList();
+            assertThat(offenders).as("main code outside the vault module that names a vault table").isEmpty();
+        }
+    }
 }

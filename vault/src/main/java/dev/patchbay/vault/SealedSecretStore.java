@@ -189,4 +189,15 @@ public final class SealedSecretStore {
                         TenantId.of(rs.getString(2)), rs.getInt(3)))
                 .list();
     }
+
+    /** The newest version of one purpose of a connection's secrets (its webhook signing secret), if it has one. */
+    public Optional<StoredRow> newest(ConnectionId connection, String purpose) {
+        return jdbc.sql("SELECT connection_id, purpose, version, tenant_id, ciphertext, destination, bound "
+                        + "FROM sealed_secrets WHERE connection_id = ? AND purpose = ? ORDER BY version DESC LIMIT 1")
+                .params(connection.value(), purpose)
+                .query((rs, n) -> new StoredRow(new ConnectionId(rs.getObject(1, UUID.class)), rs.getString(2),
+                        rs.getInt(3), TenantId.of(rs.getString(4)), rs.getBytes(5), rs.getString(6),
+                        rs.getBoolean(7)))
+                .optional();
+    }
 }

@@ -2,6 +2,8 @@ package dev.patchbay.command.webhook;
 
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.vault.SealedSecretStore;
+import dev.patchbay.vault.SealingContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,9 +28,11 @@ class WebhookTokens {
     }
 
     private final JdbcClient jdbc;
+    private final SealedSecretStore vault;
 
-    WebhookTokens(JdbcClient jdbc) {
+    WebhookTokens(JdbcClient jdbc, SealedSecretStore vault) {
         this.jdbc = jdbc;
+        this.vault = vault;
     }
 
     /** 32 random bytes, base64url: the raw token, returned once. */
@@ -86,11 +90,8 @@ class WebhookTokens {
 
     /** The sealed webhook signing secret of the connection, newest version, if it has one. */
     Optional<SealedSecret> signingSecret(ConnectionId connectionId) {
-        return jdbc.sql("SELECT version, tenant_id, ciphertext FROM sealed_secrets WHERE connection_id = ? "
-                + "AND purpose = 'webhook-secret' ORDER BY version DESC LIMIT 1")
-                .param(connectionId.value())
-                .query((rs, n) -> new SealedSecret(rs.getInt(1), TenantId.of(rs.getString(2)), rs.getBytes(3)))
-                .optional();
+        return vault.newest(connectionId, SealingContext.WEBHOOK_SECRET)
+                .map(row -> new SealedSecret(row.version(), row.tenant(), row.ciphertext()));
     }
 
     record SealedSecret(int version, TenantId tenant, byte[] ciphertext) {
