@@ -3,6 +3,7 @@ package dev.patchbay.platform;
 import dev.patchbay.platform.observability.PatchbayObservability;
 import dev.patchbay.platform.openapi.PatchbayOpenApi;
 import dev.patchbay.platform.security.JwtProperties;
+import dev.patchbay.platform.security.OperatorProperties;
 import dev.patchbay.platform.security.PatchbaySecurity;
 import dev.patchbay.platform.web.WebPlatform;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Import;
  * Imported from the application class (not auto-configured) so that Boot's own security defaults back off.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(JwtProperties.class)
+@EnableConfigurationProperties({JwtProperties.class, OperatorProperties.class})
 @Import({PatchbaySecurity.class, WebPlatform.class, PatchbayTopics.class, PatchbayOpenApi.class,
     PatchbayObservability.class})
 public class PatchbayPlatform {
