@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.patchbay.platform.consistency.ConsistencyTokens;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -38,12 +41,14 @@ public final class TestTokens {
     private final Path publicKeyPem;
     private final KeyPair operatorKeys;
     private final Path operatorPublicKeyPem;
+    private final byte[] consistencyKey = new byte[32];
 
     public TestTokens() {
         keys = rsaKeyPair();
         publicKeyPem = pem(keys, "patchbay-test-jwt");
         operatorKeys = rsaKeyPair();
         operatorPublicKeyPem = pem(operatorKeys, "patchbay-test-operator");
+        new SecureRandom().nextBytes(consistencyKey);
     }
 
     private static KeyPair rsaKeyPair() {
@@ -70,12 +75,21 @@ public final class TestTokens {
         }
     }
 
-    /** Properties that make a service trust these tokens: the tenants' and the operators'. */
+    /**
+     * Properties that make a service trust these tokens: the tenants' and the operators' bearer tokens, and the
+     * Consistency-Tokens of {@link #consistencyTokens()} (the key command-service and query-service share).
+     */
     public Map<String, String> properties() {
         return Map.of("patchbay.security.jwt.public-key-location", "file:" + publicKeyPem,
                 "patchbay.security.jwt.issuer", ISSUER, "patchbay.security.jwt.audience", AUDIENCE,
                 "patchbay.security.operator.public-key-location", "file:" + operatorPublicKeyPem,
-                "patchbay.security.operator.issuer", OPERATOR_ISSUER);
+                "patchbay.security.operator.issuer", OPERATOR_ISSUER,
+                "patchbay.consistency.key", Base64.getEncoder().encodeToString(consistencyKey));
+    }
+
+    /** Signs Consistency-Tokens as command-service does, with the key of {@link #properties()}. */
+    public ConsistencyTokens consistencyTokens() {
+        return new ConsistencyTokens(consistencyKey, Clock.systemUTC());
     }
 
     public Path operatorPublicKeyPem() {
