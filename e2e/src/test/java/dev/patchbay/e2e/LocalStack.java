@@ -41,6 +41,8 @@ final class LocalStack {
         common.put("patchbay.query.cursor-key", randomKey());
         common.put("patchbay.probe.allowed-networks", "127.0.0.0/8");
         common.put("patchbay.probe.allow-insecure-http", "true");
+        // the tenants' and the operators' token keys, and the Consistency-Token key that command-service (which signs)
+        // and query-service (which checks) must share
         common.putAll(TOKENS.properties());
 
         commandService = ServiceProcess.create("command-service", with(common, Map.of(

@@ -105,6 +105,16 @@ class ProbeWorkerIT extends RunningWorker {
     }
 
     @Test
+    void healthShowsWhichChecksAreUpButNeverTheirDetails() throws Exception {
+        for (var path : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(path).statusCode())
+                    .isEqualTo(200));
+            assertThat(get(path).body()).as(path).doesNotContain("\"details\"", "database", "validationQuery");
+        }
+        assertThat(get("/actuator/health/db").body()).doesNotContain("\"details\"", "PostgreSQL");
+    }
+
+    @Test
     void nothingButHealthInfoAndMetricsIsServed() throws Exception {
         assertThat(get("/actuator/env").statusCode()).isEqualTo(404);
         assertThat(get("/actuator/beans").statusCode()).isEqualTo(404);

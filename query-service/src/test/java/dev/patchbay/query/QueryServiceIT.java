@@ -55,10 +55,26 @@ class QueryServiceIT extends QueryServiceIntegrationTest {
     }
 
     @Test
-    void healthAndMetricsAnswerWithoutAToken() {
+    void healthAnswersWithoutATokenAndShowsNoDetails() {
         http.get().uri("/actuator/health").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("UP");
-        http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.status").isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.details").doesNotExist()
+                .jsonPath("$.components.kafka.details").doesNotExist();
+    }
+
+    @Test
+    void metricsSpanTenantsSoTheyAnswerAnOperatorTokenOnly() {
+        http.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0101");
+        http.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, admin(TestTokens.newTenant()))
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0101");
+        http.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, operator()).exchange()
+                .expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
     }
 }

@@ -110,6 +110,11 @@ public abstract class QueryServiceIntegrationTest {
         return "Bearer " + TOKENS.token(tenant, "admin");
     }
 
+    /** An operator's token: no tenant, for what spans tenants (/v1/admin, metrics). */
+    protected static String operator() {
+        return "Bearer " + TOKENS.operatorToken();
+    }
+
     /** Publishes a probe result exactly as a probe worker does. */
     protected static RecordMetadata publish(ProbeCompleted result) {
         var id = result.connectionId().toString();
@@ -139,8 +144,10 @@ public abstract class QueryServiceIntegrationTest {
         }
     }
 
+    /** The Consistency-Token command-service answers the write of that event with. */
     protected static String consistencyToken(ConnectionEvent event) {
-        return new ConsistencyToken(event.connectionId(), event.version()).encode();
+        return TOKENS.consistencyTokens().issue(event.tenantId(),
+                new ConsistencyToken(event.connectionId(), event.version()));
     }
 
     /** Waits until the service's consumer group has committed past that record: it has been projected or skipped. */

@@ -29,12 +29,32 @@ public record VaultProperties(@DefaultValue("local") Keyring keyring, String key
         previousKeys = previousKeys == null ? List.of() : List.copyOf(previousKeys);
     }
 
+    /**
+     * The settings without the keys: a record's generated {@code toString} would print them, and properties end up
+     * in logs and failure messages (a binding error, a debugger, a careless log line).
+     */
+    @Override
+    public String toString() {
+        return "VaultProperties[keyring=" + keyring + ", key=" + redacted(key) + ", keyFile=" + keyFile + ", keyName="
+                + keyName + ", previousKeys=" + previousKeys + ", fingerprintKey=" + redacted(fingerprintKey)
+                + ", fingerprintKeyFile=" + fingerprintKeyFile + ", kms=" + kms + "]";
+    }
+
+    static String redacted(String secret) {
+        return secret == null ? "null" : "(redacted)";
+    }
+
     public enum Keyring {
         LOCAL, AWS_KMS
     }
 
     /** An older local wrapping key, for opening only. */
     public record PreviousKey(String name, String key, Path keyFile) {
+
+        @Override
+        public String toString() {
+            return "PreviousKey[name=" + name + ", key=" + redacted(key) + ", keyFile=" + keyFile + "]";
+        }
     }
 
     public record Kms(String keyArn, String region, URI endpoint, List<String> previousKeyArns) {

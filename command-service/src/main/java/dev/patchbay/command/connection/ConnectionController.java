@@ -4,6 +4,7 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.ConsistencyToken;
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.consistency.ConsistencyTokens;
 import dev.patchbay.platform.openapi.ProblemResponses;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
@@ -66,9 +67,11 @@ class ConnectionController {
     private static final Pattern ENTITY_TAG = Pattern.compile("^(?:W/)?\"(\\d{1,18})\"$");
 
     private final ConnectionCommands commands;
+    private final ConsistencyTokens consistencyTokens;
 
-    ConnectionController(ConnectionCommands commands) {
+    ConnectionController(ConnectionCommands commands, ConsistencyTokens consistencyTokens) {
         this.commands = commands;
+        this.consistencyTokens = consistencyTokens;
     }
 
     @Operation(summary = "Create a connection", operationId = "createConnection")
@@ -84,7 +87,7 @@ class ConnectionController {
             @RequestBody CreateConnectionRequest request) {
         return commands.create(caller, request).map(outcome -> ResponseEntity.status(HttpStatus.CREATED)
                 .location(URI.create("/v1/connections/" + outcome.connection().id()))
-                .headers(versionHeaders(outcome)).body(outcome.connection()));
+                .headers(versionHeaders(caller, outcome)).body(outcome.connection()));
     }
 
     @Operation(summary = "Update a connection's fields, or rotate its credential", operationId = "updateConnection",
@@ -110,7 +113,7 @@ class ConnectionController {
         var fields = new LinkedHashMap<>(body);
         var credential = credential(fields.remove("credential"), "body.credential");
         return commands.update(caller, connectionId(id), fields, credential, expectedVersion(ifMatch))
-                .map(outcome -> ResponseEntity.ok().headers(versionHeaders(outcome)).body(outcome.connection()));
+                .map(outcome -> ResponseEntity.ok().headers(versionHeaders(caller, outcome)).body(outcome.connection()));
     }
 
     @Operation(summary = "Revoke a connection: its sealed credential is destroyed", operationId = "revokeConnection")
@@ -124,7 +127,7 @@ class ConnectionController {
             @PathVariable("id") String id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return commands.revoke(caller, connectionId(id), expectedVersion(ifMatch)).map(outcome -> ResponseEntity.ok()
-                .headers(versionHeaders(outcome)).body(new RevokeResponse(outcome.connection().id(),
+                .headers(versionHeaders(caller, outcome)).body(new RevokeResponse(outcome.connection().id(),
                         outcome.connection().status(), outcome.changed() ? null : Boolean.TRUE)));
     }
 
@@ -143,7 +146,7 @@ class ConnectionController {
             @RequestBody Map<String, Object> body) {
         var secret = credential(body, "body");
         return commands.setWebhookSecret(caller, connectionId(id), secret).map(answer -> ResponseEntity.ok()
-                .headers(versionHeaders(answer.outcome()))
+                .headers(versionHeaders(caller, answer.outcome()))
                 .body(new WebhookSecretResponse(answer.outcome().connection().id(), answer.fingerprint())));
     }
 
@@ -158,7 +161,7 @@ class ConnectionController {
     Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return commands.delete(caller, connectionId(id), expectedVersion(ifMatch))
-                .map(outcome -> ResponseEntity.noContent().headers(versionHeaders(outcome)).<Void>build());
+                .map(outcome -> ResponseEntity.noContent().headers(versionHeaders(caller, outcome)).<Void>build());
     }
 
     private static ConnectionId connectionId(String id) {
@@ -190,10 +193,12 @@ class ConnectionController {
         return Long.parseLong(matcher.group(1));
     }
 
-    static HttpHeaders versionHeaders(CommandResult outcome) {
+    /** The ETag, and the Consistency-Token signed for the caller's tenant (query-service checks both). */
+    HttpHeaders versionHeaders(Caller caller, CommandResult outcome) {
         var headers = new HttpHeaders();
         headers.setETag("\"" + outcome.version() + "\"");
-        headers.set(CONSISTENCY_TOKEN, new ConsistencyToken(outcome.connection().id(), outcome.version()).encode());
+        headers.set(CONSISTENCY_TOKEN, consistencyTokens.issue(caller.tenant(),
+                new ConsistencyToken(outcome.connection().id(), outcome.version())));
         return headers;
     }
 }

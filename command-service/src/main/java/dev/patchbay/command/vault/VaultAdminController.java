@@ -10,9 +10,12 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Operator endpoints of the vault (role admin, enforced for all of /v1/admin by the platform's security). */
+/**
+ * Operator endpoints of the vault: an operator token only, never a tenant's (the platform's operator chain guards all
+ * of /v1/admin), since a reseal spans every tenant.
+ */
 @RestController
-@Tag(name = "Operations", description = "Operator endpoints (role admin)")
+@Tag(name = "Operations", description = "Operator endpoints: an operator token, never a tenant's")
 class VaultAdminController {
 
     private final Reseal reseal;

@@ -3,7 +3,7 @@ package dev.patchbay.command.connection;
 import dev.patchbay.command.support.CommandServiceTestBase;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
-import dev.patchbay.contracts.connection.ConsistencyToken;
+import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
@@ -50,7 +50,10 @@ class CreateAndDeleteConnectionIT extends CommandServiceTestBase {
         var id = (String) new tools.jackson.databind.json.JsonMapper().readValue(result.getResponseBody(), Map.class)
                 .get("id");
         assertThat(result.getResponseHeaders().getLocation()).hasToString("/v1/connections/" + id);
-        var token = ConsistencyToken.decode(result.getResponseHeaders().getFirst("Consistency-Token")).orElseThrow();
+        // signed for this tenant with the key query-service shares, and for no other tenant
+        var header = result.getResponseHeaders().getFirst("Consistency-Token");
+        assertThat(TOKENS.consistencyTokens().verify(TenantId.of(TestTokens.newTenant()), header)).isEmpty();
+        var token = TOKENS.consistencyTokens().verify(TenantId.of(tenant), header).orElseThrow();
         assertThat(token.connectionId().toString()).isEqualTo(id);
         assertThat(token.version()).isEqualTo(1);
 

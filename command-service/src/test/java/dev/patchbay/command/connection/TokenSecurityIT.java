@@ -51,6 +51,12 @@ class TokenSecurityIT extends CommandServiceTestBase {
         var valid = TOKENS.token(tenant, "editor").split("\\.");
         bad.put("tampered payload", valid[0] + "." + Base64URL.encode("{\"tenant_id\":\"x\"}") + "." + valid[2]);
         bad.put("garbage", "not-a-jwt");
+        bad.put("no expiry", TOKENS.sign(TOKENS.claims(tenant, "editor").expirationTime(null).build()));
+        bad.put("PS256, not a configured algorithm", TOKENS.sign(TOKENS.claims(tenant, "editor").build(),
+                JWSAlgorithm.PS256));
+        bad.put("RS512, not a configured algorithm", TOKENS.sign(TOKENS.claims(tenant, "editor").build(),
+                JWSAlgorithm.RS512));
+        bad.put("an operator's token", TOKENS.operatorToken());
 
         bad.forEach((why, token) -> client().post().uri("/v1/connections").header("Authorization", "Bearer " + token)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(postgresql("bad-" + why.length(), "pw"))
@@ -79,8 +85,34 @@ class TokenSecurityIT extends CommandServiceTestBase {
     }
 
     @Test
-    void healthAnswersWithoutAToken() {
-        client().get().uri("/actuator/health").exchange().expectStatus().isOk();
+    void healthAnswersWithoutATokenAndShowsNoDetails() {
+        client().get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.db.status").isEqualTo("UP")
+                .jsonPath("$.components.db.details").doesNotExist()
+                .jsonPath("$.components.kafka.details").doesNotExist();
+    }
+
+    @Test
+    void noTenantTokenReachesWhatSpansTenantsNotEvenAnAdmins() {
+        for (var token : java.util.List.of(TOKENS.token(tenant, "admin"), TOKENS.token(tenant, "editor"),
+                // signed by the operator key but naming a tenant: a tenant's token, never an operator's
+                TOKENS.signOperator(TOKENS.operatorClaims().claim("tenant_id", tenant).build()),
+                TOKENS.signOperator(TOKENS.operatorClaims().expirationTime(null).build()))) {
+            client().post().uri("/v1/admin/vault/reseal").header("Authorization", "Bearer " + token).exchange()
+                    .expectStatus().isUnauthorized()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
+                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0101");
+            client().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + token).exchange()
+                    .expectStatus().isUnauthorized()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0101");
+        }
+        client().post().uri("/v1/admin/vault/reseal").exchange().expectStatus().isUnauthorized();
+        client().get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
+        client().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKENS.operatorToken())
+                .exchange().expectStatus().isOk();
     }
 
 }

@@ -56,7 +56,9 @@ class DockerComposeTest {
         while (matcher.find()) {
             exported.add(matcher.group(1));
         }
-        assertThat(exported).contains("PATCHBAY_SECURITY_JWT_PUBLIC_KEY_LOCATION", "PATCHBAY_VAULT_KEY_FILE");
+        assertThat(exported).contains("PATCHBAY_SECURITY_JWT_PUBLIC_KEY_LOCATION", "PATCHBAY_VAULT_KEY_FILE",
+                "PATCHBAY_SECURITY_OPERATOR_PUBLIC_KEY_LOCATION", "PATCHBAY_SECURITY_OPERATOR_ISSUER",
+                "PATCHBAY_CONSISTENCY_KEY");
         var compose = Files.readString(COMPOSE);
         var environment = compose.substring(compose.indexOf("x-service-environment:"), compose.indexOf("services:"));
         for (var name : exported) {
@@ -65,7 +67,9 @@ class DockerComposeTest {
         }
         assertThat(Files.readString(ROOT.resolve("tools/docker/entrypoint.sh")))
                 .as("the image reads the cursor key from the mounted keys, as bin/patchbay does")
-                .contains("PATCHBAY_QUERY_CURSOR_KEY=$(cat /keys/cursor.key)");
+                .contains("PATCHBAY_QUERY_CURSOR_KEY=$(cat /keys/cursor.key)")
+                .as("and the consistency key, which command-service and query-service share")
+                .contains("PATCHBAY_CONSISTENCY_KEY=$(cat /keys/consistency.key)");
         for (var service : List.of("command-service", "query-service", "probe-worker")) {
             assertThat(compose).containsPattern("(?s)\\n  " + service + ":\\n.*?<<: \\*service-environment");
         }

@@ -140,7 +140,8 @@ class ObservabilityIT extends CommandServiceTestBase {
 
     private String prometheus() {
         return client().mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024)).build()
-                .get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+                .get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKENS.operatorToken())
+                .exchange().expectStatus().isOk().expectBody(String.class)
                 .returnResult().getResponseBody();
     }
 

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import org.springframework.core.io.Resource;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +18,32 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** A configured PEM public key, and the only signature algorithms a token checked with it may use. */
+/**
+ * A configured PEM public key, and the only signature algorithms a token checked with it may use: those of the key's
+ * type that the configuration allows, never every one the key type could verify.
+ */
 record TrustedKeys(JWK key, Set<JWSAlgorithm> algorithms) {
 
-    static TrustedKeys fromPem(Resource pem) {
+    static TrustedKeys fromPem(Resource pem, Set<SignatureAlgorithm> allowed) {
+        var keys = fromPem(pem);
+        var configured = allowed.stream().map(algorithm -> JWSAlgorithm.parse(algorithm.getName()))
+                .collect(Collectors.toSet());
+        var usable = new HashSet<>(keys.algorithms());
+        usable.retainAll(configured);
+        if (usable.isEmpty()) {
+            throw new IllegalStateException("the JWT public key at " + pem.getDescription() + " is a "
+                    + keys.key().getKeyType() + " key, but none of the configured algorithms " + allowed
+                    + " verifies with it");
+        }
+        return new TrustedKeys(keys.key(), Set.copyOf(usable));
+    }
+
+    /** The key, and every algorithm its type could verify (before the configuration narrows them). */
+    private static TrustedKeys fromPem(Resource pem) {
         String text;
         try {
             text = pem.getContentAsString(StandardCharsets.US_ASCII);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -39,7 +41,7 @@ class VerifiedTokenCacheTest {
 
     private final JwtProperties properties = new JwtProperties(null,
             new FileSystemResource(TOKENS.publicKeyPem()), TestTokens.ISSUER, TestTokens.AUDIENCE, "tenant_id",
-            "roles", TIME_TO_LIVE);
+            "roles", TIME_TO_LIVE, Set.of(SignatureAlgorithm.RS256));
     private final MovableClock clock = new MovableClock(Instant.now());
     private final AtomicLong nanos = new AtomicLong();
     private final Ticker ticker = nanos::get;

@@ -2,8 +2,7 @@ package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.openapi.ProblemResponses;
-import dev.patchbay.platform.security.Caller;
-import dev.patchbay.platform.security.Role;
+import dev.patchbay.platform.security.Operator;
 import dev.patchbay.platform.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -23,11 +22,12 @@ import java.util.UUID;
 
 /**
  * {@code POST /v1/admin/projections/rebuild} (202, the rebuild's id and status) and
- * {@code GET /v1/admin/projections/rebuild/{rebuild_id}} (its progress): admins only. See {@link ProjectionRebuild}.
+ * {@code GET /v1/admin/projections/rebuild/{rebuild_id}} (its progress): operators only, since a rebuild spans every
+ * tenant (the platform's operator chain answers any other token 401). See {@link ProjectionRebuild}.
  */
 @RestController
 @RequestMapping(path = "/v1/admin/projections/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "Operations", description = "Operator endpoints (role admin)")
+@Tag(name = "Operations", description = "Operator endpoints: an operator token, never a tenant's")
 class ProjectionRebuildController {
 
     private final ProjectionRebuild rebuilds;
@@ -41,9 +41,9 @@ class ProjectionRebuildController {
                     + "them in. One rebuild at a time: a second request answers the running one.")
     @ApiResponse(responseCode = "202", description = "Started (or already running): follow Location")
     @PostMapping
-    Mono<ResponseEntity<ProjectionRebuild.Progress>> start(@AuthenticationPrincipal Caller caller) {
-        requireAdmin(caller);
-        return rebuilds.start(caller.subject())
+    Mono<ResponseEntity<ProjectionRebuild.Progress>> start(@AuthenticationPrincipal Operator operator) {
+        requireOperator(operator);
+        return rebuilds.start(operator.subject())
                 .map(progress -> ResponseEntity.accepted()
                         .location(URI.create("/v1/admin/projections/rebuild/" + progress.rebuildId()))
                         .body(progress));
@@ -53,8 +53,9 @@ class ProjectionRebuildController {
     @ApiResponse(responseCode = "200", description = "Its progress")
     @ProblemResponses(ProblemCode.NOT_FOUND)
     @GetMapping("/{rebuildId}")
-    Mono<ProjectionRebuild.Progress> progress(@PathVariable String rebuildId, @AuthenticationPrincipal Caller caller) {
-        requireAdmin(caller);
+    Mono<ProjectionRebuild.Progress> progress(@PathVariable String rebuildId,
+            @AuthenticationPrincipal Operator operator) {
+        requireOperator(operator);
         UUID id;
         try {
             id = UUID.fromString(rebuildId);
@@ -65,9 +66,10 @@ class ProjectionRebuildController {
         return rebuilds.find(id).switchIfEmpty(Mono.error(ProjectionRebuildController::notFound));
     }
 
-    private static void requireAdmin(Caller caller) {
-        if (!caller.has(Role.ADMIN)) {
-            throw new ApiException(ProblemCode.FORBIDDEN, "Only an admin may rebuild the read projections.");
+    /** The operator chain lets no one else here; should it ever, a tenant's caller is no operator. */
+    private static void requireOperator(Operator operator) {
+        if (operator == null) {
+            throw new ApiException(ProblemCode.FORBIDDEN, "Only an operator may rebuild the read projections.");
         }
     }
 

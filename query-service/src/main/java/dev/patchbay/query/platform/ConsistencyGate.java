@@ -1,8 +1,8 @@
 package dev.patchbay.query.platform;
 
-import dev.patchbay.contracts.connection.ConsistencyToken;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.consistency.ConsistencyTokens;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
 import reactor.core.publisher.Mono;
@@ -17,6 +17,10 @@ import java.util.Map;
  * <p>
  * It polls the table rather than waiting for an in-memory signal on purpose: the partition of that connection may
  * be consumed by another instance. Polls start at once and back off from 10 to 25 ms; nothing blocks a thread.
+ * <p>
+ * Only a token that command-service signed for this tenant is waited for ({@link ConsistencyTokens}): any other,
+ * forged, altered, another tenant's or issued in the future, is a 400 at once, before any poll, so that no caller can
+ * make the service poll the database for a write that never happened.
  */
 public final class ConsistencyGate {
 
@@ -26,22 +30,25 @@ public final class ConsistencyGate {
     private static final Duration LONGEST_PAUSE = Duration.ofMillis(25);
 
     private final AppliedVersions versions;
+    private final ConsistencyTokens tokens;
     private final Duration maxWait;
 
-    public ConsistencyGate(AppliedVersions versions, Duration maxWait) {
+    public ConsistencyGate(AppliedVersions versions, ConsistencyTokens tokens, Duration maxWait) {
         this.versions = versions;
+        this.tokens = tokens;
         this.maxWait = maxWait;
     }
 
     /**
      * Completes when the write the token stands for is visible to this tenant's reads; at once when there is no
-     * token. Fails with 400 for a malformed token and with 503 and {@code Retry-After} when the wait runs out.
+     * token. Fails with 400 at once for a token this tenant was not issued, and with 503 and {@code Retry-After} when
+     * the wait runs out.
      */
     public Mono<Void> awaitApplied(TenantId tenant, String header) {
         if (header == null) {
             return Mono.empty();
         }
-        var token = ConsistencyToken.decode(header).orElse(null);
+        var token = tokens.verify(tenant, header).orElse(null);
         if (token == null) {
             return Mono.error(new ApiException(ProblemCode.VALIDATION_FAILED,
                     "The Consistency-Token header is not one that Patchbay issued; send it as a command response "

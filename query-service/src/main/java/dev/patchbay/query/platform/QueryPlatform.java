@@ -1,6 +1,7 @@
 package dev.patchbay.query.platform;
 
 import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.consistency.ConsistencyTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -40,8 +41,8 @@ class QueryPlatform {
     }
 
     @Bean
-    ConsistencyGate consistencyGate(AppliedVersions versions, QueryProperties properties) {
-        return new ConsistencyGate(versions, properties.consistencyWait());
+    ConsistencyGate consistencyGate(AppliedVersions versions, ConsistencyTokens tokens, QueryProperties properties) {
+        return new ConsistencyGate(versions, tokens, properties.consistencyWait());
     }
 
     @Bean

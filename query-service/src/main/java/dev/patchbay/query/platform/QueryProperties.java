@@ -40,4 +40,12 @@ public record QueryProperties(@DefaultValue("5s") Duration consistencyWait, Stri
                     + Topics.CONNECTION_EVENTS.name() + "), not " + projectionConcurrency);
         }
     }
+
+    /** The settings without the cursor key, which a record's generated {@code toString} would print. */
+    @Override
+    public String toString() {
+        return "QueryProperties[consistencyWait=" + consistencyWait + ", cursorKey="
+                + (cursorKey == null ? "null" : "(redacted)") + ", projectionConcurrency=" + projectionConcurrency
+                + "]";
+    }
 }

@@ -103,7 +103,8 @@ class ObservabilityIT extends QueryServiceIntegrationTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             var metrics = http.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
-                    .build().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                    .build().get().uri("/actuator/prometheus").header("Authorization", operator()).exchange()
+                    .expectStatus().isOk()
                     .expectBody(String.class).returnResult().getResponseBody();
             assertThat(metrics).contains("http_server_requests_seconds_bucket{")
                     .contains("uri=\"/v1/connections/{id}\"")

@@ -4,10 +4,12 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConsistencyToken;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.consistency.ConsistencyTokens;
 import dev.patchbay.platform.web.ApiException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,13 +21,14 @@ class ConsistencyGateTest {
 
     private static final TenantId TENANT = TenantId.of("t-gate");
     private static final ConnectionId ID = new ConnectionId(UUID.randomUUID());
-    private static final String TOKEN_V2 = new ConsistencyToken(ID, 2).encode();
+    private static final ConsistencyTokens TOKENS = new ConsistencyTokens(new byte[32], Clock.systemUTC());
+    private static final String TOKEN_V2 = TOKENS.issue(TENANT, new ConsistencyToken(ID, 2));
 
     private final AtomicInteger polls = new AtomicInteger();
 
     @Test
     void withoutATokenThereIsNothingToWaitFor() {
-        var gate = new ConsistencyGate((tenant, id) -> Mono.error(new AssertionError("not asked")),
+        var gate = new ConsistencyGate((tenant, id) -> Mono.error(new AssertionError("not asked")), TOKENS,
                 Duration.ofMillis(200));
 
         gate.awaitApplied(TENANT, null).block(Duration.ofSeconds(1));
@@ -33,7 +36,7 @@ class ConsistencyGateTest {
 
     @Test
     void anAppliedVersionAtOrAboveTheTokensOpensTheGateAtTheFirstPoll() {
-        var gate = new ConsistencyGate(versions(3, 0), Duration.ofMillis(200));
+        var gate = new ConsistencyGate(versions(3, 0), TOKENS, Duration.ofMillis(200));
 
         gate.awaitApplied(TENANT, TOKEN_V2).block(Duration.ofSeconds(1));
 
@@ -42,7 +45,7 @@ class ConsistencyGateTest {
 
     @Test
     void theGatePollsUntilTheVersionIsApplied() {
-        var gate = new ConsistencyGate(versions(2, 4), Duration.ofSeconds(2));
+        var gate = new ConsistencyGate(versions(2, 4), TOKENS, Duration.ofSeconds(2));
 
         gate.awaitApplied(TENANT, TOKEN_V2).block(Duration.ofSeconds(3));
 
@@ -51,7 +54,7 @@ class ConsistencyGateTest {
 
     @Test
     void anOlderVersionKeepsTheReadWaitingUntilItRunsOutWith503AndRetryAfter() {
-        var gate = new ConsistencyGate(versions(1, 0), Duration.ofMillis(150));
+        var gate = new ConsistencyGate(versions(1, 0), TOKENS, Duration.ofMillis(150));
         var started = System.nanoTime();
 
         assertThatThrownBy(() -> gate.awaitApplied(TENANT, TOKEN_V2).block(Duration.ofSeconds(2)))
@@ -64,8 +67,24 @@ class ConsistencyGateTest {
     }
 
     @Test
+    void aTokenSignedWithAnotherKeyOrForAnotherTenantIsRefusedBeforeAnyPoll() {
+        var gate = new ConsistencyGate(versions(5, 0), TOKENS, Duration.ofMillis(100));
+        var anotherKey = new byte[32];
+        anotherKey[0] = 1;
+
+        for (var token : new String[] {
+            new ConsistencyTokens(anotherKey, Clock.systemUTC()).issue(TENANT, new ConsistencyToken(ID, 2)),
+            TOKENS.issue(TenantId.of("t-other"), new ConsistencyToken(ID, 2))}) {
+            assertThatThrownBy(() -> gate.awaitApplied(TENANT, token).block())
+                    .isInstanceOfSatisfying(ApiException.class,
+                            ex -> assertThat(ex.code()).isEqualTo(ProblemCode.VALIDATION_FAILED));
+        }
+        assertThat(polls).hasValue(0);
+    }
+
+    @Test
     void aMalformedTokenIsAValidationProblemOnTheHeader() {
-        var gate = new ConsistencyGate(versions(1, 0), Duration.ofMillis(100));
+        var gate = new ConsistencyGate(versions(1, 0), TOKENS, Duration.ofMillis(100));
 
         assertThatThrownBy(() -> gate.awaitApplied(TENANT, "v1:garbage").block())
                 .isInstanceOfSatisfying(ApiException.class, ex -> {

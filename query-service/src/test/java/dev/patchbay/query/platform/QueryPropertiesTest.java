@@ -4,10 +4,20 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 class QueryPropertiesTest {
+
+    @Test
+    void toStringNeverPrintsTheCursorKey() {
+        var key = "a-cursor-key-that-must-stay-secret-0123456789";
+
+        var text = new QueryProperties(Duration.ofSeconds(5), key, 3).toString();
+
+        assertThat(text).doesNotContain(key).contains("5S", "3");
+    }
 
     @Test
     void aShortCursorKeyIsRefusedWithoutEchoingIt() {
