@@ -75,11 +75,9 @@ class ConnectionController {
     }
 
     @Operation(summary = "Create a connection", operationId = "createConnection")
-    @ApiResponse(responseCode = "201", description = "Created: the connection, without its credential", headers = {
-        @Header(name = "Location", schema = @Schema(type = "string")),
-        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
-                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
-                        + "write", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "201", description = "Created: the connection, without its credential",
+            headers = @Header(name = "Location", schema = @Schema(type = "string")))
+    @VersionHeaders
     @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.UNKNOWN_VENDOR, ProblemCode.QUOTA_EXCEEDED,
         ProblemCode.DUPLICATE_CONFIG_NAME})
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -95,10 +93,8 @@ class ConnectionController {
                     + "every config field the connector type does not name in config_outside_destination): a change "
                     + "of the destination must bring the complete credential again (a rotation), else 400 "
                     + "credential_required (PBAY-0010).")
-    @ApiResponse(responseCode = "200", description = "The connection as it now is", headers = {
-        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
-                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
-                        + "write", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "200", description = "The connection as it now is")
+    @VersionHeaders
     @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.PARTIAL_CREDENTIAL, ProblemCode.VENDOR_IMMUTABLE,
         ProblemCode.UNKNOWN_VENDOR, ProblemCode.CREDENTIAL_REQUIRED, ProblemCode.NOT_FOUND,
         ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
@@ -117,10 +113,8 @@ class ConnectionController {
     }
 
     @Operation(summary = "Revoke a connection: its sealed credential is destroyed", operationId = "revokeConnection")
-    @ApiResponse(responseCode = "200", description = "Revoked (or revoked already)", headers = {
-        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
-                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
-                        + "write", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "200", description = "Revoked (or revoked already)")
+    @VersionHeaders
     @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @PostMapping(path = "/{id}/revoke", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<RevokeResponse>> revoke(@AuthenticationPrincipal Caller caller,
@@ -132,10 +126,8 @@ class ConnectionController {
     }
 
     @Operation(summary = "Set or replace the connection's webhook signing secret", operationId = "setWebhookSecret")
-    @ApiResponse(responseCode = "200", description = "Set: the new secret's fingerprint", headers = {
-        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
-                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
-                        + "write", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "200", description = "Set: the new secret's fingerprint")
+    @VersionHeaders
     @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE})
     @PutMapping(path = "/{id}/webhook-secret", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
@@ -152,10 +144,8 @@ class ConnectionController {
 
     @Operation(summary = "Delete a connection (soft: its events stay for audit; its credential is destroyed)",
             operationId = "deleteConnection")
-    @ApiResponse(responseCode = "204", description = "Deleted", headers = {
-        @Header(name = "ETag", description = "The connection's version", schema = @Schema(type = "string")),
-                @Header(name = CONSISTENCY_TOKEN, description = "Send it on a read from query-service to read this "
-                        + "write", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @VersionHeaders
     @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @DeleteMapping("/{id}")
     Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id,
