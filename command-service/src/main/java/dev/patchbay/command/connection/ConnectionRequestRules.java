@@ -5,6 +5,7 @@ import dev.patchbay.command.platform.ProbeProperties;
 import dev.patchbay.contracts.connection.Scope;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.PrintableText;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
 import dev.patchbay.vault.Credential;
@@ -69,7 +70,7 @@ class ConnectionRequestRules {
         }
         checkDisplayName(errors, request.displayName());
         if (request.accountRef() != null && (request.accountRef().isBlank()
-                || request.accountRef().length() > MAX_ACCOUNT_REF || hasControlCharacters(request.accountRef()))) {
+                || request.accountRef().length() > MAX_ACCOUNT_REF || !PrintableText.isPrintable(request.accountRef()))) {
             errors.add(new FieldProblem("body.account_ref", "must be 1 to " + MAX_ACCOUNT_REF
                     + " printable characters", request.accountRef()));
         }
@@ -136,7 +137,7 @@ class ConnectionRequestRules {
         });
         checkDisplayName(errors, (String) fields.get("display_name"));
         if (fields.get("account_ref") instanceof String ref
-                && (ref.isBlank() || ref.length() > MAX_ACCOUNT_REF || hasControlCharacters(ref))) {
+                && (ref.isBlank() || ref.length() > MAX_ACCOUNT_REF || !PrintableText.isPrintable(ref))) {
             errors.add(new FieldProblem("body.account_ref", "must be 1 to " + MAX_ACCOUNT_REF
                     + " printable characters", ref));
         }
@@ -211,7 +212,7 @@ class ConnectionRequestRules {
 
     private static void checkDisplayName(List<FieldProblem> errors, String displayName) {
         if (displayName != null && (displayName.isBlank() || displayName.codePointCount(0, displayName.length())
-                > MAX_DISPLAY_NAME || hasControlCharacters(displayName))) {
+                > MAX_DISPLAY_NAME || !PrintableText.isPrintable(displayName))) {
             errors.add(new FieldProblem("body.display_name", "must be 1 to " + MAX_DISPLAY_NAME
                     + " printable characters", displayName));
         }
@@ -273,7 +274,7 @@ class ConnectionRequestRules {
             errors.add(FieldProblem.of(location, "has a key or a string value with the NUL character (U+0000)"));
         }
         for (var key : map.keySet()) {
-            if (key.isBlank() || key.length() > 128 || hasControlCharacters(key)) {
+            if (key.isBlank() || key.length() > 128 || !PrintableText.isPrintable(key)) {
                 errors.add(FieldProblem.of(location, "has a key that is empty, longer than 128 characters or has "
                         + "control characters"));
             }
@@ -409,9 +410,5 @@ class ConnectionRequestRules {
             return list.stream().anyMatch(ConnectionRequestRules::holdsNul);
         }
         return false;
-    }
-
-    private static boolean hasControlCharacters(String text) {
-        return text.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029);
     }
 }

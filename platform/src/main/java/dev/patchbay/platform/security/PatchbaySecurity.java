@@ -2,6 +2,7 @@ package dev.patchbay.platform.security;
 
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.PrintableText;
 import dev.patchbay.platform.web.ProblemWriter;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -281,19 +282,16 @@ public class PatchbaySecurity {
      */
     private static OAuth2TokenValidator<Jwt> tenant(String claim) {
         return jwt -> jwt.getClaims().get(claim) instanceof String tenant && !tenant.isBlank()
-                && tenant.length() <= 128 && printable(tenant)
+                && tenant.length() <= 128 && PrintableText.isPrintable(tenant)
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant", null));
     }
 
     /** The subject, where there is one: at most 255 characters (as OpenID Connect allows), no control character. */
     private static OAuth2TokenValidator<Jwt> subject() {
-        return jwt -> jwt.getSubject() == null || jwt.getSubject().length() <= 255 && printable(jwt.getSubject())
+        return jwt -> jwt.getSubject() == null
+                || jwt.getSubject().length() <= 255 && PrintableText.isPrintable(jwt.getSubject())
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "bad subject", null));
-    }
-
-    private static boolean printable(String text) {
-        return text.codePoints().noneMatch(Character::isISOControl);
     }
 }
