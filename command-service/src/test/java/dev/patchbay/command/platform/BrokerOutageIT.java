@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME,
-            "logging.file.name=target/logs/command-service-it.log",
+            "logging.file.name=target/logs/command-service-it.log", "logging.threshold.console=OFF",
             "logging.logback.rollingpolicy.max-file-size=1GB", "patchbay.log-format=json",
             "axon.timeout.transaction.event-processor.kafka-relay.timeout-ms=" + BrokerOutageIT.RELAY_TIME_LIMIT_MS,
             "axon.timeout.transaction.event-processor.kafka-relay.warning-threshold-ms=2000",

@@ -46,8 +46,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {CommandServiceApplication.CONFIG_NAME, "patchbay.probe.allow-insecure-http=true",
-            // logging starts before dynamic properties are known, so the file is named here
-            "logging.file.name=target/logs/command-service-it.log", "logging.logback.rollingpolicy.max-file-size=1GB",
+            // logging starts before dynamic properties are known, so the file is named here; the console shows the
+            // tests and their results, the service's own log is in the file
+            "logging.file.name=target/logs/command-service-it.log", "logging.threshold.console=OFF",
+            "logging.logback.rollingpolicy.max-file-size=1GB",
             "patchbay.quota.connections-per-tenant=5", "patchbay.probe.timeout=3s", "patchbay.probe.rate-limit=5",
             "patchbay.webhooks.rate-limit=10",
             // as in production with PATCHBAY_LOG_FORMAT=json and the access log on: every IT checks what that logs

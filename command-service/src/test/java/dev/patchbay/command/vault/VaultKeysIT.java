@@ -126,6 +126,7 @@ class VaultKeysIT {
         properties.put("spring.config.name", "command-service");
         properties.put("server.port", "0");
         properties.put("logging.file.name", "target/logs/command-service-it.log");
+        properties.put("logging.threshold.console", "OFF");
         properties.put("logging.logback.rollingpolicy.max-file-size", "1GB");
         properties.put("patchbay.log-format", "json");
         properties.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers());
