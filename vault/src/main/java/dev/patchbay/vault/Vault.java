@@ -3,6 +3,8 @@ package dev.patchbay.vault;
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CommitmentPolicy;
 import com.amazonaws.encryptionsdk.CryptoAlgorithm;
+import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.TenantId;
 import software.amazon.cryptography.materialproviders.IKeyring;
 
 import javax.crypto.Mac;
@@ -11,8 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Seals credentials with the AWS Encryption SDK and opens them again. The algorithm suite commits to its key but
@@ -94,7 +98,7 @@ public final class Vault {
 
     /** The message's context less the keys the SDK itself reserves (none with this suite, but never ours). */
     private static Map<String, String> withoutReservedKeys(Map<String, String> context) {
-        var ours = new java.util.HashMap<>(context);
+        var ours = new HashMap<>(context);
         ours.keySet().removeIf(key -> key.startsWith("aws-crypto-"));
         return ours;
     }
@@ -147,8 +151,8 @@ public final class Vault {
 
     /** Seals and opens a throw-away secret, so that a keyring that cannot work stops the service at start. */
     void selfTest() {
-        var context = new SealingContext(dev.patchbay.contracts.connection.TenantId.of("patchbay-self-test"),
-                new dev.patchbay.contracts.connection.ConnectionId(java.util.UUID.randomUUID()), 1, "self-test");
+        var context = new SealingContext(TenantId.of("patchbay-self-test"),
+                new ConnectionId(UUID.randomUUID()), 1, "self-test");
         try (var probe = Credential.of(Map.of("check", "self-test"))) {
             byte[] sealed;
             try {

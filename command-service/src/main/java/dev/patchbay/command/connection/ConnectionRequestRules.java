@@ -17,6 +17,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,7 +106,7 @@ class ConnectionRequestRules {
      */
     ValidUpdate checkUpdate(Map<String, Object> body, Credential credential, String vendor) {
         var errors = new ArrayList<FieldProblem>();
-        var fields = new java.util.LinkedHashMap<String, Object>();
+        var fields = new LinkedHashMap<String, Object>();
         body.forEach((name, value) -> {
             var location = "body." + name;
             switch (name) {
@@ -170,7 +171,7 @@ class ConnectionRequestRules {
 
     /** A webhook signing secret: a string of 16 to 512 characters. */
     static void checkWebhookSecret(Credential secret) {
-        if (secret == null || !secret.fieldNames().equals(java.util.Set.of("secret"))) {
+        if (secret == null || !secret.fieldNames().equals(Set.of("secret"))) {
             throw ApiException.invalid(List.of(FieldProblem.of("body.secret", "is required, and is the only field")));
         }
         if (!secret.fieldsNotText().isEmpty()) {

@@ -7,7 +7,9 @@ import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Optional;
+import java.util.UUID;
 
 /** The live connections' index: unique names per scope, and the row each command on a connection locks first. */
 @Repository
@@ -57,7 +59,7 @@ class LiveConnections {
     /** The most specific live connection of that vendor and name for that workspace and end user. */
     Optional<ConnectionId> find(TenantId tenant, String vendor, String configName, String workspaceId,
             String endUserId) {
-        var candidates = new java.util.ArrayList<String>();
+        var candidates = new ArrayList<String>();
         if (endUserId != null) {
             if (workspaceId != null) {
                 candidates.add(ScopeKeys.user(endUserId, workspaceId));
@@ -71,7 +73,7 @@ class LiveConnections {
         for (var scopeKey : candidates) {
             var found = jdbc.sql("SELECT connection_id FROM live_connections WHERE tenant_id = ? AND scope_key = ? "
                     + "AND config_name = ? AND vendor = ?").params(tenant.value(), scopeKey, configName, vendor)
-                    .query(java.util.UUID.class).optional();
+                    .query(UUID.class).optional();
             if (found.isPresent()) {
                 return found.map(ConnectionId::new);
             }

@@ -4,6 +4,7 @@ import dev.patchbay.vault.SealedCredentialUnreadable;
 import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.SealedSecretStore.StoredRow;
 import dev.patchbay.vault.Vault;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -22,7 +23,7 @@ class Reseal {
     private static final int BATCH = 100;
 
     /** What a reseal did: rows moved to the current key, rows no configured key opens, rows still to move. */
-    @io.swagger.v3.oas.annotations.media.Schema(name = "ResealResult")
+    @Schema(name = "ResealResult")
     record Result(String keyName, int resealed, int unreadable, long remaining) {
     }
 

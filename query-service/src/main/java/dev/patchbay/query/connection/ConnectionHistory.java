@@ -15,6 +15,7 @@ import dev.patchbay.contracts.connection.WebhookTokenRevoked;
 import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.platform.json.PatchbayJson;
 import io.r2dbc.postgresql.codec.Json;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -34,7 +35,7 @@ import java.util.Map;
 class ConnectionHistory {
 
     /** One event as the history endpoint returns it. */
-    @io.swagger.v3.oas.annotations.media.Schema(name = "HistoryEntry")
+    @Schema(name = "HistoryEntry")
     record Entry(String type, long version, Instant occurredAt, String actor, Map<String, Object> changes) {
     }
 

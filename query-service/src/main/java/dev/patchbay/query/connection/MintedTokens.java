@@ -2,6 +2,7 @@ package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -16,7 +17,7 @@ import java.time.Instant;
 class MintedTokens {
 
     /** One token as {@code GET /v1/connections/{id}/webhook-tokens} lists it. */
-    @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookToken")
+    @Schema(name = "WebhookToken")
     record Token(String tokenId, String vendor, Instant mintedAt, String mintedBy, Instant revokedAt) {
     }
 

@@ -6,6 +6,7 @@ import dev.patchbay.query.platform.EventRecords;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -79,7 +80,7 @@ import java.util.concurrent.TimeUnit;
 class ProjectionRebuild implements DisposableBean {
 
     /** What {@code GET /v1/admin/projections/rebuild/{id}} answers. */
-    @io.swagger.v3.oas.annotations.media.Schema(name = "ProjectionRebuild")
+    @Schema(name = "ProjectionRebuild")
     record Progress(UUID rebuildId, String status, Instant requestedAt, Instant startedAt, Instant finishedAt,
             long eventsRead, String error) {
     }
