@@ -82,9 +82,7 @@ class ConnectionRequestRules {
             throw ApiException.invalid(errors);
         }
 
-        var type = types.find(request.vendor()).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
-                "No connector type '" + request.vendor() + "' is registered; GET /v1/connector-types lists them.",
-                List.of(new FieldProblem("body.vendor", "is not a registered connector type", request.vendor()))));
+        var type = registered(request.vendor());
 
         checkCredentialKeys(type, request.credential().fieldNames());
         checkCredentialValues(errors, request.credential());
@@ -150,9 +148,7 @@ class ConnectionRequestRules {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        var type = types.find(vendor).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
-                "The connector type '" + vendor + "' is not registered by any running probe worker right now.",
-                List.of(new FieldProblem("vendor", "is not registered", vendor))));
+        var type = registered(vendor);
         if (credential != null) {
             checkRotation(type, credential.fieldNames());
             checkCredentialValues(errors, credential);
@@ -167,6 +163,17 @@ class ConnectionRequestRules {
             throw ApiException.invalid(errors);
         }
         return new ValidUpdate(fields, type);
+    }
+
+    /**
+     * The registered type of a vendor: the one a create names, or an existing connection's (whose type no running
+     * probe worker may have registered right now).
+     */
+    private ConnectorTypeRegistered registered(String vendor) {
+        return types.find(vendor).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
+                "No connector type '" + vendor + "' is registered by a running probe worker; GET /v1/connector-types "
+                        + "lists them.", List.of(new FieldProblem("body.vendor", "is not a registered connector type",
+                        vendor))));
     }
 
     /** A webhook signing secret: a string of 16 to 512 characters. */
