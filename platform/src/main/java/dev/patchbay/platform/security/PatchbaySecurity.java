@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.JWKSecurityContext;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -47,8 +48,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Every endpoint but health, info, docs and the webhook receiver needs a bearer JWT, checked against configured keys
- * (Spring Security's resource server, on nimbus-jose-jwt). There are two kinds, each with a filter chain of its own:
+ * Every endpoint but health, info, docs and the routes a service declares open ({@link ServiceRoutes}: command-service's
+ * webhook receiver) needs a bearer JWT, checked against configured keys (Spring Security's resource server, on
+ * nimbus-jose-jwt). There are two kinds, each with a filter chain of its own:
  * <ul>
  * <li>a tenant's token: the tenant and roles come from its claims. Reads need {@code viewer}; every write needs
  * {@code editor}.
@@ -62,7 +64,7 @@ import java.util.Set;
 @Configuration(proxyBeanMethods = false)
 public class PatchbaySecurity {
 
-    /** Paths that answer without a token. The webhook receiver's token is in its path. */
+    /** Paths that answer without a token, in every service. */
     static final String[] PUBLIC_PATHS = {"/actuator/health", "/actuator/health/**", "/actuator/info",
         "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**"};
 
@@ -194,7 +196,7 @@ public class PatchbaySecurity {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
-            JwtProperties properties, ProblemWriter problems) {
+            JwtProperties properties, ProblemWriter problems, ObjectProvider<ServiceRoutes> serviceRoutes) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, ex) -> {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             return problems.write(exchange, ProblemCode.UNAUTHENTICATED,
@@ -203,17 +205,17 @@ public class PatchbaySecurity {
         ServerAccessDeniedHandler forbidden = (exchange, ex) -> problems.write(exchange, ProblemCode.FORBIDDEN,
                 "Your role does not allow this operation.");
         return common(http)
-                .authorizeExchange(authorize -> authorize
-                        .pathMatchers(PUBLIC_PATHS).permitAll()
-                        // the operator chain answers these first; should a path slip past its matcher, no tenant
-                        // role reaches it here either
-                        .pathMatchers(OPERATOR_PATHS).denyAll()
-                        .pathMatchers(HttpMethod.POST, "/v1/webhooks/tokens").hasRole("editor")
-                        .pathMatchers(HttpMethod.POST, "/v1/webhooks/*/*").permitAll()
-                        .pathMatchers(HttpMethod.GET, "/v1/**").hasRole("viewer")
-                        .pathMatchers(HttpMethod.HEAD, "/v1/**").hasRole("viewer")
-                        .pathMatchers("/v1/**").hasRole("editor")
-                        .anyExchange().authenticated())
+                .authorizeExchange(authorize -> {
+                    authorize.pathMatchers(PUBLIC_PATHS).permitAll()
+                            // the operator chain answers these first; should a path slip past its matcher, no tenant
+                            // role reaches it here either
+                            .pathMatchers(OPERATOR_PATHS).denyAll();
+                    serviceRoutes.orderedStream().forEach(service -> service.authorize(authorize));
+                    authorize.pathMatchers(HttpMethod.GET, "/v1/**").hasRole("viewer")
+                            .pathMatchers(HttpMethod.HEAD, "/v1/**").hasRole("viewer")
+                            .pathMatchers("/v1/**").hasRole("editor")
+                            .anyExchange().authenticated();
+                })
                 .oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(
                                 token -> Mono.just(new CallerAuthentication(token, caller(token, properties)))))
