@@ -110,6 +110,11 @@ class SecretsIT {
                 .contentType(MediaType.APPLICATION_JSON).header("webhook-id", "msg_canary")
                 .header("webhook-timestamp", timestamp).header("webhook-signature", "v1," + signature)
                 .bodyValue(delivery), 202);
+        // and its replay, which is the same delivery
+        call(stack.command().post().uri("/v1/webhooks/pluggy/{token}", webhookToken)
+                .contentType(MediaType.APPLICATION_JSON).header("webhook-id", "msg_canary")
+                .header("webhook-timestamp", timestamp).header("webhook-signature", "v1," + signature)
+                .bodyValue(delivery), 202);
         var test = call(stack.command().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor)
                 .exchange(), -1);
         System.out.println("live test against the echoing vendor answered: " + test);
