@@ -25,12 +25,14 @@ class ConnectorTypes {
 
     private static final String UPSERT = """
             INSERT INTO connector_types (vendor, category, display_name, required_config, secret_fields,
-                supports_webhooks, registered_at)
+                supports_webhooks, registered_at, config_outside_destination, allowed_hosts)
             VALUES (:vendor, :category, :displayName, :requiredConfig, :secretFields, :supportsWebhooks,
-                :registeredAt)
+                :registeredAt, :configOutsideDestination, :allowedHosts)
             ON CONFLICT (vendor) DO UPDATE SET category = EXCLUDED.category, display_name = EXCLUDED.display_name,
                 required_config = EXCLUDED.required_config, secret_fields = EXCLUDED.secret_fields,
-                supports_webhooks = EXCLUDED.supports_webhooks, registered_at = EXCLUDED.registered_at
+                supports_webhooks = EXCLUDED.supports_webhooks, registered_at = EXCLUDED.registered_at,
+                config_outside_destination = EXCLUDED.config_outside_destination,
+                allowed_hosts = EXCLUDED.allowed_hosts
             WHERE connector_types.registered_at <= EXCLUDED.registered_at
             """;
 
@@ -47,18 +49,23 @@ class ConnectorTypes {
                 .bind("requiredConfig", Json.of(json.writeValueAsBytes(e.requiredConfig())))
                 .bind("secretFields", Json.of(json.writeValueAsBytes(e.secretFields())))
                 .bind("supportsWebhooks", e.supportsWebhooks()).bind("registeredAt", e.registeredAt())
+                .bind("configOutsideDestination", Json.of(json.writeValueAsBytes(e.configOutsideDestination())))
+                .bind("allowedHosts", Json.of(json.writeValueAsBytes(e.allowedHosts())))
                 .fetch().rowsUpdated().map(rows -> rows > 0);
     }
 
     Flux<ConnectorTypeView> all() {
-        return db.sql("SELECT vendor, category, display_name, required_config, secret_fields, supports_webhooks "
-                + "FROM connector_types ORDER BY vendor COLLATE \"C\"").map(this::view).all();
+        return db.sql("SELECT vendor, category, display_name, required_config, secret_fields, supports_webhooks, "
+                + "config_outside_destination, allowed_hosts FROM connector_types ORDER BY vendor COLLATE \"C\"")
+                .map(this::view).all();
     }
 
     private ConnectorTypeView view(Readable row) {
         return new ConnectorTypeView(row.get("vendor", String.class), row.get("category", String.class),
                 row.get("display_name", String.class), strings(row.get("required_config", Json.class)),
-                strings(row.get("secret_fields", Json.class)), row.get("supports_webhooks", Boolean.class));
+                strings(row.get("secret_fields", Json.class)), row.get("supports_webhooks", Boolean.class),
+                strings(row.get("config_outside_destination", Json.class)), strings(row.get("allowed_hosts",
+                        Json.class)));
     }
 
     private List<String> strings(Json value) {

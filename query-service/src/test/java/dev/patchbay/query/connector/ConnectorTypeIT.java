@@ -22,7 +22,8 @@ class ConnectorTypeIT extends QueryServiceIntegrationTest {
         var rest = new ConnectorTypeRegistered("zz-rest-" + suffix, "rest", "A REST API", List.of(),
                 List.of("client_id", "secret"), true, now());
         var database = new ConnectorTypeRegistered("aa-db-" + suffix, "database", "A database",
-                List.of("host", "port", "database"), List.of("username", "password"), false, now());
+                List.of("host", "port", "database"), List.of("username", "password"), false, now(),
+                List.of("database"), List.of("db.example.com"));
         publish(rest);
         publish(database);
 
@@ -33,9 +34,11 @@ class ConnectorTypeIT extends QueryServiceIntegrationTest {
             assertThat(types.get(vendors.indexOf(database.vendor()))).isEqualTo(Map.of("vendor", database.vendor(),
                     "category", "database", "display_name", "A database",
                     "required_config", List.of("host", "port", "database"),
-                    "secret_fields", List.of("username", "password"), "supports_webhooks", false));
+                    "secret_fields", List.of("username", "password"), "supports_webhooks", false,
+                    "config_outside_destination", List.of("database"), "allowed_hosts", List.of("db.example.com")));
             assertThat(types.get(vendors.indexOf(rest.vendor()))).containsEntry("supports_webhooks", true)
-                    .containsEntry("secret_fields", List.of("client_id", "secret"));
+                    .containsEntry("secret_fields", List.of("client_id", "secret"))
+                    .containsEntry("config_outside_destination", List.of()).containsEntry("allowed_hosts", List.of());
         });
     }
 
