@@ -45,12 +45,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Test before store: {@code POST /v1/connections?test=true} and {@code POST /v1/connections/test} with a candidate.
+ * Test before store: {@code POST /v1/connections?test=true} and {@code POST /v1/connections/test} with a candidate
+ * (not "TestBeforeStoreIT": Surefire takes {@code Test*.java} for unit tests and would run it twice).
  * A stand-in worker answers the candidates' probe requests as the real one does (the end-to-end test runs the real
  * one): it reads the candidate's vault row, opens it for the destination stored with it, and answers healthy for
  * the password {@code good-pw}, credentials_rejected for any other, and nothing for the database {@code silent}.
  */
-class TestBeforeStoreIT extends CommandServiceTestBase {
+class CheckBeforeStoreIT extends CommandServiceTestBase {
 
     /** What the stand-in worker saw of each candidate: its request, and the password it opened from the vault. */
     private record Seen(ProbeRequested request, String opened) {

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * row, no event and no vault row behind, and the candidate's credential is in no answer, log line, topic or read
  * table.
  */
-class TestBeforeStoreIT {
+class CheckBeforeStoreIT {
 
     private static LocalStack stack;
 
