@@ -63,6 +63,30 @@ public final class SealedSecretStore {
                 .optional();
     }
 
+    /**
+     * One sealed row of a secret that may be sent somewhere ({@code credential} or {@code candidate}), of that
+     * tenant only. A webhook signing secret is never sent anywhere, so it is never found here.
+     */
+    public Optional<SealedRow> findSendable(ConnectionId connection, TenantId tenant, int version, String purpose) {
+        if (!SealingContext.CREDENTIAL.equals(purpose) && !SealingContext.CANDIDATE.equals(purpose)) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT ciphertext, destination, bound FROM sealed_secrets WHERE connection_id = ? "
+                        + "AND purpose = ? AND version = ? AND tenant_id = ?")
+                .params(connection.value(), purpose, version, tenant.value())
+                .query((rows, n) -> new SealedRow(rows.getBytes(1), rows.getString(2), rows.getBoolean(3)))
+                .optional();
+    }
+
+    /**
+     * Destroys the candidate rows sealed before {@code sealedBefore}: those whose check ended without its own
+     * clean-up (a crash, a lost connection to the database).
+     */
+    public int destroyCandidatesSealedBefore(Instant sealedBefore) {
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE purpose = ? AND sealed_at < ?")
+                .params(SealingContext.CANDIDATE, Timestamp.from(sealedBefore)).update();
+    }
+
     /** The digest stored with a connection's current credential, if it has one. */
     public Optional<String> destinationOf(ConnectionId connection, int version) {
         return jdbc.sql("SELECT destination FROM sealed_secrets WHERE connection_id = ? AND purpose = ? "

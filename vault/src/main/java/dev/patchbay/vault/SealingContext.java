@@ -11,7 +11,8 @@ import java.util.Map;
  * ciphertext: a sealed blob moved to another row, version, purpose or tenant does not open, and a credential sealed
  * for one {@link Destination} does not open for another.
  *
- * @param purpose what the secret is for: {@code credential} or {@code webhook-secret}
+ * @param purpose what the secret is for: {@code credential}, {@code webhook-secret}, or {@code candidate} (the
+ *     credential of a connection not stored yet, sealed for one live check and destroyed after it)
  * @param destination the digest of the destination a credential may be sent to; null for a secret that is never
  *     sent anywhere (a webhook signing secret only checks what arrives) and for a row sealed before destinations
  *     were bound, which carries no destination in its context
@@ -21,6 +22,11 @@ public record SealingContext(TenantId tenant, ConnectionId connectionId, int ver
 
     public static final String CREDENTIAL = "credential";
     public static final String WEBHOOK_SECRET = "webhook-secret";
+    /**
+     * A candidate's credential: sealed for one live check of a connection that is not stored (yet), under an id of
+     * its own, and destroyed when the check ends or, at the latest, by the sweep of expired candidates.
+     */
+    public static final String CANDIDATE = "candidate";
 
     /** A context without a destination: a webhook secret, or a row sealed before destinations were bound. */
     public SealingContext(TenantId tenant, ConnectionId connectionId, int version, String purpose) {
@@ -31,6 +37,11 @@ public record SealingContext(TenantId tenant, ConnectionId connectionId, int ver
     public static SealingContext credential(TenantId tenant, ConnectionId connectionId, int version,
             Destination destination) {
         return new SealingContext(tenant, connectionId, version, CREDENTIAL, destination.digest());
+    }
+
+    /** A candidate's context: version 1 of its own id, bound to where the check may send it. */
+    public static SealingContext candidate(TenantId tenant, ConnectionId connectionId, Destination destination) {
+        return new SealingContext(tenant, connectionId, 1, CANDIDATE, destination.digest());
     }
 
     /** The same row's context bound to {@code digest}: how a row sealed before destinations is bound. */

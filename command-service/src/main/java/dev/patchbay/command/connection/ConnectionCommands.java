@@ -52,10 +52,12 @@ class ConnectionCommands {
     private final CommittedEventStore eventStore;
     private final Clock clock;
     private final DatabaseWork database;
+    private final CandidateChecks candidates;
 
     ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecretStore secrets,
             TenantUsage usage, QuotaProperties quota, CommandGateway gateway, TransactionTemplate transactions,
-            CommittedEventStore eventStore, Clock clock, DatabaseWork database) {
+            CommittedEventStore eventStore, Clock clock, DatabaseWork database, CandidateChecks candidates) {
+        this.candidates = candidates;
         this.rules = rules;
         this.vault = vault;
         this.live = live;
@@ -70,42 +72,96 @@ class ConnectionCommands {
     }
 
     Mono<CommandResult> create(Caller caller, CreateConnectionRequest request) {
+        return blocking(() -> store(caller, request, seal(caller, request, false)));
+    }
+
+    /**
+     * A create tested first (test before store): the candidate is checked live, its credential sealed for that
+     * check only (purpose {@code candidate}, under the id the connection will have); a healthy one is stored as any
+     * create, with the check's result as its health, and an unhealthy one is 422 with nothing kept. The credential
+     * is sealed for the connection too before the check, so that its plaintext is gone before anything is sent.
+     */
+    Mono<CommandResult> createTested(Caller caller, CreateConnectionRequest request) {
         return blocking(() -> {
-            try (var credential = request.credential()) {
-                var valid = rules.checkCreate(request);
-                var now = now();
-                var id = ConnectionIds.next(now);
-                var destination = Destination.of(valid.type().configOutsideDestination(), valid.baseUrl(),
-                        request.config());
-                var context = SealingContext.credential(caller.tenant(), id, 1, destination);
-                byte[] sealed = vault.seal(credential, context);
-                var info = new CredentialInfo(List.copyOf(credential.fieldNames()), 1, vault.fingerprint(credential),
-                        now);
-                var command = new CreateConnection(id, caller.tenant(), caller.subject(), now, valid.type().vendor(),
-                        valid.type().category(), request.configName(), request.displayName(), valid.baseUrl(),
-                        request.accountRef(), request.config(), valid.scope(), request.workspaceId(),
-                        request.endUserId(), request.metadata(), info);
-                try {
-                    return inTransaction(() -> {
-                        live.claim(caller.tenant(), valid.scopeKey(), request.configName(), valid.type().vendor(),
-                                valid.type().category(), id, now);
-                        secrets.store(context, sealed, vault.keyName(), now);
-                        CommandResult outcome = gateway.sendAndWait(command);
-                        // Last, so that the tenant's counter row is locked for as short a time as possible.
-                        if (!usage.admitOneMore(caller.tenant(), quota.connectionsPerTenant())) {
-                            throw new ApiException(ProblemCode.QUOTA_EXCEEDED, "This tenant already holds "
-                                    + quota.connectionsPerTenant() + " live connections, its quota.");
-                        }
-                        return outcome;
-                    });
-                }
-                catch (DuplicateKeyException taken) {
-                    throw new ApiException(ProblemCode.DUPLICATE_CONFIG_NAME, "A live connection named '"
-                            + request.configName() + "' already exists in this scope.", List.of(new FieldProblem(
-                                    "body.config_name", "is taken by a live connection", request.configName())));
-                }
+            var sealed = seal(caller, request, true);
+            if (live.taken(caller.tenant(), sealed.valid().scopeKey(), request.configName())) {
+                throw duplicate(request.configName());
             }
-        });
+            return sealed;
+        }).flatMap(sealed -> candidates.check(caller, sealed.id(), sealed.valid(), request, sealed.candidate(),
+                        sealed.candidateCiphertext())
+                .flatMap(result -> {
+                    if (!result.healthy()) {
+                        return Mono.error(CandidateChecks.unhealthy(result));
+                    }
+                    return blocking(() -> store(caller, request, sealed))
+                            .map(outcome -> new CommandResult(CandidateChecks.withHealth(outcome.connection(), result),
+                                    outcome.changed()));
+                }));
+    }
+
+    /**
+     * A create's credential, sealed for the connection and, for a test before store, for its candidate check: both
+     * under the id the connection will have.
+     */
+    record Sealed(ConnectionId id, ConnectionRequestRules.ValidCreate valid, SealingContext context, byte[] ciphertext,
+            CredentialInfo info, SealingContext candidate, byte[] candidateCiphertext) {
+
+        @Override
+        public String toString() {
+            return "Sealed(" + id + ")";
+        }
+    }
+
+    /** Validates the request and seals its credential, which is closed (wiped) when this returns. */
+    private Sealed seal(Caller caller, CreateConnectionRequest request, boolean forCandidate) {
+        try (var credential = request.credential()) {
+            var valid = rules.checkCreate(request);
+            var now = now();
+            var id = ConnectionIds.next(now);
+            var destination = Destination.of(valid.type().configOutsideDestination(), valid.baseUrl(),
+                    request.config());
+            var context = SealingContext.credential(caller.tenant(), id, 1, destination);
+            byte[] sealed = vault.seal(credential, context);
+            var info = new CredentialInfo(List.copyOf(credential.fieldNames()), 1, vault.fingerprint(credential),
+                    now);
+            var candidate = forCandidate ? SealingContext.candidate(caller.tenant(), id, destination) : null;
+            return new Sealed(id, valid, context, sealed, info, candidate,
+                    forCandidate ? vault.seal(credential, candidate) : null);
+        }
+    }
+
+    private CommandResult store(Caller caller, CreateConnectionRequest request, Sealed sealed) {
+        var valid = sealed.valid();
+        var id = sealed.id();
+        var now = now();
+        var command = new CreateConnection(id, caller.tenant(), caller.subject(), now, valid.type().vendor(),
+                valid.type().category(), request.configName(), request.displayName(), valid.baseUrl(),
+                request.accountRef(), request.config(), valid.scope(), request.workspaceId(),
+                request.endUserId(), request.metadata(), sealed.info());
+        try {
+            return inTransaction(() -> {
+                live.claim(caller.tenant(), valid.scopeKey(), request.configName(), valid.type().vendor(),
+                        valid.type().category(), id, now);
+                secrets.store(sealed.context(), sealed.ciphertext(), vault.keyName(), now);
+                CommandResult outcome = gateway.sendAndWait(command);
+                // Last, so that the tenant's counter row is locked for as short a time as possible.
+                if (!usage.admitOneMore(caller.tenant(), quota.connectionsPerTenant())) {
+                    throw new ApiException(ProblemCode.QUOTA_EXCEEDED, "This tenant already holds "
+                            + quota.connectionsPerTenant() + " live connections, its quota.");
+                }
+                return outcome;
+            });
+        }
+        catch (DuplicateKeyException taken) {
+            throw duplicate(request.configName());
+        }
+    }
+
+    private static ApiException duplicate(String configName) {
+        return new ApiException(ProblemCode.DUPLICATE_CONFIG_NAME, "A live connection named '" + configName
+                + "' already exists in this scope.", List.of(new FieldProblem("body.config_name",
+                        "is taken by a live connection", configName)));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.patchbay.platform.web.FieldProblem;
 import dev.patchbay.vault.Credential;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -74,16 +76,27 @@ class ConnectionController {
         this.consistencyTokens = consistencyTokens;
     }
 
-    @Operation(summary = "Create a connection", operationId = "createConnection")
+    @Operation(summary = "Create a connection", operationId = "createConnection", description = "With test=true "
+            + "the connection is checked live before it is stored (test before store): its credential is sealed for "
+            + "that one check and destroyed after it. A healthy connection is created (201, health from that "
+            + "check); an unhealthy one is 422 candidate_unhealthy (PBAY-0011) with the check's error code "
+            + "(errors[0].value) and message, and nothing is kept: no event, no name, no credential. The check "
+            + "counts against the tenant's test rate limit (429), and may end in 503 or 504 like any test.")
     @ApiResponse(responseCode = "201", description = "Created: the connection, without its credential",
             headers = @Header(name = "Location", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "429", description = "rate_limited (PBAY-0401), with test=true", headers = @Header(
+            name = "Retry-After", schema = @Schema(type = "integer")))
     @VersionHeaders
     @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.UNKNOWN_VENDOR, ProblemCode.QUOTA_EXCEEDED,
-        ProblemCode.DUPLICATE_CONFIG_NAME})
+        ProblemCode.DUPLICATE_CONFIG_NAME, ProblemCode.CANDIDATE_UNHEALTHY, ProblemCode.RATE_LIMITED,
+        ProblemCode.UNAVAILABLE, ProblemCode.PROBE_TIMEOUT})
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ConnectionResource>> create(@AuthenticationPrincipal Caller caller,
-            @RequestBody CreateConnectionRequest request) {
-        return commands.create(caller, request).map(outcome -> ResponseEntity.status(HttpStatus.CREATED)
+            @RequestBody CreateConnectionRequest request,
+            @Parameter(description = "Check the connection live first, and store it only if it is healthy")
+            @RequestParam(name = "test", required = false, defaultValue = "false") boolean test) {
+        return (test ? commands.createTested(caller, request) : commands.create(caller, request))
+                .map(outcome -> ResponseEntity.status(HttpStatus.CREATED)
                 .location(URI.create("/v1/connections/" + outcome.connection().id()))
                 .headers(versionHeaders(caller, outcome)).body(outcome.connection()));
     }

@@ -34,6 +34,12 @@ class LiveConnections {
                 .update();
     }
 
+    /** Whether a live connection of that scope has the name (a look before a claim, which alone is certain). */
+    boolean taken(TenantId tenant, String scopeKey, String configName) {
+        return jdbc.sql("SELECT count(*) FROM live_connections WHERE tenant_id = ? AND scope_key = ? "
+                + "AND config_name = ?").params(tenant.value(), scopeKey, configName).query(Long.class).single() > 0;
+    }
+
     /**
      * Locks the tenant's live connection until the transaction ends; empty when there is none for that tenant, so
      * another tenant's connection is not found, exactly like a missing one.

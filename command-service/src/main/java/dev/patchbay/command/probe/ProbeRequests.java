@@ -2,6 +2,7 @@ package dev.patchbay.command.probe;
 
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.command.platform.DatabaseWork;
+import dev.patchbay.command.platform.LiveChecks;
 import dev.patchbay.command.platform.ProbeProperties;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
@@ -41,7 +42,7 @@ import java.util.concurrent.TimeoutException;
  * {@code probe_timeout} or {@code unavailable}. Never a tenant, a connection or anything of the credential.
  */
 @Service
-class ProbeRequests {
+class ProbeRequests implements LiveChecks {
 
     private final ConnectionDirectory connections;
     private final TestRateLimit rateLimit;
@@ -126,12 +127,7 @@ class ProbeRequests {
     private Prepared prepareLogged(Caller caller, ConnectionId id, Timer.Sample started) throws Exception {
         var connection = connections.describe(caller.tenant(), id)
                 .orElseThrow(() -> ApiException.notFound("The connection"));
-        rateLimit.tryTake(caller.tenant()).ifPresent(wait -> {
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            throw new ApiException(ProblemCode.RATE_LIMITED, "This tenant ran " + properties.rateLimit()
-                    + " tests in the last " + properties.ratePeriod().toSeconds() + " s; try again in " + seconds
-                    + " s.", List.of(), Map.of("Retry-After", Long.toString(seconds)));
-        });
+        takeOneTest(caller);
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (connection.status() == ConnectionResource.Status.REVOKED) {
             return new Prepared(connection, null, null, new ProbeAnswer(connection.id(), connection.vendor(),
@@ -142,28 +138,78 @@ class ProbeRequests {
         var request = new ProbeRequested(correlationId, connection.id(), caller.tenant(), connection.vendor(),
                 connection.category(), connection.credential().version(), connection.baseUrl(), connection.config(),
                 connection.metadata(), now, caller.subject());
+        try {
+            return new Prepared(connection, correlationId, publish(caller, request), null);
+        }
+        catch (ApiException unavailable) {
+            record(started, connection.vendor(), "unavailable");
+            throw unavailable;
+        }
+    }
+
+    /** Takes one test from the tenant's rate limit, or refuses with 429 and when to come back. */
+    private void takeOneTest(Caller caller) {
+        rateLimit.tryTake(caller.tenant()).ifPresent(wait -> {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new ApiException(ProblemCode.RATE_LIMITED, "This tenant ran " + properties.rateLimit()
+                    + " tests in the last " + properties.ratePeriod().toSeconds() + " s; try again in " + seconds
+                    + " s.", List.of(), Map.of("Retry-After", Long.toString(seconds)));
+        });
+    }
+
+    /** Publishes the request, its result expected first; 503 when the broker does not take it. */
+    private CompletableFuture<ProbeCompleted> publish(Caller caller, ProbeRequested request) throws Exception {
+        var correlationId = request.correlationId();
+        var key = request.connectionId().toString();
         var result = results.expect(correlationId);
         try {
-            kafka.send(codec.record(Topics.PROBE_REQUESTS, connection.id().toString(), request,
-                    new EventCodec.Envelope(correlationId, now, connection.id().toString(), caller.tenant().value(),
-                            null))).get(5, TimeUnit.SECONDS);
+            kafka.send(codec.record(Topics.PROBE_REQUESTS, key, request, new EventCodec.Envelope(correlationId,
+                    request.requestedAt(), key, caller.tenant().value(), null))).get(5, TimeUnit.SECONDS);
         }
         catch (TimeoutException | java.util.concurrent.ExecutionException unavailable) {
             results.forget(correlationId);
-            record(started, connection.vendor(), "unavailable");
             throw new ApiException(ProblemCode.UNAVAILABLE, "The probe workers cannot be reached right now; try "
                     + "again shortly.", List.of(), Map.of("Retry-After", "5"));
         }
-        return new Prepared(connection, correlationId, result, null);
+        return result;
+    }
+
+    /**
+     * A test before store: the candidate's credential is in the vault already (purpose {@code candidate}, sealed
+     * for this very descriptor's destination); the request names that row, never the credential.
+     */
+    @Override
+    public Mono<ProbeCompleted> checkCandidate(Caller caller, ConnectionId id, String vendor, String category,
+            String baseUrl, Map<String, Object> config, Map<String, Object> metadata) {
+        return Mono.defer(() -> {
+            var started = Timer.start(meters);
+            return database.run(() -> {
+                try (var logContext = LogContext.of(caller.tenant(), id)) {
+                    takeOneTest(caller);
+                    var request = new ProbeRequested(UUID.randomUUID().toString(), id, caller.tenant(), vendor,
+                            category, 1, baseUrl, config, metadata, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                            caller.subject(), ProbeRequested.CANDIDATE);
+                    return Map.entry(request.correlationId(), publish(caller, request));
+                }
+            }).flatMap(pending -> awaitCompleted(pending.getKey(), pending.getValue()))
+                    .doOnSuccess(result -> record(started, vendor, result == null ? "other"
+                            : result.error() != null && result.error().code() != null ? result.error().code()
+                                    : result.healthy() ? "healthy" : "unhealthy"))
+                    .doOnError(ApiException.class, refused -> record(started, vendor, refused.code().title()));
+        });
     }
 
     private Mono<ProbeAnswer> awaitResult(ConnectionResource connection, String correlationId,
             CompletableFuture<ProbeCompleted> pending) {
+        return awaitCompleted(correlationId, pending)
+                .map(result -> new ProbeAnswer(connection.id(), connection.vendor(), connection.configName(),
+                        result.healthy(), result.latencyMs(), result.checkedAt(), result.error()));
+    }
+
+    private Mono<ProbeCompleted> awaitCompleted(String correlationId, CompletableFuture<ProbeCompleted> pending) {
         Duration timeout = properties.timeout();
         return Mono.fromFuture(pending)
                 .timeout(timeout)
-                .map(result -> new ProbeAnswer(connection.id(), connection.vendor(), connection.configName(),
-                        result.healthy(), result.latencyMs(), result.checkedAt(), result.error()))
                 .onErrorMap(TimeoutException.class, late -> new ApiException(ProblemCode.PROBE_TIMEOUT,
                         "No probe worker answered within " + timeout.toSeconds() + " s."))
                 .doFinally(signal -> results.forget(correlationId));

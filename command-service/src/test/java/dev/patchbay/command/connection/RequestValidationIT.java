@@ -107,6 +107,31 @@ class RequestValidationIT extends CommandServiceTestBase {
     }
 
     @Test
+    void metadataIsCappedAt32KiBSerialisedOnCreateAndUpdate() {
+        // {"note":"..."} is 11 bytes around the value
+        var over = Map.<String, Object>of("note", "x".repeat(32 * 1024 - 10));
+        var atLimit = Map.<String, Object>of("note", "x".repeat(32 * 1024 - 11));
+        var tooBig = postgresql("meta-big", "pw");
+        tooBig.put("metadata", over);
+        post(tooBig).expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("PBAY-0001")
+                .jsonPath("$.errors[0].location").isEqualTo("body.metadata")
+                .jsonPath("$.errors[0].message").isEqualTo("is 32769 bytes serialised; at most 32768 are allowed");
+        var fits = postgresql("meta-fits", "pw");
+        fits.put("metadata", atLimit);
+        var id = (String) post(fits).expectStatus().isCreated().expectBody(Map.class).returnResult()
+                .getResponseBody().get("id");
+
+        client().patch().uri("/v1/connections/" + id).header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("metadata", over))
+                .exchange().expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.errors[0].location").isEqualTo("body.metadata")
+                .jsonPath("$.errors[0].message").isEqualTo("is 32769 bytes serialised; at most 32768 are allowed");
+        client().patch().uri("/v1/connections/" + id).header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("metadata", Map.of("note", "small")))
+                .exchange().expectStatus().isOk();
+    }
+
+    @Test
     void aNulCharacterAnywhereInConfigOrMetadataIsRefusedOnCreateAndUpdate() {
         var inValue = postgresql("nul-value", "pw");
         inValue.put("metadata", Map.of("nested", Map.of("list", List.of("fine", "nul\u0000byte"))));

@@ -66,6 +66,32 @@ class EventContractsTest {
         assertThat(EventSchemas.errors("dev.patchbay.connection.created.v1", created)).hasSize(2);
     }
 
+    /**
+     * A test before store names the candidate's vault row by an additive field, left out for a stored connection so
+     * that the golden file (and every consumer of v1) is unchanged.
+     */
+    @Test
+    void aCandidatesProbeRequestCarriesItsPurposeAndConformsToTheSchema() throws Exception {
+        var golden = (dev.patchbay.contracts.probe.ProbeRequested) codec.decode(
+                Files.readAllBytes(WIRE.resolve("dev.patchbay.probe.requested.v1.json")),
+                dev.patchbay.contracts.probe.ProbeRequested.class);
+        assertThat(golden.purpose()).isNull();
+        assertThat(golden.candidate()).isFalse();
+        var candidate = new dev.patchbay.contracts.probe.ProbeRequested(golden.correlationId(), golden.connectionId(),
+                golden.tenantId(), golden.vendor(), golden.category(), 1, golden.baseUrl(), golden.config(),
+                golden.metadata(), golden.requestedAt(), golden.requestedBy(),
+                dev.patchbay.contracts.probe.ProbeRequested.CANDIDATE);
+
+        var wire = codec.encode(candidate);
+
+        assertThat(JSON.readTree(wire).path("purpose").asString()).isEqualTo("candidate");
+        assertThat(EventSchemas.errors("dev.patchbay.probe.requested.v1", wire)).isEmpty();
+        assertThat(codec.decode(wire, dev.patchbay.contracts.probe.ProbeRequested.class)).isEqualTo(candidate);
+        var other = (tools.jackson.databind.node.ObjectNode) JSON.readTree(wire);
+        other.put("purpose", "webhook-secret");
+        assertThat(EventSchemas.errors("dev.patchbay.probe.requested.v1", other)).hasSize(1);
+    }
+
     @Test
     void theAsyncApiDocumentHasAChannelPerTopicAndAMessagePerEventType() throws Exception {
         JsonNode asyncApi;

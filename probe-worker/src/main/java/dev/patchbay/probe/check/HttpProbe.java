@@ -86,6 +86,12 @@ public final class HttpProbe {
                 .headers(outgoing -> {
                     headers.accept(outgoing);
                     outgoing.set(HttpHeaderNames.HOST, authority);
+                    if (body != null) {
+                        // The length is known: without it Reactor Netty sends the body chunked, and some vendors'
+                        // servers read bodies by Content-Length only (an empty body, or 411 Length Required).
+                        outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                        outgoing.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    }
                 });
         if (secure) {
             client = client.secure();

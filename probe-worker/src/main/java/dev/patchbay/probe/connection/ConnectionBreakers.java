@@ -40,6 +40,11 @@ final class ConnectionBreakers {
         };
     }
 
+    /** A fresh, closed breaker kept nowhere: for a check of a candidate, whose id lives for that check only. */
+    CircuitBreaker single() {
+        return CircuitBreaker.of("candidate", config);
+    }
+
     synchronized CircuitBreaker of(ConnectionId connection) {
         return breakers.computeIfAbsent(connection, id -> CircuitBreaker.of(id.toString(), config));
     }

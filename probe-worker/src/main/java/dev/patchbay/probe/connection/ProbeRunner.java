@@ -66,7 +66,10 @@ final class ProbeRunner {
         if (!check.get().allows(target)) {
             return Optional.of(result(request, Outcome.failed(Failure.BLOCKED_DESTINATION), 0));
         }
-        var row = sealed.find(request.connectionId(), request.tenantId(), request.credentialVersion());
+        // A candidate (a test before store) is a row of its own purpose, sealed for this one check; it opens
+        // under exactly the same destination check as a stored connection's credential.
+        var purpose = request.candidate() ? SealingContext.CANDIDATE : SealingContext.CREDENTIAL;
+        var row = sealed.find(request.connectionId(), request.tenantId(), request.credentialVersion(), purpose);
         if (row.isEmpty()) {
             return Optional.of(result(request, Outcome.failed(Failure.REVOKED), 0));
         }
@@ -78,12 +81,13 @@ final class ProbeRunner {
                     + "was sealed for; nothing was opened or sent", request.correlationId(), request.connectionId());
             return Optional.of(result(request, Outcome.failed(Failure.DESTINATION_MISMATCH), 0));
         }
-        CircuitBreaker breaker = breakers.of(request.connectionId());
+        // A candidate's id lives for one check: a breaker of its own would only crowd out the connections' ones.
+        CircuitBreaker breaker = request.candidate() ? breakers.single() : breakers.of(request.connectionId());
         if (!breaker.tryAcquirePermission()) {
             return Optional.of(result(request, Outcome.failed(Failure.CIRCUIT_OPEN), 0));
         }
         var context = new SealingContext(request.tenantId(), request.connectionId(), request.credentialVersion(),
-                SealingContext.CREDENTIAL, row.get().bound() ? destination : null);
+                purpose, row.get().bound() ? destination : null);
         long started = System.nanoTime();
         Outcome outcome;
         try (var credential = vault.open(row.get().ciphertext(), context)) {

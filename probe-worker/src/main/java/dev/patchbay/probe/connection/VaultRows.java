@@ -20,7 +20,7 @@ final class VaultRows implements SealedCredentials {
     }
 
     @Override
-    public Optional<SealedRow> find(ConnectionId connection, TenantId tenant, int version) {
-        return store.findCredential(connection, tenant, version);
+    public Optional<SealedRow> find(ConnectionId connection, TenantId tenant, int version, String purpose) {
+        return store.findSendable(connection, tenant, version, purpose);
     }
 }

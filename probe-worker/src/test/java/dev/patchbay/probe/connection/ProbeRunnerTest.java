@@ -40,8 +40,9 @@ class ProbeRunnerTest {
     private final ConnectionId connection = new ConnectionId(UUID.randomUUID());
     /** The rows of the vault table: (connection, tenant, version) to the sealed row. */
     private final Map<String, SealedRow> rows = new HashMap<>();
-    private final SealedCredentials sealed = (id, owner, version) -> Optional.ofNullable(
-            rows.get(id + "/" + owner.value() + "/" + version));
+    private final SealedCredentials sealed = (id, owner, version, purpose) -> Optional.ofNullable(
+            rows.get(id + "/" + owner.value() + "/" + version
+                    + (purpose.equals(SealingContext.CREDENTIAL) ? "" : "/" + purpose)));
     /** Which hosts the stub check may reach: all but this one. */
     private static final String FORBIDDEN_HOST = "forbidden.example.com";
     /** What the stub check answers next, and what it was given. */
@@ -141,6 +142,35 @@ class ProbeRunnerTest {
         assertThat(result.checkedAt()).isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(
                 5, java.time.temporal.ChronoUnit.SECONDS));
         assertThat(lent.get().value("password")).isEqualTo("\0\0\0\0\0\0\0");
+    }
+
+    @Test
+    void aCandidateOpensFromItsOwnRowUnderTheSameDestinationCheckAndNeverFromTheConnectionsCredential() {
+        var destination = destinationOf(CONFIG).digest();
+        try (var credential = Credential.of(Map.of("username", "app", "password", "candidate-pw"))) {
+            rows.put(connection + "/" + tenant.value() + "/1/candidate", new SealedRow(VAULT.seal(credential,
+                    SealingContext.candidate(tenant, connection, destinationOf(CONFIG))), destination, true));
+        }
+        var candidate = candidate(CONFIG);
+
+        assertThat(runner().run(candidate).orElseThrow().healthy()).isTrue();
+        assertThat(calls).containsExactly("postgresql:candidate-pw");
+
+        var elsewhere = new HashMap<>(CONFIG);
+        elsewhere.put("host", "evil.example.com");
+        assertThat(runner().run(candidate(elsewhere)).orElseThrow().error().code())
+                .isEqualTo("destination_mismatch");
+        // a stored connection's request does not open a candidate row, nor a candidate request a credential row
+        assertThat(runner().run(request(1)).orElseThrow().error().code()).isEqualTo("revoked");
+        rows.clear();
+        sealAs(tenant, 1, "stored-pw");
+        assertThat(runner().run(candidate(CONFIG)).orElseThrow().error().code()).isEqualTo("revoked");
+        assertThat(calls).containsExactly("postgresql:candidate-pw");
+    }
+
+    private ProbeRequested candidate(Map<String, Object> config) {
+        return new ProbeRequested("corr-" + UUID.randomUUID(), connection, tenant, "postgresql", "database", 1, null,
+                config, Map.of(), Instant.now(), "user-1", ProbeRequested.CANDIDATE);
     }
 
     @Test

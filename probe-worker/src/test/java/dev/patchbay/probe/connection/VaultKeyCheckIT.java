@@ -5,6 +5,7 @@ import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.probe.TestVaults;
 import dev.patchbay.vault.Destination;
+import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
@@ -114,10 +115,12 @@ class VaultKeyCheckIT {
                 Destination.of(List.of(), null, Map.of("host", "db.example.com")));
         var table = new VaultRows(jdbc(database));
 
-        assertThat(table.find(connection, tenant, 2)).isPresent();
-        assertThat(table.find(connection, tenant, 1)).isEmpty();
-        assertThat(table.find(connection, TenantId.of("other"), 2)).isEmpty();
-        assertThat(table.find(new ConnectionId(UUID.randomUUID()), tenant, 2)).isEmpty();
+        assertThat(table.find(connection, tenant, 2, SealingContext.CREDENTIAL)).isPresent();
+        assertThat(table.find(connection, tenant, 1, SealingContext.CREDENTIAL)).isEmpty();
+        assertThat(table.find(connection, TenantId.of("other"), 2, SealingContext.CREDENTIAL)).isEmpty();
+        assertThat(table.find(new ConnectionId(UUID.randomUUID()), tenant, 2, SealingContext.CREDENTIAL)).isEmpty();
+        assertThat(table.find(connection, tenant, 2, SealingContext.CANDIDATE)).isEmpty();
+        assertThat(table.find(connection, tenant, 2, SealingContext.WEBHOOK_SECRET)).isEmpty();
     }
 
     private static JdbcClient jdbc(TestInfrastructure.Database database) {

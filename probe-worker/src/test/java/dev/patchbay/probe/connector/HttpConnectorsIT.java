@@ -290,6 +290,34 @@ class HttpConnectorsIT {
         }
     }
 
+    /**
+     * Some vendors' servers read a request body by its Content-Length only, and answer 411 to a chunked one (or read
+     * an empty body): every connector's request, with a body or without, must work against such a server.
+     */
+    @Test
+    void everyConnectorsRequestWorksWithAServerThatReadsBodiesByContentLengthOnly() throws Exception {
+        try (var vendor = new HttpStandIn(request -> {
+            if (request.method().equals("POST")) {
+                var login = JSON.readTree(request.body().isEmpty() ? "{}" : request.body());
+                return login.path("clientSecret").asString("").equals(secret)
+                        ? new HttpStandIn.Reply(200, "{\"apiKey\":\"k\"}") : new HttpStandIn.Reply(401, "");
+            }
+            return new HttpStandIn.Reply(200, "{}");
+        }, true)) {
+            assertThat(check("pluggy", vendor.baseUrl(), Map.of(), "client_id", "c", "secret", secret))
+                    .isEqualTo(Outcome.healthy());
+            assertThat(vendor.last().headers().getFirst("Content-Length"))
+                    .isEqualTo(Integer.toString(vendor.last().body().getBytes(StandardCharsets.UTF_8).length));
+            assertThat(check("belvo", vendor.baseUrl(), Map.of(), "client_id", "c", "secret", secret))
+                    .isEqualTo(Outcome.healthy());
+            assertThat(check("rest_api", vendor.baseUrl(), Map.of(), "token", secret)).isEqualTo(Outcome.healthy());
+            assertThat(check("webhook", vendor.baseUrl(), Map.of(), "signing_secret", secret))
+                    .isEqualTo(Outcome.healthy());
+            vendor.received().forEach(request -> assertThat(request.headers().containsKey("Transfer-Encoding"))
+                    .as(request.method() + " " + request.path()).isFalse());
+        }
+    }
+
     @Test
     void redirectsAreNotFollowed() throws Exception {
         try (var target = new HttpStandIn(request -> new HttpStandIn.Reply(200, "{\"apiKey\":\"k\"}"));

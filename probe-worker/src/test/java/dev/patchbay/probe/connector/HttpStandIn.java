@@ -34,8 +34,18 @@ final class HttpStandIn implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final boolean byContentLengthOnly;
 
     HttpStandIn(Behaviour behaviour) throws IOException {
+        this(behaviour, false);
+    }
+
+    /**
+     * @param byContentLengthOnly reads a request body by its {@code Content-Length} only, as some vendors' servers
+     *     do: a chunked request is answered 411 Length Required, and without the header the body is empty
+     */
+    HttpStandIn(Behaviour behaviour, boolean byContentLengthOnly) throws IOException {
+        this.byContentLengthOnly = byContentLengthOnly;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         server.createContext("/", exchange -> handle(exchange, behaviour));
         server.start();
@@ -43,7 +53,16 @@ final class HttpStandIn implements AutoCloseable {
 
     private void handle(HttpExchange exchange, Behaviour behaviour) throws IOException {
         try (exchange) {
+            if (byContentLengthOnly && exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+                received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                        exchange.getRequestHeaders(), ""));
+                exchange.sendResponseHeaders(411, -1);
+                return;
+            }
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (byContentLengthOnly && !exchange.getRequestHeaders().containsKey("Content-Length")) {
+                body = "";
+            }
             var request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                     exchange.getRequestHeaders(), body);
             received.add(request);

@@ -65,15 +65,28 @@ class ConnectionDescriptors implements AppliedVersions {
     }
 
     /**
-     * The tenant's most specific live connection of that vendor and config name: a user-scoped one of that end user
-     * (in that workspace, or in none), else a workspace-scoped one of that workspace, else an organization-scoped
-     * one. Revoked connections count; deleted ones never.
+     * The tenant's live connections of that vendor (and config name, when one is given) in the most specific scope
+     * that has any: user-scoped ones of that end user (in that workspace, or in none), else workspace-scoped ones of
+     * that workspace, else organization-scoped ones. Revoked connections count; deleted ones never. With a config
+     * name there is at most one; without, more than one is an ambiguity the caller must settle.
      */
-    Mono<ConnectionResource> resolve(TenantId tenant, String vendor, String configName, String workspaceId,
+    Flux<ConnectionResource> resolve(TenantId tenant, String vendor, String configName, String workspaceId,
             String endUserId) {
         var query = resolveQuery(tenant, vendor, configName, workspaceId, endUserId);
-        return db.sql(query.sql()).bindValues(query.values()).map(this::resource).one();
+        return db.sql(query.sql()).bindValues(query.values())
+                .map(row -> new Candidate(row.get("specificity", Integer.class), resource(row))).all()
+                .collectList()
+                .flatMapMany(found -> Flux.fromIterable(found.stream()
+                        .filter(one -> one.specificity() == found.get(0).specificity())
+                        .map(Candidate::resource).toList()));
     }
+
+    /** One row of a resolution: which branch found it (0 is the most specific) and the connection. */
+    private record Candidate(int specificity, ConnectionResource resource) {
+    }
+
+    /** At most this many candidates of one scope are read (and named in an ambiguous answer). */
+    static final int MAX_CANDIDATES = 10;
 
     /**
      * Whether the tenant's connection is deleted: false for a live one, true for a tombstone, empty when it is
@@ -197,14 +210,25 @@ class ConnectionDescriptors implements AppliedVersions {
             branches.add(branch(branches.size(), "scope = 'workspace' AND workspace_id = :workspaceId"));
         }
         branches.add(branch(branches.size(), "scope = 'organization'"));
-        return new Query("SELECT * FROM (" + String.join(" UNION ALL ", branches)
-                + ") AS candidates ORDER BY specificity LIMIT 1", values);
+        if (configName == null) {
+            values.remove("configName");
+        }
+        var named = configName == null ? "" : "config_name = :configName AND ";
+        return new Query("SELECT * FROM (" + String.join(" UNION ALL ", branches.stream()
+                .map(branch -> branch.replace(NAMED, named)).toList())
+                + ") AS candidates ORDER BY specificity, created_at, id", values);
     }
 
+    private static final String NAMED = "/*named*/";
+
+    /**
+     * One scope's candidates, oldest first, up to {@link #MAX_CANDIDATES}: with a config_name at most one (names are
+     * unique within a scope), without one every live connection of the vendor in that scope.
+     */
     private static String branch(int specificity, String condition) {
         return "(SELECT " + COLUMNS + ", " + specificity + " AS specificity FROM connections "
-                + "WHERE tenant_id = :tenant AND vendor = :vendor AND config_name = :configName AND NOT deleted AND "
-                + condition + " ORDER BY created_at, id LIMIT 1)";
+                + "WHERE tenant_id = :tenant AND vendor = :vendor AND " + NAMED + "NOT deleted AND "
+                + condition + " ORDER BY created_at, id LIMIT " + MAX_CANDIDATES + ")";
     }
 
     private static void where(StringBuilder sql, Map<String, Object> values, TenantId tenant,

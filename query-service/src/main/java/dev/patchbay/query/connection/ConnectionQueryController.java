@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
@@ -85,11 +86,16 @@ class ConnectionQueryController {
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
-    @Operation(summary = "Resolve the most specific live connection of a vendor and config name",
+    @Operation(summary = "Resolve the most specific live connection of a vendor, optionally by config name",
             operationId = "resolveConnection", description = "A user-scoped connection for that end user, else a "
-                    + "workspace-scoped one for that workspace, else an organization-scoped one.")
+                    + "workspace-scoped one for that workspace, else an organization-scoped one. config_name is "
+                    + "optional and narrows the search. Without it, the most specific scope that has any connection "
+                    + "of the vendor must have exactly one: several there are 409 ambiguous_connection (PBAY-0304), "
+                    + "each candidate in errors[] (location query.config_name, its config_name as value, its id in "
+                    + "the message), never a guess.")
     @ApiResponse(responseCode = "200", description = "The connection")
-    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
+    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.AMBIGUOUS_CONNECTION,
+        ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/resolve")
     Mono<ConnectionResource> resolve(@RequestParam(required = false) String vendor,
             @RequestParam(name = "config_name", required = false) String configName,
@@ -100,18 +106,31 @@ class ConnectionQueryController {
                     required = false) String consistencyToken) {
         var problems = new ArrayList<FieldProblem>();
         var vendorValue = parameter("query.vendor", vendor, true, problems);
-        var configNameValue = parameter("query.config_name", configName, true, problems);
+        var configNameValue = parameter("query.config_name", configName, false, problems);
         var workspaceValue = parameter("query.workspace_id", workspaceId, false, problems);
         var endUserValue = parameter("query.end_user_id", endUserId, false, problems);
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
         return consistency.awaitApplied(caller.tenant(), consistencyToken)
-                .then(Mono.defer(() -> descriptors.resolve(caller.tenant(), vendorValue, configNameValue,
+                .thenMany(Flux.defer(() -> descriptors.resolve(caller.tenant(), vendorValue, configNameValue,
                         workspaceValue, endUserValue)))
-                .switchIfEmpty(Mono.error(() -> new ApiException(ProblemCode.NOT_FOUND,
-                        "No live connection of this vendor and config name serves this end user, workspace or "
-                                + "your organization.")));
+                .collectList()
+                .map(found -> {
+                    if (found.isEmpty()) {
+                        throw new ApiException(ProblemCode.NOT_FOUND, "No live connection of this vendor"
+                                + (configNameValue == null ? "" : " and config name") + " serves this end user, "
+                                + "workspace or your organization.");
+                    }
+                    if (found.size() > 1) {
+                        // Guessing would hand the caller one of several credentials' connections silently.
+                        throw new ApiException(ProblemCode.AMBIGUOUS_CONNECTION, found.size() + " live connections of "
+                                + "this vendor serve this scope equally; name one with config_name.",
+                                found.stream().map(one -> new FieldProblem("query.config_name",
+                                        "connection " + one.id() + " is a candidate", one.configName())).toList());
+                    }
+                    return found.get(0);
+                });
     }
 
     /**

@@ -83,7 +83,47 @@ class ConnectionResolveIT extends QueryServiceIntegrationTest {
     }
 
     @Test
-    void vendorAndConfigNameAreRequiredAndTheRouteIsNotMistakenForAnId() {
+    void withoutAConfigNameTheMostSpecificScopesOnlyConnectionIsResolvedAndSeveralThereAreA409NamingThem() {
+        var tenant = TestTokens.newTenant();
+        var organization = aConnection(tenant).named("main").created();
+        var user = aConnection(tenant).named("mine").forUser("eu-1", null).created();
+        var now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var first = aConnection(tenant).named("first").forWorkspace("ws-1").at(now.minusSeconds(2)).created();
+        var second = aConnection(tenant).named("second").forWorkspace("ws-1").at(now.minusSeconds(1)).created();
+        for (var created : new ConnectionCreated[] {organization, user, first, second}) {
+            publish(created);
+            http.get().uri("/v1/connections/{id}", created.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .header("Consistency-Token", consistencyToken(created))
+                    .exchange().expectStatus().isOk();
+        }
+
+        assertThat(resolvedId(tenant, Map.of("vendor", "pluggy"))).isEqualTo(organization.connectionId().toString());
+        assertThat(resolvedId(tenant, Map.of("vendor", "pluggy", "workspace_id", "ws-1", "end_user_id", "eu-1")))
+                .isEqualTo(user.connectionId().toString());
+        assertThat(resolvedId(tenant, Map.of("vendor", "pluggy", "workspace_id", "ws-1", "config_name", "second")))
+                .isEqualTo(second.connectionId().toString());
+        resolve(tenant, Map.of("vendor", "pluggy", "workspace_id", "ws-1"), null)
+                .expectStatus().isEqualTo(409)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("PBAY-0304")
+                .jsonPath("$.title").isEqualTo("ambiguous_connection")
+                .jsonPath("$.errors.length()").isEqualTo(2)
+                .jsonPath("$.errors[0].location").isEqualTo("query.config_name")
+                .jsonPath("$.errors[0].value").isEqualTo("first")
+                .jsonPath("$.errors[0].message").isEqualTo("connection " + first.connectionId() + " is a candidate")
+                .jsonPath("$.errors[1].value").isEqualTo("second");
+
+        var another = aConnection(tenant).named("another").created();
+        publish(another);
+        resolve(tenant, Map.of("vendor", "pluggy"), another).expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.errors.length()").isEqualTo(2);
+        resolve(tenant, Map.of("vendor", "belvo"), null).expectStatus().isNotFound();
+    }
+
+    @Test
+    void vendorIsRequiredTheConfigNameIsNotAndTheRouteIsNotMistakenForAnId() {
         var tenant = TestTokens.newTenant();
         http.get().uri("/v1/connections/resolve").header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                 .exchange()
@@ -91,18 +131,19 @@ class ConnectionResolveIT extends QueryServiceIntegrationTest {
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.code").isEqualTo("PBAY-0001")
-                .jsonPath("$.errors.length()").isEqualTo(2)
-                .jsonPath("$.errors[0].location").isEqualTo("query.vendor")
-                .jsonPath("$.errors[1].location").isEqualTo("query.config_name");
-        resolve(tenant, Map.of("vendor", "pluggy", "config_name", ""), null)
-                .expectStatus().isBadRequest()
-                .expectBody()
                 .jsonPath("$.errors.length()").isEqualTo(1)
-                .jsonPath("$.errors[0].location").isEqualTo("query.config_name")
-                .jsonPath("$.errors[0].message").isEqualTo("is required");
+                .jsonPath("$.errors[0].location").isEqualTo("query.vendor");
+        resolve(tenant, Map.of("vendor", "pluggy", "config_name", ""), null)
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0201");
         resolve(tenant, Map.of("config_name", "main"), null)
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.errors[0].location").isEqualTo("query.vendor");
+    }
+
+    private String resolvedId(String tenant, Map<String, String> query) {
+        return (String) resolve(tenant, query, null).expectStatus().isOk().expectBody(Map.class).returnResult()
+                .getResponseBody().get("id");
     }
 
     private void assertResolved(String tenant, String workspaceId, String endUserId, ConnectionCreated expected) {
