@@ -1,9 +1,11 @@
 package dev.patchbay.command.connection;
 
+import dev.patchbay.command.connection.DetailsPatch.Field;
 import dev.patchbay.command.connection.LiveConnections.Live;
 import dev.patchbay.command.platform.CommittedEventStore;
 import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.connection.CredentialInfo;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.security.Caller;
@@ -52,10 +54,11 @@ class ConnectionCommands {
     private final CommittedEventStore eventStore;
     private final Clock clock;
     private final DatabaseWork database;
+    private final ConnectionLookup lookup;
 
     ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecretStore secrets,
             TenantUsage usage, QuotaProperties quota, CommandGateway gateway, TransactionTemplate transactions,
-            CommittedEventStore eventStore, Clock clock, DatabaseWork database) {
+            CommittedEventStore eventStore, Clock clock, DatabaseWork database, ConnectionLookup lookup) {
         this.rules = rules;
         this.vault = vault;
         this.live = live;
@@ -67,6 +70,7 @@ class ConnectionCommands {
         this.eventStore = eventStore;
         this.clock = clock;
         this.database = database;
+        this.lookup = lookup;
     }
 
     Mono<CommandResult> create(Caller caller, CreateConnectionRequest request) {
@@ -118,7 +122,8 @@ class ConnectionCommands {
             try (credential) {
                 return onLive(caller, id, connection -> {
                     var valid = rules.checkUpdate(body, credential, connection.vendor());
-                    var destination = destinationAfter(caller, id, valid, credential != null);
+                    var changes = DetailsPatch.fromWire(valid.fields());
+                    var destination = destinationAfter(caller, id, valid.type(), changes, credential != null);
                     var now = now();
                     CredentialInfo rotated = null;
                     if (credential != null) {
@@ -131,7 +136,7 @@ class ConnectionCommands {
                                 vault.fingerprint(credential), now);
                     }
                     return gateway.sendAndWait(new UpdateConnection(id, caller.tenant(), caller.subject(), now,
-                            expectedVersion, valid.fields(), rotated));
+                            expectedVersion, changes, rotated));
                 });
             }
         });
@@ -142,36 +147,30 @@ class ConnectionCommands {
      * change it and brings no credential. A change of the destination without a new credential is refused
      * (PBAY-0010): the stored credential was sealed for where the connection pointed, and goes nowhere else.
      */
-    private Destination destinationAfter(Caller caller, ConnectionId id, ConnectionRequestRules.ValidUpdate valid,
-            boolean newCredential) {
-        var fields = valid.fields();
-        boolean routing = fields.containsKey("base_url") || fields.containsKey("config");
+    private Destination destinationAfter(Caller caller, ConnectionId id, ConnectorTypeRegistered type,
+            DetailsPatch changes, boolean newCredential) {
+        boolean routing = changes.names(Field.BASE_URL) || changes.names(Field.CONFIG);
         if (!routing && !newCredential) {
             return null;
         }
-        var outside = valid.type().configOutsideDestination();
-        ConnectionResource current = gateway.<CommandResult>sendAndWait(new DescribeConnection(id, caller.tenant()))
-                .connection();
-        var baseUrl = fields.containsKey("base_url") ? (String) fields.get("base_url") : current.baseUrl();
-        @SuppressWarnings("unchecked")
-        var config = fields.containsKey("config") ? (Map<String, Object>) fields.get("config") : current.config();
-        var after = Destination.of(outside, baseUrl, config);
-        if (!newCredential && current.status() != ConnectionResource.Status.REVOKED
-                && !after.equals(Destination.of(outside, current.baseUrl(), current.config()))) {
+        var outside = type.configOutsideDestination();
+        var current = lookup.current(caller.tenant(), id);
+        var after = changes.applyTo(ConnectionDetails.of(current));
+        var destination = Destination.of(outside, after.baseUrl(), after.config());
+        var before = Destination.of(outside, current.baseUrl(), current.config());
+        if (!newCredential && current.status() != ConnectionResource.Status.REVOKED && !destination.equals(before)) {
             var changed = new ArrayList<FieldProblem>();
-            if (!Destination.of(outside, baseUrl, current.config())
-                    .equals(Destination.of(outside, current.baseUrl(), current.config()))) {
+            if (!Destination.of(outside, after.baseUrl(), current.config()).equals(before)) {
                 changed.add(FieldProblem.of("body.base_url", "changes where the credential is sent"));
             }
-            if (!Destination.of(outside, current.baseUrl(), config)
-                    .equals(Destination.of(outside, current.baseUrl(), current.config()))) {
+            if (!Destination.of(outside, current.baseUrl(), after.config()).equals(before)) {
                 changed.add(FieldProblem.of("body.config", "changes where the credential is sent"));
             }
             throw new ApiException(ProblemCode.CREDENTIAL_REQUIRED, "This change points the connection somewhere "
                     + "else, and its stored credential goes only where it was sealed for: send the complete "
                     + "credential again in the same request.", changed);
         }
-        return after;
+        return destination;
     }
 
     Mono<CommandResult> revoke(Caller caller, ConnectionId id, Long expectedVersion) {
