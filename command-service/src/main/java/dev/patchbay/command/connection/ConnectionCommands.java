@@ -18,8 +18,6 @@ import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -38,7 +36,9 @@ import java.util.function.Function;
  * How a write travels: validated; a new credential sealed, for the destination the connection will then have,
  * before anything else touches it; then one PostgreSQL
  * transaction that locks (or claims) the connection's row, writes or destroys the vault rows, and appends the
- * aggregate's events. Nothing here talks to Kafka: the relay does, after the commit.
+ * aggregate's events. Nothing here talks to Kafka: the relay does, after the commit. A refusal of the domain is
+ * thrown as its rejection ({@link ConnectionNotFound}, {@link VersionMismatch}, ...), which rolls the transaction
+ * back; {@link ConnectionProblems} says it in HTTP.
  */
 @Service
 class ConnectionCommands {
@@ -159,16 +159,14 @@ class ConnectionCommands {
         var destination = Destination.of(outside, after.baseUrl(), after.config());
         var before = Destination.of(outside, current.baseUrl(), current.config());
         if (!newCredential && current.status() != ConnectionResource.Status.REVOKED && !destination.equals(before)) {
-            var changed = new ArrayList<FieldProblem>();
+            var moving = new ArrayList<Field>();
             if (!Destination.of(outside, after.baseUrl(), current.config()).equals(before)) {
-                changed.add(FieldProblem.of("body.base_url", "changes where the credential is sent"));
+                moving.add(Field.BASE_URL);
             }
             if (!Destination.of(outside, current.baseUrl(), after.config()).equals(before)) {
-                changed.add(FieldProblem.of("body.config", "changes where the credential is sent"));
+                moving.add(Field.CONFIG);
             }
-            throw new ApiException(ProblemCode.CREDENTIAL_REQUIRED, "This change points the connection somewhere "
-                    + "else, and its stored credential goes only where it was sealed for: send the complete "
-                    + "credential again in the same request.", changed);
+            throw new NewCredentialIsRequired(moving);
         }
         return destination;
     }
@@ -220,25 +218,13 @@ class ConnectionCommands {
     /** Runs a command on a live connection of the caller's tenant, its row locked until the transaction ends. */
     private CommandResult onLive(Caller caller, ConnectionId id, Function<Live, CommandResult> command) {
         return inTransaction(() -> command.apply(live.lock(caller.tenant(), id)
-                .orElseThrow(() -> ApiException.notFound("The connection"))));
+                .orElseThrow(() -> new ConnectionNotFound(id))));
     }
 
     private <T> T inTransaction(Callable<T> work) {
         T result = transactions.execute(status -> {
             try {
                 return work.call();
-            }
-            catch (AggregateNotFoundException | ConnectionNotFound notFound) {
-                throw ApiException.notFound("The connection");
-            }
-            catch (VersionMismatch stale) {
-                throw new ApiException(ProblemCode.VERSION_MISMATCH, "If-Match names another version; the "
-                        + "connection is at version " + stale.current() + ".", List.of(),
-                        Map.of("ETag", "\"" + stale.current() + "\""));
-            }
-            catch (ConcurrencyException | CredentialVersionConflict conflict) {
-                throw new ApiException(ProblemCode.CONCURRENT_UPDATE, "Another change to this connection was "
-                        + "committed at the same moment; nothing was changed. Read it again and retry.");
             }
             catch (RuntimeException e) {
                 throw e;
