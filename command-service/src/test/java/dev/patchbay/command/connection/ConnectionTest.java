@@ -9,6 +9,7 @@ import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -182,7 +183,8 @@ class ConnectionTest {
         assertThatThrownBy(() -> connection.describeTo(TENANT)).isInstanceOf(ConnectionNotFound.class);
     }
 
-    private static org.hamcrest.Matcher<Object> result(Predicate<CommandResult> expected) {
+    /** Matches a command's result that is a {@link CommandResult} for which {@code expected} holds. */
+    private static Matcher<Object> result(Predicate<CommandResult> expected) {
         return predicate(outcome -> outcome instanceof CommandResult result && expected.test(result));
     }
 }
