@@ -10,10 +10,10 @@ import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
 import dev.patchbay.contracts.connection.ConnectionUpdated;
 import dev.patchbay.contracts.connection.CredentialInfo;
-import dev.patchbay.contracts.connection.Scope;
-import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.connection.MintWebhookToken;
 import dev.patchbay.contracts.connection.RevokeWebhookToken;
+import dev.patchbay.contracts.connection.Scope;
+import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
 import dev.patchbay.contracts.connection.WebhookTokenMinted;
 import dev.patchbay.contracts.connection.WebhookTokenRevoked;
@@ -25,12 +25,7 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -42,9 +37,6 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 @Aggregate
 class Connection {
 
-    /** The fields a PATCH may change, by their wire names. */
-    static final List<String> UPDATABLE = List.of("display_name", "base_url", "account_ref", "config", "metadata");
-
     @AggregateIdentifier
     private ConnectionId id;
     private TenantId tenant;
@@ -55,7 +47,7 @@ class Connection {
     private Scope scope;
     private String workspaceId;
     private String endUserId;
-    private Map<String, Object> fields;
+    private ConnectionDetails details;
     private CredentialInfo credential;
     private Status status;
     private Instant createdAt;
@@ -63,14 +55,12 @@ class Connection {
     private Instant updatedAt;
     private String updatedBy;
     private boolean deleted;
-    private Set<String> webhookTokens;
+    private final Set<String> webhookTokens = new HashSet<>();
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     CommandResult handle(CreateConnection cmd) {
-        apply(new ConnectionCreated(cmd.connectionId(), cmd.tenantId(), 1, cmd.requestedAt(), cmd.actor(),
-                cmd.vendor(), cmd.category(), cmd.configName(), cmd.displayName(), cmd.baseUrl(), cmd.accountRef(),
-                cmd.config(), cmd.scope(), cmd.workspaceId(), cmd.endUserId(), cmd.metadata(), cmd.credential()));
+        apply(new Stamp(cmd.connectionId(), cmd.tenantId(), 1, cmd.requestedAt(), cmd.actor()).created(cmd));
         return new CommandResult(resource(), true);
     }
 
@@ -78,33 +68,16 @@ class Connection {
     CommandResult handle(UpdateConnection cmd) {
         requireVisibleTo(cmd.tenantId());
         requireVersion(cmd.expectedVersion());
-        var next = new LinkedHashMap<>(fields);
-        var changed = new ArrayList<String>();
-        if (!UPDATABLE.containsAll(cmd.fields().keySet())) {
-            throw new IllegalArgumentException("only " + UPDATABLE + " are updatable");
-        }
-        for (var name : UPDATABLE) {
-            if (!cmd.fields().containsKey(name)) {
-                continue;
-            }
-            var value = cmd.fields().get(name);
-            var normalised = value == null && (name.equals("config") || name.equals("metadata")) ? Map.of() : value;
-            if (!Objects.equals(next.get(name), normalised)) {
-                next.put(name, normalised);
-                changed.add(name);
-            }
-        }
+        var after = cmd.changes().applyTo(details);
+        var changed = DetailsPatch.changed(details, after);
         if (!changed.isEmpty()) {
-            apply(new ConnectionUpdated(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), changed,
-                    (String) next.get("display_name"), (String) next.get("base_url"), (String) next.get("account_ref"),
-                    map(next.get("config")), map(next.get("metadata"))));
+            apply(next(cmd.requestedAt(), cmd.actor()).updated(changed, after));
         }
         if (cmd.newCredential() != null) {
             if (cmd.newCredential().version() != credential.version() + 1) {
                 throw new CredentialVersionConflict(cmd.newCredential().version(), credential.version() + 1);
             }
-            apply(new ConnectionRotated(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(),
-                    cmd.newCredential(), credential.fingerprint()));
+            apply(next(cmd.requestedAt(), cmd.actor()).rotated(cmd.newCredential(), credential.fingerprint()));
         }
         return new CommandResult(resource(), !changed.isEmpty() || cmd.newCredential() != null);
     }
@@ -116,23 +89,21 @@ class Connection {
         if (status == Status.REVOKED) {
             return new CommandResult(resource(), false);
         }
-        apply(new ConnectionRevoked(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), credential.fingerprint()));
+        apply(next(cmd.requestedAt(), cmd.actor()).revoked(credential.fingerprint()));
         return new CommandResult(resource(), true);
     }
 
     @CommandHandler
     CommandResult handle(SetWebhookSecret cmd) {
         requireVisibleTo(cmd.tenantId());
-        apply(new WebhookSecretSet(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), cmd.secretVersion(),
-                cmd.fingerprint()));
+        apply(next(cmd.requestedAt(), cmd.actor()).webhookSecretSet(cmd.secretVersion(), cmd.fingerprint()));
         return new CommandResult(resource(), true);
     }
 
     @CommandHandler
     WebhookTokenMinted handle(MintWebhookToken cmd) {
         requireVisibleTo(cmd.tenantId());
-        var minted = new WebhookTokenMinted(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), cmd.tokenId(),
-                cmd.vendor());
+        var minted = next(cmd.requestedAt(), cmd.actor()).webhookTokenMinted(cmd.tokenId(), cmd.vendor());
         apply(minted);
         return minted;
     }
@@ -144,23 +115,23 @@ class Connection {
         if (!webhookTokens.contains(cmd.tokenId())) {
             return null;
         }
-        var revoked = new WebhookTokenRevoked(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), cmd.tokenId());
+        var revoked = next(cmd.requestedAt(), cmd.actor()).webhookTokenRevoked(cmd.tokenId());
         apply(revoked);
         return revoked;
-    }
-
-    @CommandHandler
-    CommandResult handle(DescribeConnection cmd) {
-        requireVisibleTo(cmd.tenantId());
-        return new CommandResult(resource(), false);
     }
 
     @CommandHandler
     CommandResult handle(DeleteConnection cmd) {
         requireVisibleTo(cmd.tenantId());
         requireVersion(cmd.expectedVersion());
-        apply(new ConnectionDeleted(id, tenant, version + 1, cmd.requestedAt(), cmd.actor(), configName));
+        apply(next(cmd.requestedAt(), cmd.actor()).deleted(configName));
         return new CommandResult(resource(), true);
+    }
+
+    /** The connection as its events leave it, to the tenant that owns it; applies nothing. */
+    ConnectionResource describeTo(TenantId caller) {
+        requireVisibleTo(caller);
+        return resource();
     }
 
     private void requireVisibleTo(TenantId caller) {
@@ -175,16 +146,15 @@ class Connection {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value == null ? Map.of() : (Map<String, Object>) value;
+    /** The start of the event that takes this connection to its next version. */
+    private Stamp next(Instant at, String actor) {
+        return new Stamp(id, tenant, version + 1, at, actor);
     }
 
     private ConnectionResource resource() {
-        return new ConnectionResource(id, vendor, category, configName, (String) fields.get("display_name"),
-                (String) fields.get("base_url"), (String) fields.get("account_ref"), map(fields.get("config")), scope,
-                workspaceId, endUserId, map(fields.get("metadata")), status, credential, Health.unknown(), version,
-                createdAt, updatedAt, createdBy, updatedBy);
+        return new ConnectionResource(id, vendor, category, configName, details.displayName(), details.baseUrl(),
+                details.accountRef(), details.config(), scope, workspaceId, endUserId, details.metadata(), status,
+                credential, Health.unknown(), version, createdAt, updatedAt, createdBy, updatedBy);
     }
 
     @EventSourcingHandler
@@ -197,15 +167,9 @@ class Connection {
         scope = e.scope();
         workspaceId = e.workspaceId();
         endUserId = e.endUserId();
-        fields = new LinkedHashMap<>();
-        fields.put("display_name", e.displayName());
-        fields.put("base_url", e.baseUrl());
-        fields.put("account_ref", e.accountRef());
-        fields.put("config", e.config());
-        fields.put("metadata", e.metadata());
+        details = new ConnectionDetails(e.displayName(), e.baseUrl(), e.accountRef(), e.config(), e.metadata());
         credential = e.credential();
         status = Status.ACTIVE;
-        webhookTokens = new HashSet<>();
         createdAt = e.occurredAt();
         createdBy = e.actor();
         touched(e.version(), e.occurredAt(), e.actor());
@@ -213,11 +177,7 @@ class Connection {
 
     @EventSourcingHandler
     void on(ConnectionUpdated e) {
-        fields.put("display_name", e.displayName());
-        fields.put("base_url", e.baseUrl());
-        fields.put("account_ref", e.accountRef());
-        fields.put("config", e.config());
-        fields.put("metadata", e.metadata());
+        details = new ConnectionDetails(e.displayName(), e.baseUrl(), e.accountRef(), e.config(), e.metadata());
         touched(e.version(), e.occurredAt(), e.actor());
     }
 

@@ -1,9 +1,11 @@
 package dev.patchbay.command.connection;
 
+import dev.patchbay.command.connection.DetailsPatch.Field;
 import dev.patchbay.command.connection.LiveConnections.Live;
 import dev.patchbay.command.platform.CommittedEventStore;
 import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.connection.CredentialInfo;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.security.Caller;
@@ -16,8 +18,6 @@ import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -36,7 +36,9 @@ import java.util.function.Function;
  * How a write travels: validated; a new credential sealed, for the destination the connection will then have,
  * before anything else touches it; then one PostgreSQL
  * transaction that locks (or claims) the connection's row, writes or destroys the vault rows, and appends the
- * aggregate's events. Nothing here talks to Kafka: the relay does, after the commit.
+ * aggregate's events. Nothing here talks to Kafka: the relay does, after the commit. A refusal of the domain is
+ * thrown as its rejection ({@link ConnectionNotFound}, {@link VersionMismatch}, ...), which rolls the transaction
+ * back; {@link ConnectionProblems} says it in HTTP.
  */
 @Service
 class ConnectionCommands {
@@ -53,10 +55,12 @@ class ConnectionCommands {
     private final Clock clock;
     private final DatabaseWork database;
     private final CandidateChecks candidates;
+    private final ConnectionLookup lookup;
 
     ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecretStore secrets,
             TenantUsage usage, QuotaProperties quota, CommandGateway gateway, TransactionTemplate transactions,
-            CommittedEventStore eventStore, Clock clock, DatabaseWork database, CandidateChecks candidates) {
+            CommittedEventStore eventStore, Clock clock, DatabaseWork database, CandidateChecks candidates,
+            ConnectionLookup lookup) {
         this.candidates = candidates;
         this.rules = rules;
         this.vault = vault;
@@ -69,6 +73,7 @@ class ConnectionCommands {
         this.eventStore = eventStore;
         this.clock = clock;
         this.database = database;
+        this.lookup = lookup;
     }
 
     Mono<CommandResult> create(Caller caller, CreateConnectionRequest request) {
@@ -174,7 +179,8 @@ class ConnectionCommands {
             try (credential) {
                 return onLive(caller, id, connection -> {
                     var valid = rules.checkUpdate(body, credential, connection.vendor());
-                    var destination = destinationAfter(caller, id, valid, credential != null);
+                    var changes = DetailsPatch.fromWire(valid.fields());
+                    var destination = destinationAfter(caller, id, valid.type(), changes, credential != null);
                     var now = now();
                     CredentialInfo rotated = null;
                     if (credential != null) {
@@ -187,7 +193,7 @@ class ConnectionCommands {
                                 vault.fingerprint(credential), now);
                     }
                     return gateway.sendAndWait(new UpdateConnection(id, caller.tenant(), caller.subject(), now,
-                            expectedVersion, valid.fields(), rotated));
+                            expectedVersion, changes, rotated));
                 });
             }
         });
@@ -198,36 +204,28 @@ class ConnectionCommands {
      * change it and brings no credential. A change of the destination without a new credential is refused
      * (PBAY-0010): the stored credential was sealed for where the connection pointed, and goes nowhere else.
      */
-    private Destination destinationAfter(Caller caller, ConnectionId id, ConnectionRequestRules.ValidUpdate valid,
-            boolean newCredential) {
-        var fields = valid.fields();
-        boolean routing = fields.containsKey("base_url") || fields.containsKey("config");
+    private Destination destinationAfter(Caller caller, ConnectionId id, ConnectorTypeRegistered type,
+            DetailsPatch changes, boolean newCredential) {
+        boolean routing = changes.names(Field.BASE_URL) || changes.names(Field.CONFIG);
         if (!routing && !newCredential) {
             return null;
         }
-        var outside = valid.type().configOutsideDestination();
-        ConnectionResource current = gateway.<CommandResult>sendAndWait(new DescribeConnection(id, caller.tenant()))
-                .connection();
-        var baseUrl = fields.containsKey("base_url") ? (String) fields.get("base_url") : current.baseUrl();
-        @SuppressWarnings("unchecked")
-        var config = fields.containsKey("config") ? (Map<String, Object>) fields.get("config") : current.config();
-        var after = Destination.of(outside, baseUrl, config);
-        if (!newCredential && current.status() != ConnectionResource.Status.REVOKED
-                && !after.equals(Destination.of(outside, current.baseUrl(), current.config()))) {
-            var changed = new ArrayList<FieldProblem>();
-            if (!Destination.of(outside, baseUrl, current.config())
-                    .equals(Destination.of(outside, current.baseUrl(), current.config()))) {
-                changed.add(FieldProblem.of("body.base_url", "changes where the credential is sent"));
+        var outside = type.configOutsideDestination();
+        var current = lookup.current(caller.tenant(), id);
+        var after = changes.applyTo(ConnectionDetails.of(current));
+        var destination = Destination.of(outside, after.baseUrl(), after.config());
+        var before = Destination.of(outside, current.baseUrl(), current.config());
+        if (!newCredential && current.status() != ConnectionResource.Status.REVOKED && !destination.equals(before)) {
+            var moving = new ArrayList<Field>();
+            if (!Destination.of(outside, after.baseUrl(), current.config()).equals(before)) {
+                moving.add(Field.BASE_URL);
             }
-            if (!Destination.of(outside, current.baseUrl(), config)
-                    .equals(Destination.of(outside, current.baseUrl(), current.config()))) {
-                changed.add(FieldProblem.of("body.config", "changes where the credential is sent"));
+            if (!Destination.of(outside, current.baseUrl(), after.config()).equals(before)) {
+                moving.add(Field.CONFIG);
             }
-            throw new ApiException(ProblemCode.CREDENTIAL_REQUIRED, "This change points the connection somewhere "
-                    + "else, and its stored credential goes only where it was sealed for: send the complete "
-                    + "credential again in the same request.", changed);
+            throw new NewCredentialIsRequired(moving);
         }
-        return after;
+        return destination;
     }
 
     Mono<CommandResult> revoke(Caller caller, ConnectionId id, Long expectedVersion) {
@@ -277,25 +275,13 @@ class ConnectionCommands {
     /** Runs a command on a live connection of the caller's tenant, its row locked until the transaction ends. */
     private CommandResult onLive(Caller caller, ConnectionId id, Function<Live, CommandResult> command) {
         return inTransaction(() -> command.apply(live.lock(caller.tenant(), id)
-                .orElseThrow(() -> ApiException.notFound("The connection"))));
+                .orElseThrow(() -> new ConnectionNotFound(id))));
     }
 
     private <T> T inTransaction(Callable<T> work) {
         T result = transactions.execute(status -> {
             try {
                 return work.call();
-            }
-            catch (AggregateNotFoundException | ConnectionNotFound notFound) {
-                throw ApiException.notFound("The connection");
-            }
-            catch (VersionMismatch stale) {
-                throw new ApiException(ProblemCode.VERSION_MISMATCH, "If-Match names another version; the "
-                        + "connection is at version " + stale.current() + ".", List.of(),
-                        Map.of("ETag", "\"" + stale.current() + "\""));
-            }
-            catch (ConcurrencyException | CredentialVersionConflict conflict) {
-                throw new ApiException(ProblemCode.CONCURRENT_UPDATE, "Another change to this connection was "
-                        + "committed at the same moment; nothing was changed. Read it again and retry.");
             }
             catch (RuntimeException e) {
                 throw e;

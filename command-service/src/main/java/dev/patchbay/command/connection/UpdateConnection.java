@@ -6,15 +6,14 @@ import dev.patchbay.contracts.connection.TenantId;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Change a connection's descriptive fields and/or rotate its credential (already sealed at {@code newCredential}'s
  * version); carries no secret.
  *
- * @param fields the updatable fields the client sent, by snake_case name; a null value clears the field
+ * @param changes the updatable fields the client sent; {@link DetailsPatch#NONE} for none
  * @param expectedVersion the client's {@code If-Match}, or null
  */
 record UpdateConnection(@TargetAggregateIdentifier ConnectionId connectionId, TenantId tenantId, String actor,
-        Instant requestedAt, Long expectedVersion, Map<String, Object> fields, CredentialInfo newCredential) {
+        Instant requestedAt, Long expectedVersion, DetailsPatch changes, CredentialInfo newCredential) {
 }

@@ -9,23 +9,28 @@ import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import static dev.patchbay.command.connection.ConnectionFixtures.CREDENTIAL;
 import static dev.patchbay.command.connection.ConnectionFixtures.T0;
+import static dev.patchbay.command.connection.ConnectionFixtures.T1;
 import static dev.patchbay.command.connection.ConnectionFixtures.TENANT;
+import static dev.patchbay.command.connection.ConnectionFixtures.aConnection;
+import static dev.patchbay.command.connection.ConnectionFixtures.anUpdateOf;
 import static dev.patchbay.command.connection.ConnectionFixtures.create;
 import static dev.patchbay.command.connection.ConnectionFixtures.created;
 import static dev.patchbay.command.connection.ConnectionFixtures.credential;
 import static dev.patchbay.command.connection.ConnectionFixtures.newId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.axonframework.test.matchers.Matchers.predicate;
 
 class ConnectionTest {
-
-    private static final java.time.Instant T1 = T0.plusSeconds(60);
 
     private final FixtureConfiguration<Connection> fixture = new AggregateTestFixture<>(Connection.class);
 
@@ -36,49 +41,57 @@ class ConnectionTest {
                 .when(create(id))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(created(id))
-                .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> ((CommandResult) outcome).version() == 1
-                                && ((CommandResult) outcome).connection().status() == Status.ACTIVE));
+                .expectResultMessagePayloadMatching(result(outcome -> outcome.version() == 1
+                        && outcome.connection().status() == Status.ACTIVE));
     }
 
     @Test
     void anUpdateRecordsOnlyWhatChangedWithEveryFieldAsItNowIs() {
         var id = newId();
         fixture.given(created(id))
-                .when(new UpdateConnection(id, TENANT, "user-2", T1, null,
-                        Map.of("display_name", "Warehouse (EU)", "account_ref", "acct-9"), null))
+                .when(anUpdateOf(id).withDisplayName("Warehouse (EU)").withAccountRef("acct-9").command())
                 .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "user-2",
                         List.of("display_name", "account_ref"), "Warehouse (EU)", null, "acct-9",
                         created(id).config(), Map.of()));
     }
 
     @Test
+    void anUpdateListsWhatChangedInWireOrderAndKeepsWhatItDoesNotName() {
+        var id = newId();
+        var connection = aConnection().withId(id).withBaseUrl("https://a.example").withAccountRef("acct-1");
+        fixture.given(connection.created())
+                .when(anUpdateOf(id).withConfig(Map.of("host", "db2")).withBaseUrl("https://b.example").command())
+                .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "user-2", List.of("base_url", "config"),
+                        "Warehouse", "https://b.example", "acct-1", Map.of("host", "db2"), Map.of()));
+    }
+
+    @Test
     void anUpdateThatChangesNothingAppliesNoEvent() {
         var id = newId();
         fixture.given(created(id))
-                .when(new UpdateConnection(id, TENANT, "user-2", T1, null, Map.of("display_name", "Warehouse"), null))
+                .when(anUpdateOf(id).withDisplayName("Warehouse").command())
                 .expectNoEvents()
-                .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> !((CommandResult) outcome).changed() && ((CommandResult) outcome).version() == 1));
+                .expectResultMessagePayloadMatching(result(outcome -> !outcome.changed() && outcome.version() == 1));
     }
 
     @Test
     void aNullClearsAFieldAndAnEmptyMapStandsForClearedConfig() {
         var id = newId();
-        var fields = new HashMap<String, Object>();
-        fields.put("display_name", null);
-        fields.put("metadata", null);
         fixture.given(created(id))
-                .when(new UpdateConnection(id, TENANT, "u", T1, null, fields, null))
+                .when(anUpdateOf(id).by("u").withDisplayName(null).withMetadata(null).command())
                 .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "u", List.of("display_name"), null, null, null,
                         created(id).config(), Map.of()));
+        fixture.given(created(id))
+                .when(anUpdateOf(id).by("u").withConfig(null).command())
+                .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "u", List.of("config"), "Warehouse", null,
+                        null, Map.of(), Map.of()));
     }
 
     @Test
     void aStaleIfMatchIsRejectedWithTheCurrentVersion() {
         var id = newId();
         fixture.given(created(id), new ConnectionRevoked(id, TENANT, 2, T0, "u", CREDENTIAL.fingerprint()))
-                .when(new UpdateConnection(id, TENANT, "u", T1, 1L, Map.of("display_name", "x"), null))
+                .when(anUpdateOf(id).by("u").ifMatch(1).withDisplayName("x").command())
                 .expectException(VersionMismatch.class)
                 .expectNoEvents();
     }
@@ -88,18 +101,17 @@ class ConnectionTest {
         var id = newId();
         var next = credential(2, "fp_2222222222222222");
         fixture.given(created(id), new ConnectionRevoked(id, TENANT, 2, T0, "u", CREDENTIAL.fingerprint()))
-                .when(new UpdateConnection(id, TENANT, "u", T1, 2L, Map.of(), next))
+                .when(anUpdateOf(id).by("u").ifMatch(2).rotatingTo(next).command())
                 .expectEvents(new ConnectionRotated(id, TENANT, 3, T1, "u", next, CREDENTIAL.fingerprint()))
-                .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> ((CommandResult) outcome).connection().status() == Status.ACTIVE
-                                && ((CommandResult) outcome).connection().credential().version() == 2));
+                .expectResultMessagePayloadMatching(result(outcome -> outcome.connection().status() == Status.ACTIVE
+                        && outcome.connection().credential().version() == 2));
     }
 
     @Test
     void aRotationSealedForAnotherVersionIsRefused() {
         var id = newId();
         fixture.given(created(id))
-                .when(new UpdateConnection(id, TENANT, "u", T1, null, Map.of(), credential(3, "fp_3")))
+                .when(anUpdateOf(id).by("u").rotatingTo(credential(3, "fp_3")).command())
                 .expectException(CredentialVersionConflict.class)
                 .expectNoEvents();
     }
@@ -113,8 +125,7 @@ class ConnectionTest {
         fixture.given(created(id), new ConnectionRevoked(id, TENANT, 2, T1, "u", CREDENTIAL.fingerprint()))
                 .when(new RevokeConnection(id, TENANT, "u", T1, null))
                 .expectNoEvents()
-                .expectResultMessagePayloadMatching(org.axonframework.test.matchers.Matchers.predicate(
-                        outcome -> !((CommandResult) outcome).changed()));
+                .expectResultMessagePayloadMatching(result(outcome -> !outcome.changed()));
     }
 
     @Test
@@ -149,5 +160,31 @@ class ConnectionTest {
                 .when(new DeleteConnection(id, TenantId.of("tenant-b"), "intruder", T0, null))
                 .expectException(ConnectionNotFound.class)
                 .expectNoEvents();
+        fixture.given(created(id))
+                .when(anUpdateOf(id).fromTenant(TenantId.of("tenant-b")).withDisplayName("mine").command())
+                .expectException(ConnectionNotFound.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aConnectionDescribesItselfToItsTenantOnlyAndNotOnceDeleted() {
+        var id = newId();
+        var connection = new Connection();
+        connection.on(aConnection().withId(id).withBaseUrl("https://a.example").created());
+
+        var described = connection.describeTo(TENANT);
+        assertThat(described.id()).isEqualTo(id);
+        assertThat(described.baseUrl()).isEqualTo("https://a.example");
+        assertThat(described.version()).isEqualTo(1);
+        assertThat(described.status()).isEqualTo(Status.ACTIVE);
+        assertThatThrownBy(() -> connection.describeTo(TenantId.of("tenant-b"))).isInstanceOf(ConnectionNotFound.class);
+
+        connection.on(new ConnectionDeleted(id, TENANT, 2, T1, "user-1", "warehouse"));
+        assertThatThrownBy(() -> connection.describeTo(TENANT)).isInstanceOf(ConnectionNotFound.class);
+    }
+
+    /** Matches a command's result that is a {@link CommandResult} for which {@code expected} holds. */
+    private static Matcher<Object> result(Predicate<CommandResult> expected) {
+        return predicate(outcome -> outcome instanceof CommandResult result && expected.test(result));
     }
 }

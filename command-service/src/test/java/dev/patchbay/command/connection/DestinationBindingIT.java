@@ -91,7 +91,12 @@ class DestinationBindingIT extends CommandServiceTestBase {
                     .expectBody()
                     .jsonPath("$.code").isEqualTo("PBAY-0010")
                     .jsonPath("$.title").isEqualTo("credential_required")
-                    .jsonPath("$.errors[0].location").isEqualTo(move.location());
+                    .jsonPath("$.detail").isEqualTo("This change points the connection somewhere else, and its "
+                            + "stored credential goes only where it was sealed for: send the complete credential "
+                            + "again in the same request.")
+                    .jsonPath("$.errors.length()").isEqualTo(1)
+                    .jsonPath("$.errors[0].location").isEqualTo(move.location())
+                    .jsonPath("$.errors[0].message").isEqualTo("changes where the credential is sent");
 
             assertThat(sealedRow(id, 1)).as("%s", move).isEqualTo(before);
             assertThat(jdbc.sql("SELECT count(*) FROM sealed_secrets WHERE connection_id = ?::uuid").param(id)

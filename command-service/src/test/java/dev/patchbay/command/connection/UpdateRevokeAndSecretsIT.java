@@ -92,7 +92,12 @@ class UpdateRevokeAndSecretsIT extends CommandServiceTestBase {
         patch(id, Map.of("display_name", "v2"), "\"1\"").expectStatus().isOk();
         patch(id, Map.of("display_name", "v3"), "\"1\"").expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED)
                 .expectHeader().valueEquals("ETag", "\"2\"")
-                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0302");
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0302")
+                .jsonPath("$.title").isEqualTo("version_mismatch")
+                .jsonPath("$.status").isEqualTo(412)
+                .jsonPath("$.instance").isEqualTo("/v1/connections/" + id)
+                .jsonPath("$.detail").isEqualTo("If-Match names another version; the connection is at version 2.");
         patch(id, Map.of("display_name", "v3"), "W/\"2\"").expectStatus().isOk();
         patch(id, Map.of("display_name", "v4"), "yesterday").expectStatus().isBadRequest();
     }

@@ -41,7 +41,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     Mono<ResponseEntity<Object>> on(ApiException ex, ServerWebExchange exchange) {
         var headers = new HttpHeaders();
         ex.headers().forEach(headers::set);
-        return Mono.just(answer(Problem.of(ex.code(), ex.getMessage(), path(exchange), ex.errors()), headers));
+        return Mono.just(problem(ex.code(), ex.getMessage(), ex.errors(), headers, exchange));
+    }
+
+    /**
+     * A problem answered as every handler here answers one (problem+json, the redacted path as its instance): for a
+     * service's own {@code @RestControllerAdvice} that maps its domain's rejections, ordered before this one.
+     */
+    public static ResponseEntity<Object> problem(ProblemCode code, String detail, List<FieldProblem> errors,
+            HttpHeaders headers, ServerWebExchange exchange) {
+        return answer(Problem.of(code, detail, path(exchange), errors), headers);
     }
 
     @ExceptionHandler
