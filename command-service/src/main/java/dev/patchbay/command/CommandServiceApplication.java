@@ -16,6 +16,8 @@ public class CommandServiceApplication {
 
     public static void main(String[] args) {
         EventLoops.onePerCore();
-        new SpringApplicationBuilder(CommandServiceApplication.class).properties(CONFIG_NAME).run(args);
+        new SpringApplicationBuilder(CommandServiceApplication.class)
+                .properties(CONFIG_NAME)
+                .run(args);
     }
 }

@@ -28,15 +28,22 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule featuresNeverImportEachOther = slices().matching("dev.patchbay.command.(*)..")
-            .should().notDependOnEachOther()
+            .should()
+            .notDependOnEachOther()
             .ignoreDependency(alwaysTrue(), resideInAPackage("dev.patchbay.command.platform.."));
 
     /** {@code platform} is wiring: it serves the features and imports none of them. */
     @ArchTest
-    static final ArchRule platformImportsNoFeature = noClasses().that()
+    static final ArchRule platformImportsNoFeature = noClasses()
+            .that()
             .resideInAPackage("dev.patchbay.command.platform..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.patchbay.command.connection..",
-                    "dev.patchbay.command.probe..", "dev.patchbay.command.webhook..", "dev.patchbay.command.vault..");
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "dev.patchbay.command.connection..",
+                    "dev.patchbay.command.probe..",
+                    "dev.patchbay.command.webhook..",
+                    "dev.patchbay.command.vault..");
 
     /**
      * command-service never calls a third party: it talks to PostgreSQL and Kafka only, and the probe workers do
@@ -44,18 +51,25 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule noOutgoingHttpClients = noClasses()
-            .should().dependOnClassesThat().haveFullyQualifiedName("reactor.netty.http.client.HttpClient")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.http.HttpClient")
-            .orShould().dependOnClassesThat()
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("reactor.netty.http.client.HttpClient")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.net.http.HttpClient")
+            .orShould()
+            .dependOnClassesThat()
             .haveFullyQualifiedName("org.springframework.web.reactive.function.client.WebClient")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.Socket");
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.net.Socket");
 
     /**
      * The vault owns its tables: no code outside the vault module writes SQL against them (the store is what
      * command-service writes and probe-worker reads through). ArchUnit sees types, not SQL, so this reads the source.
      */
-    private static final Pattern VAULT_SQL = Pattern.compile(
-            "(?i)(from|into|update|join|table)\\s+(sealed_secrets|vault_keys)\\b");
+    private static final Pattern VAULT_SQL =
+            Pattern.compile("(?i)(from|into|update|join|table)\\s+(sealed_secrets|vault_keys)\\b");
 
     @Test
     void onlyTheVaultStoreTouchesTheVaultTables() throws IOException {
@@ -67,13 +81,15 @@ class ArchitectureTest {
                     .filter(file -> {
                         try {
                             return VAULT_SQL.matcher(Files.readString(file)).find();
-                        }
-                        catch (IOException e) {
+                        } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
                     })
-                    .map(root::relativize).toList();
-            assertThat(offenders).as("main code outside the vault module that names a vault table").isEmpty();
+                    .map(root::relativize)
+                    .toList();
+            assertThat(offenders)
+                    .as("main code outside the vault module that names a vault table")
+                    .isEmpty();
         }
     }
 }

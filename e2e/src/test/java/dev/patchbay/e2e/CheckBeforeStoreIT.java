@@ -35,16 +35,29 @@ class CheckBeforeStoreIT {
     @BeforeAll
     static void theStackIsUp() {
         stack = LocalStack.get();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> stack.command().get().uri("/actuator/health")
-                .exchange().expectStatus().isOk());
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> stack.command()
+                        .get()
+                        .uri("/actuator/health")
+                        .exchange()
+                        .expectStatus()
+                        .isOk());
     }
 
     @Test
     void aHealthyPostgresqlCandidateIsCreatedWithItsHealthAndAnUnreachableOneLeavesNothingBehind() throws Exception {
         var canary = "canary-" + UUID.randomUUID();
-        var created = stack.command().post().uri("/v1/connections?test=true").header("Authorization", editor())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(postgresql("tested-first", 5432, canary))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult();
+        var created = stack.command()
+                .post()
+                .uri("/v1/connections?test=true")
+                .header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(postgresql("tested-first", 5432, canary))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult();
         var id = (String) created.getResponseBody().get("id");
         @SuppressWarnings("unchecked")
         var health = (Map<String, Object>) created.getResponseBody().get("health");
@@ -52,18 +65,36 @@ class CheckBeforeStoreIT {
         assertThat(health.get("latency_ms")).isInstanceOf(Number.class);
         assertThat(rows("SELECT purpose FROM sealed_secrets WHERE connection_id = '" + id + "'"))
                 .containsExactly("credential");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> stack.query().get()
-                .uri("/v1/connections/" + id).header("Authorization", viewer()).exchange()
-                .expectStatus().isOk().expectBody().jsonPath("$.health.state").isEqualTo("healthy"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> stack.query()
+                        .get()
+                        .uri("/v1/connections/" + id)
+                        .header("Authorization", viewer())
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody()
+                        .jsonPath("$.health.state")
+                        .isEqualTo("healthy"));
 
-        var refused = stack.command().post().uri("/v1/connections?test=true").header("Authorization", editor())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(postgresql("wrong-port", 1, canary))
-                .exchange().expectStatus().isEqualTo(422)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        var refused = stack.command()
+                .post()
+                .uri("/v1/connections?test=true")
+                .header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(postgresql("wrong-port", 1, canary))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(422)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
-                .jsonPath("$.code").isEqualTo("PBAY-0011")
-                .jsonPath("$.errors[0].value").isEqualTo("unreachable")
-                .returnResult().getResponseBody();
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0011")
+                .jsonPath("$.errors[0].value")
+                .isEqualTo("unreachable")
+                .returnResult()
+                .getResponseBody();
         assertThat(new String(refused, StandardCharsets.UTF_8)).doesNotContain(canary);
 
         // nothing kept: one live connection, one vault row, one event: the healthy one's
@@ -73,30 +104,45 @@ class CheckBeforeStoreIT {
                 .containsExactly(id);
         var probes = ofTenant(Topics.readAll(stack.broker.bootstrapServers(), "patchbay.probe-requests.v1"));
         assertThat(probes).hasSize(2);
-        var candidate = probes.stream().map(ConsumerRecord::key).filter(key -> !key.equals(id)).findFirst()
+        var candidate = probes.stream()
+                .map(ConsumerRecord::key)
+                .filter(key -> !key.equals(id))
+                .findFirst()
                 .orElseThrow();
-        assertThat(rows("SELECT aggregateIdentifier FROM DomainEventEntry WHERE aggregateIdentifier = '"
-                + candidate + "'")).isEmpty();
+        assertThat(rows("SELECT aggregateIdentifier FROM DomainEventEntry WHERE aggregateIdentifier = '" + candidate
+                        + "'"))
+                .isEmpty();
         // the name was not claimed, and the events of this tenant are the healthy create's and this one's
-        stack.command().post().uri("/v1/connections").header("Authorization", editor())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(postgresql("wrong-port", 1, "plain"))
-                .exchange().expectStatus().isCreated();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ofTenant(Topics.readAll(
-                stack.broker.bootstrapServers(), "patchbay.connections.v1"))).hasSize(2));
+        stack.command()
+                .post()
+                .uri("/v1/connections")
+                .header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(postgresql("wrong-port", 1, "plain"))
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                ofTenant(Topics.readAll(stack.broker.bootstrapServers(), "patchbay.connections.v1")))
+                        .hasSize(2));
         assertThat(ofTenant(Topics.readAll(stack.broker.bootstrapServers(), "patchbay.connections.v1")))
                 .noneMatch(record -> record.key().equals(candidate));
 
         // the canary, in every form, nowhere
         var bytes = canary.getBytes(StandardCharsets.UTF_8);
-        var forms = List.of(canary, Base64.getEncoder().encodeToString(bytes).substring(0, 24),
+        var forms = List.of(
+                canary,
+                Base64.getEncoder().encodeToString(bytes).substring(0, 24),
                 HexFormat.of().formatHex(bytes));
         var topics = new StringBuilder();
-        for (var topic : List.of("patchbay.connections.v1", "patchbay.probe-requests.v1",
-                "patchbay.probe-results.v1")) {
+        for (var topic :
+                List.of("patchbay.connections.v1", "patchbay.probe-requests.v1", "patchbay.probe-results.v1")) {
             Topics.readAll(stack.broker.bootstrapServers(), topic)
                     .forEach(record -> topics.append(new String(record.value(), StandardCharsets.ISO_8859_1)));
         }
-        var logs = Files.readString(stack.commandService.log()) + Files.readString(stack.queryService.log())
+        var logs = Files.readString(stack.commandService.log())
+                + Files.readString(stack.queryService.log())
                 + Files.readString(stack.probeWorker.log());
         var readTables = Databases.dump(stack.queryDb.jdbcUrl());
         for (var form : forms) {
@@ -110,40 +156,60 @@ class CheckBeforeStoreIT {
     void aFullCandidateIsTestedAgainstTheRealDatabaseAndNothingIsStored() throws Exception {
         var candidate = postgresql("unused", 5432, "any");
         candidate.remove("config_name");
-        stack.command().post().uri("/v1/connections/test").header("Authorization", editor())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(candidate).exchange()
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.healthy").isEqualTo(true)
-                .jsonPath("$.error").isEmpty();
+        stack.command()
+                .post()
+                .uri("/v1/connections/test")
+                .header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(candidate)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.healthy")
+                .isEqualTo(true)
+                .jsonPath("$.error")
+                .isEmpty();
         var wrongRole = postgresql("unused", 5432, "any");
         wrongRole.remove("config_name");
         wrongRole.put("credential", Map.of("username", "no_such_role_here", "password", "x"));
-        stack.command().post().uri("/v1/connections/test").header("Authorization", editor())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(wrongRole).exchange()
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.healthy").isEqualTo(false)
-                .jsonPath("$.error.code").isEqualTo("credentials_rejected");
+        stack.command()
+                .post()
+                .uri("/v1/connections/test")
+                .header("Authorization", editor())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(wrongRole)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.healthy")
+                .isEqualTo(false)
+                .jsonPath("$.error.code")
+                .isEqualTo("credentials_rejected");
 
         assertThat(rows("SELECT connection_id::text FROM sealed_secrets WHERE tenant_id = '" + tenant + "'"))
                 .isEmpty();
-        assertThat(rows("SELECT config_name FROM live_connections WHERE tenant_id = '" + tenant + "'")).isEmpty();
+        assertThat(rows("SELECT config_name FROM live_connections WHERE tenant_id = '" + tenant + "'"))
+                .isEmpty();
     }
 
     private static Map<String, Object> postgresql(String name, int port, String password) {
         var body = new java.util.HashMap<String, Object>();
         body.put("vendor", "postgresql");
         body.put("config_name", name);
-        body.put("config", Map.of("host", "127.0.0.1", "port", port, "database", "postgres", "tls_mode",
-                "disable"));
+        body.put("config", Map.of("host", "127.0.0.1", "port", port, "database", "postgres", "tls_mode", "disable"));
         body.put("credential", Map.of("username", "postgres", "password", password));
         return body;
     }
 
     private List<ConsumerRecord<String, byte[]>> ofTenant(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().filter(record -> {
-            var header = record.headers().lastHeader("ce_tenantid");
-            return header != null && tenant.equals(new String(header.value(), StandardCharsets.UTF_8));
-        }).toList();
+        return records.stream()
+                .filter(record -> {
+                    var header = record.headers().lastHeader("ce_tenantid");
+                    return header != null && tenant.equals(new String(header.value(), StandardCharsets.UTF_8));
+                })
+                .toList();
     }
 
     /** The first column of every row of a query on command-service's database (the values here are ours). */

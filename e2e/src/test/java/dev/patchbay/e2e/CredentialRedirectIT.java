@@ -65,35 +65,86 @@ class CredentialRedirectIT {
         try (var attacker = new RecordingListener()) {
             var home = "http://127.0.0.1:" + vendor.getAddress().getPort();
             var elsewhere = "http://127.0.0.1:" + attacker.port();
-            var created = stack.command().post().uri("/v1/connections").header("Authorization", editor())
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "rest_api", "config_name",
-                            "redirected", "base_url", home, "credential", Map.of("token", canary)))
-                    .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+            var created = stack.command()
+                    .post()
+                    .uri("/v1/connections")
+                    .header("Authorization", editor())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of(
+                            "vendor",
+                            "rest_api",
+                            "config_name",
+                            "redirected",
+                            "base_url",
+                            home,
+                            "credential",
+                            Map.of("token", canary)))
+                    .exchange()
+                    .expectStatus()
+                    .isCreated()
+                    .expectBody(Map.class)
+                    .returnResult()
+                    .getResponseBody();
             var id = (String) created.get("id");
 
             // The first request of the attack: a new destination, the stored credential kept.
-            stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor())
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("base_url", elsewhere)).exchange()
-                    .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("PBAY-0010");
+            stack.command()
+                    .patch()
+                    .uri("/v1/connections/" + id)
+                    .header("Authorization", editor())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("base_url", elsewhere))
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("PBAY-0010");
             // The second: the test still goes where the credential was sealed for.
-            stack.command().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor())
-                    .exchange().expectStatus().isOk().expectBody().jsonPath("$.healthy").isEqualTo(true);
+            stack.command()
+                    .post()
+                    .uri("/v1/connections/" + id + "/test")
+                    .header("Authorization", editor())
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.healthy")
+                    .isEqualTo(true);
             assertThat(tokensSeen).containsExactly("Bearer " + canary);
 
             // Whoever can write to the requests topic forges a request for the new destination.
-            var forged = new ProbeRequested(UUID.randomUUID().toString(), new ConnectionId(UUID.fromString(id)),
-                    TenantId.of(tenant), "rest_api", "rest", 1, elsewhere, Map.of(), Map.of(),
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS), "attacker");
-            try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    stack.broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-                producer.send(CODEC.record(dev.patchbay.contracts.topic.Topics.PROBE_REQUESTS, id, forged,
-                        new EventCodec.Envelope(forged.correlationId(), forged.requestedAt(), id, tenant, null)))
+            var forged = new ProbeRequested(
+                    UUID.randomUUID().toString(),
+                    new ConnectionId(UUID.fromString(id)),
+                    TenantId.of(tenant),
+                    "rest_api",
+                    "rest",
+                    1,
+                    elsewhere,
+                    Map.of(),
+                    Map.of(),
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                    "attacker");
+            try (var producer = new KafkaProducer<String, byte[]>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()),
+                    new StringSerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(CODEC.record(
+                                dev.patchbay.contracts.topic.Topics.PROBE_REQUESTS,
+                                id,
+                                forged,
+                                new EventCodec.Envelope(
+                                        forged.correlationId(), forged.requestedAt(), id, tenant, null)))
                         .get(10, TimeUnit.SECONDS);
             }
             var result = new AtomicReference<ProbeCompleted>();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Topics.readAll(stack.broker.bootstrapServers(), dev.patchbay.contracts.topic.Topics.PROBE_RESULTS
-                        .name()).stream().map(record -> CODEC.decode(record.value(), ProbeCompleted.class))
+                Topics.readAll(
+                                stack.broker.bootstrapServers(),
+                                dev.patchbay.contracts.topic.Topics.PROBE_RESULTS.name())
+                        .stream()
+                        .map(record -> CODEC.decode(record.value(), ProbeCompleted.class))
                         .filter(completed -> completed.correlationId().equals(forged.correlationId()))
                         .forEach(result::set);
                 assertThat(result.get()).isNotNull();
@@ -101,20 +152,37 @@ class CredentialRedirectIT {
             assertThat(result.get().healthy()).isFalse();
             assertThat(result.get().error().code()).isEqualTo("destination_mismatch");
 
-            assertThat(attacker.connections()).as("connections to the attacker's server").isZero();
+            assertThat(attacker.connections())
+                    .as("connections to the attacker's server")
+                    .isZero();
             assertThat(attacker.received()).doesNotContain(canary);
             assertThat(tokensSeen).containsExactly("Bearer " + canary);
 
             // With the credential given again, the move is a rotation, and the new credential goes there.
-            stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor())
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("base_url", home + "/v2",
-                            "credential", Map.of("token", canary + "-rotated"))).exchange()
-                    .expectStatus().isOk().expectBody().jsonPath("$.credential.version").isEqualTo(2);
-            stack.command().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor())
-                    .exchange().expectStatus().isOk().expectBody().jsonPath("$.healthy").isEqualTo(true);
+            stack.command()
+                    .patch()
+                    .uri("/v1/connections/" + id)
+                    .header("Authorization", editor())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("base_url", home + "/v2", "credential", Map.of("token", canary + "-rotated")))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.credential.version")
+                    .isEqualTo(2);
+            stack.command()
+                    .post()
+                    .uri("/v1/connections/" + id + "/test")
+                    .header("Authorization", editor())
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.healthy")
+                    .isEqualTo(true);
             assertThat(tokensSeen).containsExactly("Bearer " + canary, "Bearer " + canary + "-rotated");
-        }
-        finally {
+        } finally {
             vendor.stop(0);
         }
     }
@@ -132,21 +200,22 @@ class CredentialRedirectIT {
 
         RecordingListener() throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-            var acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (var socket = server.accept()) {
-                        connections.incrementAndGet();
-                        socket.setSoTimeout(1000);
-                        var buffer = new byte[4096];
-                        for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
-                            received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            var acceptor = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try (var socket = server.accept()) {
+                                connections.incrementAndGet();
+                                socket.setSoTimeout(1000);
+                                var buffer = new byte[4096];
+                                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                                    received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                                }
+                            } catch (IOException ignored) {
+                                // closed, or the peer went away
+                            }
                         }
-                    }
-                    catch (IOException ignored) {
-                        // closed, or the peer went away
-                    }
-                }
-            }, "attacker-listener");
+                    },
+                    "attacker-listener");
             acceptor.setDaemon(true);
             acceptor.start();
         }

@@ -11,8 +11,9 @@ final class Databases {
     static String dump(String jdbcUrl) throws SQLException {
         var out = new StringBuilder();
         try (var connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-                var tables = connection.createStatement().executeQuery(
-                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+                var tables = connection
+                        .createStatement()
+                        .executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
             while (tables.next()) {
                 try (var rows = connection.createStatement().executeQuery("SELECT * FROM " + tables.getString(1))) {
                     while (rows.next()) {
@@ -29,6 +30,5 @@ final class Databases {
         return out.toString();
     }
 
-    private Databases() {
-    }
+    private Databases() {}
 }

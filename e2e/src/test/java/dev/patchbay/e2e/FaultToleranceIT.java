@@ -41,9 +41,11 @@ class FaultToleranceIT {
     private static LocalStack stack;
 
     private final String tenant = TestTokens.newTenant();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** The highest acknowledged version of each connection. */
     private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+
     private final List<String> serverErrors = new CopyOnWriteArrayList<>();
     private final AtomicInteger unanswered = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
@@ -64,32 +66,45 @@ class FaultToleranceIT {
             load(Duration.ofSeconds(3));
             restart(victim);
             load(Duration.ofSeconds(2));
-            report.put(victim, "down and back in " + Duration.between(killedAt, Instant.now()).toMillis() + " ms");
+            report.put(
+                    victim,
+                    "down and back in "
+                            + Duration.between(killedAt, Instant.now()).toMillis() + " ms");
         }
 
         assertThat(acknowledged).as("writes acknowledged under load").hasSizeGreaterThan(10);
         var stored = eventStoreVersions();
         // The topic first, then the read tables: if an event goes missing, this says which side lost it.
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            var relayed = versionsOnTopic(stored);
-            stored.forEach((id, last) -> assertThat(relayed.get(id)).as("versions of %s on the topic (the relay)", id)
-                    .isNotNull().containsAll(versionsUpTo(last)));
-        });
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(readVersions()).as("the read tables (the projection) hold what the event store and the "
-                        + "topic hold").isEqualTo(stored));
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    var relayed = versionsOnTopic(stored);
+                    stored.forEach((id, last) -> assertThat(relayed.get(id))
+                            .as("versions of %s on the topic (the relay)", id)
+                            .isNotNull()
+                            .containsAll(versionsUpTo(last)));
+                });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(readVersions())
+                        .as("the read tables (the projection) hold what the event store and the " + "topic hold")
+                        .isEqualTo(stored));
 
-        acknowledged.forEach((id, version) -> assertThat(stored.get(id)).as("events of %s in the store", id)
-                .isNotNull().isGreaterThanOrEqualTo(version));
+        acknowledged.forEach((id, version) -> assertThat(stored.get(id))
+                .as("events of %s in the store", id)
+                .isNotNull()
+                .isGreaterThanOrEqualTo(version));
         var onTopic = versionsOnTopic(stored);
-        stored.forEach((id, last) -> assertThat(onTopic.get(id)).as("versions of %s on the topic: once each, in order",
-                id).isEqualTo(versionsUpTo(last)));
+        stored.forEach((id, last) -> assertThat(onTopic.get(id))
+                .as("versions of %s on the topic: once each, in order", id)
+                .isEqualTo(versionsUpTo(last)));
         assertNothingHalfDone();
         assertThat(serverErrors).as("5xx answers to writes").isEmpty();
 
-        System.out.printf("faults: %s; requests %d, acknowledged connections %d, unanswered (in flight at a kill or "
-                + "while command-service was down) %d, 5xx %d%n", report, requests.get(), acknowledged.size(),
-                unanswered.get(), serverErrors.size());
+        System.out.printf(
+                "faults: %s; requests %d, acknowledged connections %d, unanswered (in flight at a kill or "
+                        + "while command-service was down) %d, 5xx %d%n",
+                report, requests.get(), acknowledged.size(), unanswered.get(), serverErrors.size());
     }
 
     /** The versions on the topic, in offset order, of each of the given connections. */
@@ -97,7 +112,8 @@ class FaultToleranceIT {
         var onTopic = new HashMap<String, List<Long>>();
         for (var record : Topics.readAll(stack.broker.bootstrapServers(), "patchbay.connections.v1")) {
             if (connections.containsKey(record.key())) {
-                var sequence = new String(record.headers().lastHeader("ce_sequence").value());
+                var sequence =
+                        new String(record.headers().lastHeader("ce_sequence").value());
                 onTopic.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(Long.parseLong(sequence));
             }
         }
@@ -128,14 +144,17 @@ class FaultToleranceIT {
             });
         }
         pool.shutdown();
-        assertThat(pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS)).isTrue();
+        assertThat(pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS))
+                .isTrue();
     }
 
     private String create(String name) {
         var body = "{\"vendor\":\"postgresql\",\"config_name\":\"" + name + "\",\"config\":{\"host\":\"db\","
                 + "\"port\":5432,\"database\":\"d\"},\"credential\":{\"username\":\"u\",\"password\":\"p\"}}";
-        var response = send(HttpRequest.newBuilder(URI.create(stack.commandService.baseUrl() + "/v1/connections"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)), "create " + name);
+        var response = send(
+                HttpRequest.newBuilder(URI.create(stack.commandService.baseUrl() + "/v1/connections"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                "create " + name);
         if (response == null || response.statusCode() != 201) {
             return null;
         }
@@ -145,9 +164,12 @@ class FaultToleranceIT {
     }
 
     private void update(String id, String displayName) {
-        var response = send(HttpRequest.newBuilder(URI.create(stack.commandService.baseUrl() + "/v1/connections/"
-                + id)).method("PATCH", HttpRequest.BodyPublishers.ofString("{\"display_name\":\"" + displayName
-                        + "\"}")), "update " + id);
+        var response = send(
+                HttpRequest.newBuilder(URI.create(stack.commandService.baseUrl() + "/v1/connections/" + id))
+                        .method(
+                                "PATCH",
+                                HttpRequest.BodyPublishers.ofString("{\"display_name\":\"" + displayName + "\"}")),
+                "update " + id);
         if (response != null && response.statusCode() == 200) {
             acknowledged.merge(id, version(response), Math::max);
         }
@@ -156,26 +178,28 @@ class FaultToleranceIT {
     private HttpResponse<String> send(HttpRequest.Builder request, String what) {
         requests.incrementAndGet();
         try {
-            var response = http.send(request.timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + LocalStack.TOKENS.token(tenant, "editor"))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            var response = http.send(
+                    request.timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + LocalStack.TOKENS.token(tenant, "editor"))
+                            .header("Content-Type", "application/json")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 500) {
                 serverErrors.add(what + " -> " + response.statusCode() + " " + response.body());
             }
             return response;
-        }
-        catch (IOException unanswered) {
+        } catch (IOException unanswered) {
             this.unanswered.incrementAndGet();
             return null;
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
     }
 
     private static long version(HttpResponse<String> response) {
-        return Long.parseLong(response.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
+        return Long.parseLong(
+                response.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
     }
 
     private void kill(String victim) {
@@ -200,8 +224,8 @@ class FaultToleranceIT {
     private Map<String, Long> readVersions() throws Exception {
         var versions = new HashMap<String, Long>();
         try (var connection = DriverManager.getConnection(stack.queryDb.jdbcUrl(), "postgres", "");
-                var statement = connection.prepareStatement("SELECT id::text, version FROM connections "
-                        + "WHERE tenant_id = ?")) {
+                var statement = connection.prepareStatement(
+                        "SELECT id::text, version FROM connections " + "WHERE tenant_id = ?")) {
             statement.setString(1, tenant);
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {

@@ -27,6 +27,7 @@ final class LocalStack {
 
     /** A broker of this stack's own, in its own process, so that a test can kill it. */
     final KafkaBrokerProcess broker = KafkaBrokerProcess.start();
+
     final TestInfrastructure.Database commandDb = TestInfrastructure.freshDatabase("e2e_command");
     final TestInfrastructure.Database queryDb = TestInfrastructure.freshDatabase("e2e_query");
     final ServiceProcess probeWorker;
@@ -45,30 +46,62 @@ final class LocalStack {
         // and query-service (which checks) must share
         common.putAll(TOKENS.properties());
 
-        commandService = ServiceProcess.create("command-service", with(common, Map.of(
-                "spring.datasource.url", commandDb.jdbcUrl(), "spring.datasource.username", commandDb.username(),
-                "patchbay.probe.allow-insecure-http", "true", "patchbay.probe.timeout", "10s")), LOGS);
-        queryService = ServiceProcess.create("query-service", with(common, Map.of(
-                "spring.r2dbc.url", queryDb.r2dbcUrl(), "spring.r2dbc.username", queryDb.username(),
-                "spring.flyway.url", queryDb.jdbcUrl(), "spring.flyway.user", queryDb.username())), LOGS);
+        commandService = ServiceProcess.create(
+                "command-service",
+                with(
+                        common,
+                        Map.of(
+                                "spring.datasource.url",
+                                commandDb.jdbcUrl(),
+                                "spring.datasource.username",
+                                commandDb.username(),
+                                "patchbay.probe.allow-insecure-http",
+                                "true",
+                                "patchbay.probe.timeout",
+                                "10s")),
+                LOGS);
+        queryService = ServiceProcess.create(
+                "query-service",
+                with(
+                        common,
+                        Map.of(
+                                "spring.r2dbc.url",
+                                queryDb.r2dbcUrl(),
+                                "spring.r2dbc.username",
+                                queryDb.username(),
+                                "spring.flyway.url",
+                                queryDb.jdbcUrl(),
+                                "spring.flyway.user",
+                                queryDb.username())),
+                LOGS);
         // The stand-in vendors listen on loopback: for the aggregators, an operator's setting (a tenant cannot
         // point Pluggy or Belvo at another host).
-        probeWorker = ServiceProcess.create("probe-worker", with(common, Map.of(
-                "spring.datasource.url", commandDb.jdbcUrl(), "spring.datasource.username", commandDb.username(),
-                "patchbay.connectors.hosts.pluggy", "api.pluggy.ai,127.0.0.1",
-                "patchbay.connectors.hosts.belvo", "api.belvo.com,127.0.0.1")), LOGS);
+        probeWorker = ServiceProcess.create(
+                "probe-worker",
+                with(
+                        common,
+                        Map.of(
+                                "spring.datasource.url",
+                                commandDb.jdbcUrl(),
+                                "spring.datasource.username",
+                                commandDb.username(),
+                                "patchbay.connectors.hosts.pluggy",
+                                "api.pluggy.ai,127.0.0.1",
+                                "patchbay.connectors.hosts.belvo",
+                                "api.belvo.com,127.0.0.1")),
+                LOGS);
         // Whatever happens next, nothing this stack starts outlives the test run.
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         try {
             // command-service first, until it lives: it owns the database the probe worker reads (its migrations
             // make the vault). It is ready only once a probe worker has registered the connector types.
             commandService.start(Duration.ofSeconds(120), "/actuator/health/liveness");
-            var others = List.of(CompletableFuture.runAsync(() -> probeWorker.start(Duration.ofSeconds(120))),
+            var others = List.of(
+                    CompletableFuture.runAsync(() -> probeWorker.start(Duration.ofSeconds(120))),
                     CompletableFuture.runAsync(() -> queryService.start(Duration.ofSeconds(120))));
             CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
             commandService.awaitHealthy(Duration.ofSeconds(60));
-        }
-        catch (RuntimeException failedToStart) {
+        } catch (RuntimeException failedToStart) {
             stop();
             throw failedToStart;
         }
@@ -95,7 +128,9 @@ final class LocalStack {
     }
 
     private static WebTestClient client(ServiceProcess service) {
-        return WebTestClient.bindToServer().baseUrl(service.baseUrl()).responseTimeout(Duration.ofSeconds(30))
+        return WebTestClient.bindToServer()
+                .baseUrl(service.baseUrl())
+                .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }
 

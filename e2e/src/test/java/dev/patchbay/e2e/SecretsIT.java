@@ -51,8 +51,9 @@ class SecretsIT {
         echoingVendor.createContext("/auth", exchange -> {
             var body = exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().add("X-Echo", new String(body, StandardCharsets.UTF_8).replaceAll("\\s", ""));
-            var answer = ("{\"message\":\"bad credentials: " + new String(body, StandardCharsets.UTF_8)
-                    .replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8);
+            var answer = ("{\"message\":\"bad credentials: "
+                            + new String(body, StandardCharsets.UTF_8).replace("\"", "'") + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(401, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
@@ -68,55 +69,126 @@ class SecretsIT {
     @Test
     void noCanaryIsFoundInAnySinkNorInAnyHeapAfterAFullGc() throws Exception {
         var editor = "Bearer " + LocalStack.TOKENS.token(tenant, "editor");
-        var created = call(stack.command().post().uri("/v1/connections").header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(pluggy("canary-pluggy", canary("create"))), 201);
+        var created = call(
+                stack.command()
+                        .post()
+                        .uri("/v1/connections")
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(pluggy("canary-pluggy", canary("create"))),
+                201);
         var id = (String) JSON.readValue(created, Map.class).get("id");
-        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("credential", Map.of("client_id", "client", "secret", canary("rotate")))), 200);
-        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("credential", Map.of("secret", canary("partial")))), 400);
+        call(
+                stack.command()
+                        .patch()
+                        .uri("/v1/connections/" + id)
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("credential", Map.of("client_id", "client", "secret", canary("rotate")))),
+                200);
+        call(
+                stack.command()
+                        .patch()
+                        .uri("/v1/connections/" + id)
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("credential", Map.of("secret", canary("partial")))),
+                400);
         // Moving the connection: refused without its credential, and refused with one for a host Pluggy is not at.
-        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("base_url", "http://127.0.0.1:1")), 400);
-        call(stack.command().patch().uri("/v1/connections/" + id).header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("base_url",
-                        "https://collector.attacker.example", "credential", Map.of("client_id", "client", "secret",
-                                canary("moved")))), 400);
+        call(
+                stack.command()
+                        .patch()
+                        .uri("/v1/connections/" + id)
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("base_url", "http://127.0.0.1:1")),
+                400);
+        call(
+                stack.command()
+                        .patch()
+                        .uri("/v1/connections/" + id)
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of(
+                                "base_url",
+                                "https://collector.attacker.example",
+                                "credential",
+                                Map.of("client_id", "client", "secret", canary("moved")))),
+                400);
         var wrongKeys = new LinkedHashMap<>(pluggy("canary-wrong", canary("keys")));
         wrongKeys.put("credential", Map.of("client_id", "c", "api_secret", canary("wrong-key")));
-        call(stack.command().post().uri("/v1/connections").header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(wrongKeys), 400);
+        call(
+                stack.command()
+                        .post()
+                        .uri("/v1/connections")
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(wrongKeys),
+                400);
         var inConfig = new LinkedHashMap<>(pluggy("canary-config", "x"));
         inConfig.put("metadata", Map.of("client_secret", canary("metadata")));
-        call(stack.command().post().uri("/v1/connections").header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(inConfig), 400);
+        call(
+                stack.command()
+                        .post()
+                        .uri("/v1/connections")
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(inConfig),
+                400);
         var webhookSecret = canary("webhook-secret");
-        call(stack.command().put().uri("/v1/connections/" + id + "/webhook-secret").header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("secret", webhookSecret)), 200);
+        call(
+                stack.command()
+                        .put()
+                        .uri("/v1/connections/" + id + "/webhook-secret")
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("secret", webhookSecret)),
+                200);
         // a signed delivery opens the secret, whose key command-service then keeps for a minute: not as the secret
-        var minted = call(stack.command().post().uri("/v1/webhooks/tokens").header("Authorization", editor)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "canary-pluggy")), 201);
+        var minted = call(
+                stack.command()
+                        .post()
+                        .uri("/v1/webhooks/tokens")
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "canary-pluggy")),
+                201);
         var webhookToken = (String) JSON.readValue(minted, Map.class).get("token");
         var delivery = "{\"event\":\"item/updated\",\"itemId\":\"item-1\"}";
         var timestamp = Long.toString(Instant.now().getEpochSecond());
         var mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(webhookSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        var signature = Base64.getEncoder().encodeToString(mac.doFinal(("msg_canary." + timestamp + "." + delivery)
-                .getBytes(StandardCharsets.UTF_8)));
-        call(stack.command().post().uri("/v1/webhooks/pluggy/{token}", webhookToken)
-                .contentType(MediaType.APPLICATION_JSON).header("webhook-id", "msg_canary")
-                .header("webhook-timestamp", timestamp).header("webhook-signature", "v1," + signature)
-                .bodyValue(delivery), 202);
+        var signature = Base64.getEncoder()
+                .encodeToString(
+                        mac.doFinal(("msg_canary." + timestamp + "." + delivery).getBytes(StandardCharsets.UTF_8)));
+        call(
+                stack.command()
+                        .post()
+                        .uri("/v1/webhooks/pluggy/{token}", webhookToken)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .header("webhook-id", "msg_canary")
+                        .header("webhook-timestamp", timestamp)
+                        .header("webhook-signature", "v1," + signature)
+                        .bodyValue(delivery),
+                202);
         // and its replay, which is the same delivery
-        call(stack.command().post().uri("/v1/webhooks/pluggy/{token}", webhookToken)
-                .contentType(MediaType.APPLICATION_JSON).header("webhook-id", "msg_canary")
-                .header("webhook-timestamp", timestamp).header("webhook-signature", "v1," + signature)
-                .bodyValue(delivery), 202);
-        var test = call(stack.command().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor)
-                .exchange(), -1);
+        call(
+                stack.command()
+                        .post()
+                        .uri("/v1/webhooks/pluggy/{token}", webhookToken)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .header("webhook-id", "msg_canary")
+                        .header("webhook-timestamp", timestamp)
+                        .header("webhook-signature", "v1," + signature)
+                        .bodyValue(delivery),
+                202);
+        var test = call(
+                stack.command()
+                        .post()
+                        .uri("/v1/connections/" + id + "/test")
+                        .header("Authorization", editor)
+                        .exchange(),
+                -1);
         System.out.println("live test against the echoing vendor answered: " + test);
 
         var sinks = new LinkedHashMap<String, byte[]>();
@@ -124,8 +196,12 @@ class SecretsIT {
         for (var service : List.of(stack.commandService, stack.queryService, stack.probeWorker)) {
             sinks.put(service.name() + " log", Files.readAllBytes(service.log()));
         }
-        for (var topic : List.of("patchbay.connections.v1", "patchbay.connector-types.v1",
-                "patchbay.probe-requests.v1", "patchbay.probe-results.v1", "patchbay.webhooks.v1")) {
+        for (var topic : List.of(
+                "patchbay.connections.v1",
+                "patchbay.connector-types.v1",
+                "patchbay.probe-requests.v1",
+                "patchbay.probe-results.v1",
+                "patchbay.webhooks.v1")) {
             var all = new StringBuilder();
             for (var record : Topics.readAll(stack.broker.bootstrapServers(), topic)) {
                 all.append(record.key()).append(new String(record.value(), StandardCharsets.ISO_8859_1));
@@ -143,12 +219,15 @@ class SecretsIT {
         for (var sink : sinks.entrySet()) {
             for (var canary : canaries) {
                 for (var form : forms(canary)) {
-                    assertThat(indexOf(sink.getValue(), form)).as("%s holds %s", sink.getKey(), canary).isEqualTo(-1);
+                    assertThat(indexOf(sink.getValue(), form))
+                            .as("%s holds %s", sink.getKey(), canary)
+                            .isEqualTo(-1);
                     searched++;
                 }
             }
         }
-        System.out.printf("secrets: %d canaries, %d sinks (%s), %d searches in plain/base64/hex/UTF-16, none found%n",
+        System.out.printf(
+                "secrets: %d canaries, %d sinks (%s), %d searches in plain/base64/hex/UTF-16, none found%n",
                 canaries.size(), sinks.size(), String.join(", ", sinks.keySet()), searched);
     }
 
@@ -159,9 +238,17 @@ class SecretsIT {
     }
 
     private Map<String, Object> pluggy(String name, String secret) {
-        return Map.of("vendor", "pluggy", "config_name", name,
-                "base_url", "http://127.0.0.1:" + echoingVendor.getAddress().getPort(), "account_ref", "item-1",
-                "credential", Map.of("client_id", "client", "secret", secret));
+        return Map.of(
+                "vendor",
+                "pluggy",
+                "config_name",
+                name,
+                "base_url",
+                "http://127.0.0.1:" + echoingVendor.getAddress().getPort(),
+                "account_ref",
+                "item-1",
+                "credential",
+                Map.of("client_id", "client", "secret", secret));
     }
 
     private String call(org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec response, int status) {
@@ -173,21 +260,26 @@ class SecretsIT {
         return result.getResponseBody();
     }
 
-    private String call(org.springframework.test.web.reactive.server.WebTestClient.RequestHeadersSpec<?> request,
-            int status) {
+    private String call(
+            org.springframework.test.web.reactive.server.WebTestClient.RequestHeadersSpec<?> request, int status) {
         return call(request.exchange(), status);
     }
 
     /** A heap dump of live objects only: jcmd runs a full GC first, so only what is still referenced remains. */
     private static byte[] heapDump(ServiceProcess service) throws Exception {
-        var file = Path.of("target", "heap-" + service.name() + "-" + UUID.randomUUID() + ".hprof").toAbsolutePath();
-        var jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(service.pid()), "GC.heap_dump", file.toString()).redirectErrorStream(true).start();
+        var file = Path.of("target", "heap-" + service.name() + "-" + UUID.randomUUID() + ".hprof")
+                .toAbsolutePath();
+        var jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(service.pid()),
+                        "GC.heap_dump",
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(jcmd.waitFor(120, TimeUnit.SECONDS)).isTrue();
         try {
             return Files.readAllBytes(file);
-        }
-        finally {
+        } finally {
             Files.deleteIfExists(file);
         }
     }
@@ -198,7 +290,10 @@ class SecretsIT {
 
     private static List<byte[]> forms(String canary) {
         var bytes = canary.getBytes(StandardCharsets.UTF_8);
-        return List.of(bytes, canary.getBytes(StandardCharsets.UTF_16LE), canary.getBytes(StandardCharsets.UTF_16BE),
+        return List.of(
+                bytes,
+                canary.getBytes(StandardCharsets.UTF_16LE),
+                canary.getBytes(StandardCharsets.UTF_16BE),
                 Base64.getEncoder().encodeToString(bytes).substring(0, 20).getBytes(StandardCharsets.US_ASCII),
                 HexFormat.of().formatHex(bytes).getBytes(StandardCharsets.US_ASCII));
     }
@@ -215,5 +310,4 @@ class SecretsIT {
         }
         return -1;
     }
-
 }

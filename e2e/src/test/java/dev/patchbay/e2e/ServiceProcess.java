@@ -38,7 +38,10 @@ final class ServiceProcess {
     }
 
     static ServiceProcess create(String module, Map<String, String> properties, Path logDirectory) {
-        var jar = Path.of(System.getProperty("patchbay.e2e.jars", ".."), module, "target",
+        var jar = Path.of(
+                System.getProperty("patchbay.e2e.jars", ".."),
+                module,
+                "target",
                 module + "-" + System.getProperty("patchbay.e2e.version", "0.1.0-SNAPSHOT") + "-exec.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no fat jar at " + jar + ": build the services first (mvn package)");
@@ -57,18 +60,23 @@ final class ServiceProcess {
 
     /** Starts the service and waits until that health path answers UP (liveness, when its peers are not up yet). */
     ServiceProcess start(Duration timeout, String healthPath) {
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Daxoniq.update-checker.disabled=true",
-                "-jar", jar.toString()));
+        var command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx320m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Daxoniq.update-checker.disabled=true",
+                "-jar",
+                jar.toString()));
         command.addAll(arguments);
         try {
             Files.createDirectories(log.getParent());
-            var builder = new ProcessBuilder(command).redirectErrorStream(true)
+            var builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("AXONIQ_UPDATE_CHECKER_DISABLED", "true");
             process = builder.start();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         awaitHealthy(timeout, healthPath);
@@ -87,16 +95,17 @@ final class ServiceProcess {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                var response = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + healthPath))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                var response = client.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + healthPath))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
                 }
-            }
-            catch (IOException notYet) {
+            } catch (IOException notYet) {
                 // not listening yet
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
@@ -111,8 +120,7 @@ final class ServiceProcess {
             process.destroyForcibly();
             try {
                 process.waitFor(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -137,8 +145,7 @@ final class ServiceProcess {
     private static void sleepBriefly() {
         try {
             Thread.sleep(250);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -146,8 +153,7 @@ final class ServiceProcess {
     private static int freePort() {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

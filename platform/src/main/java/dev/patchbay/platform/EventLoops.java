@@ -10,13 +10,14 @@ public final class EventLoops {
 
     static final String WORKER_COUNT = "reactor.netty.ioWorkerCount";
 
-    private EventLoops() {
-    }
+    private EventLoops() {}
 
     /** Sets the worker count to the number of cores unless it is set already; call first thing in {@code main}. */
     public static void onePerCore() {
         if (System.getProperty(WORKER_COUNT) == null) {
-            System.setProperty(WORKER_COUNT, Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())));
+            System.setProperty(
+                    WORKER_COUNT,
+                    Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())));
         }
     }
 }

@@ -18,7 +18,12 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({JwtProperties.class, OperatorProperties.class})
-@Import({PatchbaySecurity.class, WebPlatform.class, PatchbayTopics.class, PatchbayOpenApi.class,
-    PatchbayObservability.class, ConsistencyConfiguration.class})
-public class PatchbayPlatform {
-}
+@Import({
+    PatchbaySecurity.class,
+    WebPlatform.class,
+    PatchbayTopics.class,
+    PatchbayOpenApi.class,
+    PatchbayObservability.class,
+    ConsistencyConfiguration.class
+})
+public class PatchbayPlatform {}

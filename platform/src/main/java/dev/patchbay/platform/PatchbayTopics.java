@@ -19,13 +19,20 @@ public class PatchbayTopics {
 
     @Bean
     KafkaAdmin.NewTopics patchbayTopics() {
-        return new KafkaAdmin.NewTopics(Topics.ALL.stream().map(topic -> {
-            TopicBuilder builder = TopicBuilder.name(topic.name()).partitions(topic.partitions()).replicas(1);
-            if (topic.compacted()) {
-                return builder.compact().build();
-            }
-            var retention = topic.retention() == Topic.FOREVER ? -1 : topic.retention().toMillis();
-            return builder.config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention)).build();
-        }).toArray(NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(Topics.ALL.stream()
+                .map(topic -> {
+                    TopicBuilder builder = TopicBuilder.name(topic.name())
+                            .partitions(topic.partitions())
+                            .replicas(1);
+                    if (topic.compacted()) {
+                        return builder.compact().build();
+                    }
+                    var retention = topic.retention() == Topic.FOREVER
+                            ? -1
+                            : topic.retention().toMillis();
+                    return builder.config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention))
+                            .build();
+                })
+                .toArray(NewTopic[]::new));
     }
 }

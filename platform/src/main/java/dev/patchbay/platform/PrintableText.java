@@ -8,8 +8,7 @@ package dev.patchbay.platform;
  */
 public final class PrintableText {
 
-    private PrintableText() {
-    }
+    private PrintableText() {}
 
     public static boolean isPrintable(String text) {
         return text.codePoints().noneMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029);

@@ -23,10 +23,14 @@ import java.util.Map;
  * <p>The platform jar brings Spring Security onto the classpath for the HTTP services; the worker has no API, so
  * Boot's reactive security is switched off rather than left to lock the actuator behind a generated password.
  */
-@SpringBootApplication(exclude = {ReactiveWebSecurityAutoConfiguration.class,
-    ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveManagementWebSecurityAutoConfiguration.class,
-    ReactiveOAuth2ResourceServerAutoConfiguration.class,
-    ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class})
+@SpringBootApplication(
+        exclude = {
+            ReactiveWebSecurityAutoConfiguration.class,
+            ReactiveUserDetailsServiceAutoConfiguration.class,
+            ReactiveManagementWebSecurityAutoConfiguration.class,
+            ReactiveOAuth2ResourceServerAutoConfiguration.class,
+            ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class
+        })
 @ConfigurationPropertiesScan
 @Import({PatchbayTopics.class, VaultConfiguration.class})
 public class ProbeWorkerApplication {

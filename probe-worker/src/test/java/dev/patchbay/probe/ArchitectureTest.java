@@ -19,22 +19,33 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule featuresNeverImportEachOther = slices().matching("dev.patchbay.probe.(*)..")
-            .should().notDependOnEachOther()
+            .should()
+            .notDependOnEachOther()
             .ignoreDependency(alwaysTrue(), resideInAPackage("dev.patchbay.probe.check.."));
 
     /** Like a platform package: {@code check} serves the features and imports none of them. */
     @ArchTest
-    static final ArchRule checkImportsNoFeature = noClasses().that().resideInAPackage("dev.patchbay.probe.check..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.patchbay.probe.connector..",
-                    "dev.patchbay.probe.connection..");
+    static final ArchRule checkImportsNoFeature = noClasses()
+            .that()
+            .resideInAPackage("dev.patchbay.probe.check..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.patchbay.probe.connector..", "dev.patchbay.probe.connection..");
 
     /** Every outgoing connection of a check goes through the guard's helpers, never a client of its own. */
     @ArchTest
     static final ArchRule onlyTheGuardedHelpersOpenHttpOrJdbc = noClasses()
-            .that().resideOutsideOfPackage("dev.patchbay.probe.check..")
-            .should().dependOnClassesThat().haveFullyQualifiedName("reactor.netty.http.client.HttpClient")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.sql.DriverManager")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.http.HttpClient");
+            .that()
+            .resideOutsideOfPackage("dev.patchbay.probe.check..")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("reactor.netty.http.client.HttpClient")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.sql.DriverManager")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.net.http.HttpClient");
 
     /**
      * A connector hands its driver to {@code JdbcProbe}, which alone connects with it: there the connection gets the
@@ -42,12 +53,18 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule onlyTheGuardedHelperConnectsAJdbcDriver = noClasses()
-            .that().resideOutsideOfPackage("dev.patchbay.probe.check..")
-            .should().callMethod(java.sql.Driver.class, "connect", String.class, java.util.Properties.class);
+            .that()
+            .resideOutsideOfPackage("dev.patchbay.probe.check..")
+            .should()
+            .callMethod(java.sql.Driver.class, "connect", String.class, java.util.Properties.class);
 
     /** The worker serves no API: it takes the topics from the platform, not its HTTP security or web layer. */
     @ArchTest
-    static final ArchRule theWorkerServesNoApi = noClasses().should().dependOnClassesThat()
+    static final ArchRule theWorkerServesNoApi = noClasses()
+            .should()
+            .dependOnClassesThat()
             .resideInAnyPackage("dev.patchbay.platform.security..", "dev.patchbay.platform.web..")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.patchbay.platform.PatchbayPlatform");
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("dev.patchbay.platform.PatchbayPlatform");
 }

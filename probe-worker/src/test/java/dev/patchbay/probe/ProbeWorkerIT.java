@@ -30,8 +30,8 @@ import static org.awaitility.Awaitility.await;
 /** The worker as it runs: its real main method, a real KRaft broker, and plain Kafka and HTTP clients. */
 class ProbeWorkerIT extends RunningWorker {
 
-    private static final List<String> VENDORS = List.of("belvo", "kafka", "mysql", "pluggy", "postgresql",
-            "rest_api", "webhook");
+    private static final List<String> VENDORS =
+            List.of("belvo", "kafka", "mysql", "pluggy", "postgresql", "rest_api", "webhook");
 
     private final EventCodec codec = new EventCodec("/test");
     private final HttpClient http = HttpClient.newHttpClient();
@@ -42,12 +42,17 @@ class ProbeWorkerIT extends RunningWorker {
     @Test
     void everyConnectorTypeIsRegisteredOnTheRegistryTopicKeyedByVendor() {
         var latest = new HashMap<String, ConsumerRecord<String, byte[]>>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+        try (var consumer = new KafkaConsumer<String, byte[]>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestInfrastructure.kafkaBootstrapServers(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(Topics.CONNECTOR_TYPES.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             await().atMost(Duration.ofSeconds(30)).pollInSameThread().untilAsserted(() -> {
@@ -64,8 +69,11 @@ class ProbeWorkerIT extends RunningWorker {
             assertThat(EventCodec.header(headers, CloudEvents.SOURCE)).isEqualTo("/patchbay/probe-worker");
             assertThat(EventCodec.header(headers, CloudEvents.SUBJECT)).isEqualTo(vendor);
             assertThat(EventCodec.header(headers, CloudEvents.ID)).isNotBlank();
-            assertThat(codec.decode(record)).get().isInstanceOfSatisfying(ConnectorTypeRegistered.class,
-                    registered -> assertThat(registered.vendor()).isEqualTo(vendor));
+            assertThat(codec.decode(record))
+                    .get()
+                    .isInstanceOfSatisfying(
+                            ConnectorTypeRegistered.class,
+                            registered -> assertThat(registered.vendor()).isEqualTo(vendor));
         });
         var pluggy = codec.decode(latest.get("pluggy").value(), ConnectorTypeRegistered.class);
         assertThat(pluggy.category()).isEqualTo("rest");
@@ -78,8 +86,11 @@ class ProbeWorkerIT extends RunningWorker {
         assertThat(postgresql.requiredConfig()).containsExactly("host", "port", "database");
         assertThat(postgresql.secretFields()).containsExactly("username", "password");
         assertThat(postgresql.supportsWebhooks()).isFalse();
-        assertThat(new String(latest.get("mysql").value())).contains("\"display_name\":\"MySQL\"",
-                "\"secret_fields\":[\"username\",\"password\"]", "\"supports_webhooks\":false");
+        assertThat(new String(latest.get("mysql").value()))
+                .contains(
+                        "\"display_name\":\"MySQL\"",
+                        "\"secret_fields\":[\"username\",\"password\"]",
+                        "\"supports_webhooks\":false");
         var kafka = codec.decode(latest.get("kafka").value(), ConnectorTypeRegistered.class);
         assertThat(kafka.category()).isEqualTo("broker");
         assertThat(kafka.requiredConfig()).containsExactly("bootstrap_servers");
@@ -107,8 +118,8 @@ class ProbeWorkerIT extends RunningWorker {
     @Test
     void healthShowsWhichChecksAreUpButNeverTheirDetails() throws Exception {
         for (var path : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(path).statusCode())
-                    .isEqualTo(200));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(get(path).statusCode()).isEqualTo(200));
             assertThat(get(path).body()).as(path).doesNotContain("\"details\"", "database", "validationQuery");
         }
         assertThat(get("/actuator/health/db").body()).doesNotContain("\"details\"", "PostgreSQL");
@@ -123,7 +134,9 @@ class ProbeWorkerIT extends RunningWorker {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -10,7 +10,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * consumer group): its real main method, the real KRaft broker, a fresh database with command-service's vault
  * tables, its own vault keys, and the loopback network allowed so that checks reach the local peers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
 abstract class RunningWorker {
 

@@ -31,22 +31,25 @@ public final class Tarpit implements AutoCloseable {
 
     public Tarpit(byte[] greeting, Duration interval) throws IOException {
         server = new ServerSocket(0, 100, InetAddress.getByName("127.0.0.1"));
-        var acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    var socket = server.accept();
-                    accepted.incrementAndGet();
-                    synchronized (sockets) {
-                        sockets.add(socket);
+        var acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            var socket = server.accept();
+                            accepted.incrementAndGet();
+                            synchronized (sockets) {
+                                sockets.add(socket);
+                            }
+                            daemon(() -> drainUntilClosed(socket), "tarpit-read")
+                                    .start();
+                            daemon(() -> dribble(socket, greeting, interval), "tarpit-write")
+                                    .start();
+                        } catch (IOException closed) {
+                            return;
+                        }
                     }
-                    daemon(() -> drainUntilClosed(socket), "tarpit-read").start();
-                    daemon(() -> dribble(socket, greeting, interval), "tarpit-write").start();
-                }
-                catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "tarpit");
+                },
+                "tarpit");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -70,8 +73,7 @@ public final class Tarpit implements AutoCloseable {
             while (in.read(buffer) >= 0) {
                 // What the client says does not matter; only when it goes.
             }
-        }
-        catch (IOException gone) {
+        } catch (IOException gone) {
             // Reset or closed: the client has gone either way.
         }
         closedByClient.incrementAndGet();
@@ -87,8 +89,7 @@ public final class Tarpit implements AutoCloseable {
                 out.write('x');
                 out.flush();
             }
-        }
-        catch (IOException | InterruptedException gone) {
+        } catch (IOException | InterruptedException gone) {
             // The client closed the connection, or the tarpit was closed.
         }
     }

@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Vaults built by the vault module's own configuration, as command-service and the worker build theirs. */
 public final class TestVaults {
 
-    private TestVaults() {
-    }
+    private TestVaults() {}
 
     public static String randomKey() {
         var key = new byte[32];
@@ -35,7 +34,8 @@ public final class TestVaults {
     /** The vault that {@code patchbay.vault.key=key} and {@code fingerprint-key=fingerprintKey} configure. */
     public static Vault vault(String key, String fingerprintKey) {
         var vault = new AtomicReference<Vault>();
-        new ApplicationContextRunner().withUserConfiguration(VaultConfiguration.class)
+        new ApplicationContextRunner()
+                .withUserConfiguration(VaultConfiguration.class)
                 .withPropertyValues("patchbay.vault.key=" + key, "patchbay.vault.fingerprint-key=" + fingerprintKey)
                 .run(context -> vault.set(context.getBean(Vault.class)));
         return vault.get();
@@ -49,8 +49,7 @@ public final class TestVaults {
             try (var ddl = TestVaults.class.getResourceAsStream("/vault-tables.sql")) {
                 statement.execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
             }
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException("cannot create the vault tables in " + database.name(), e);
         }
         return database;
@@ -60,8 +59,14 @@ public final class TestVaults {
      * Seals a credential for {@code destination} as command-service does and writes its row (and the sealing key's
      * check value).
      */
-    public static void seal(TestInfrastructure.Database database, Vault vault, TenantId tenant,
-            ConnectionId connection, int version, Map<String, String> fields, Destination destination) {
+    public static void seal(
+            TestInfrastructure.Database database,
+            Vault vault,
+            TenantId tenant,
+            ConnectionId connection,
+            int version,
+            Map<String, String> fields,
+            Destination destination) {
         write(database, vault, tenant, connection, version, fields, destination.digest(), true);
     }
 
@@ -69,18 +74,32 @@ public final class TestVaults {
      * A row as command-service sealed it before destinations were bound: no destination in its context, and in its
      * row the destination recorded since the upgrade ({@code recorded}), or none yet (null).
      */
-    public static void sealUnbound(TestInfrastructure.Database database, Vault vault, TenantId tenant,
-            ConnectionId connection, int version, Map<String, String> fields, Destination recorded) {
-        write(database, vault, tenant, connection, version, fields, recorded == null ? null : recorded.digest(),
-                false);
+    public static void sealUnbound(
+            TestInfrastructure.Database database,
+            Vault vault,
+            TenantId tenant,
+            ConnectionId connection,
+            int version,
+            Map<String, String> fields,
+            Destination recorded) {
+        write(database, vault, tenant, connection, version, fields, recorded == null ? null : recorded.digest(), false);
     }
 
-    private static void write(TestInfrastructure.Database database, Vault vault, TenantId tenant,
-            ConnectionId connection, int version, Map<String, String> fields, String destination, boolean bound) {
+    private static void write(
+            TestInfrastructure.Database database,
+            Vault vault,
+            TenantId tenant,
+            ConnectionId connection,
+            int version,
+            Map<String, String> fields,
+            String destination,
+            boolean bound) {
         byte[] sealed;
         try (var credential = Credential.of(fields)) {
-            sealed = vault.seal(credential, new SealingContext(tenant, connection, version, SealingContext.CREDENTIAL,
-                    bound ? destination : null));
+            sealed = vault.seal(
+                    credential,
+                    new SealingContext(
+                            tenant, connection, version, SealingContext.CREDENTIAL, bound ? destination : null));
         }
         try (var db = DriverManager.getConnection(database.jdbcUrl(), database.username(), "");
                 var insert = db.prepareStatement("INSERT INTO sealed_secrets (connection_id, purpose, version, "
@@ -96,8 +115,7 @@ public final class TestVaults {
             insert.setString(8, destination);
             insert.setBoolean(9, bound);
             insert.executeUpdate();
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         recordKeys(database, vault.keyCheckValues());
@@ -113,8 +131,7 @@ public final class TestVaults {
                 insert.setString(2, key.getValue());
                 insert.executeUpdate();
             }
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -19,6 +19,8 @@ public class QueryServiceApplication {
 
     public static void main(String[] args) {
         EventLoops.onePerCore();
-        new SpringApplicationBuilder(QueryServiceApplication.class).properties(CONFIG_NAME).run(args);
+        new SpringApplicationBuilder(QueryServiceApplication.class)
+                .properties(CONFIG_NAME)
+                .run(args);
     }
 }

@@ -15,12 +15,17 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class QueryArchitectureTest {
 
     @ArchTest
-    static final ArchRule platformImportsNoFeature = noClasses().that().resideInAPackage("..query.platform..")
-            .should().dependOnClassesThat().resideInAnyPackage("..query.connection..", "..query.connector..")
+    static final ArchRule platformImportsNoFeature = noClasses()
+            .that()
+            .resideInAPackage("..query.platform..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("..query.connection..", "..query.connector..")
             .because("features depend on the platform, never the other way round");
 
     @ArchTest
     static final ArchRule featuresDoNotImportEachOther = slices().matching("dev.patchbay.query.(*)..")
-            .should().notDependOnEachOther()
+            .should()
+            .notDependOnEachOther()
             .ignoreDependency(alwaysTrue(), resideInAPackage("dev.patchbay.query.platform.."));
 }

@@ -45,14 +45,17 @@ import static org.awaitility.Awaitility.await;
  * Every IT class extends this and adds no properties of its own, so the context is built once per JVM; tests stay
  * apart through fresh tenants and ids.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    QueryServiceApplication.CONFIG_NAME,
-    // short, so that the test of a wait that runs out stays quick; still ample for the projection of one event
-    "patchbay.query.consistency-wait=" + QueryServiceIntegrationTest.CONSISTENCY_WAIT_MS + "ms",
-    "spring.kafka.consumer.properties.fetch.max.wait.ms=100",
-    // the access log on, and the projection's line per event: ObservabilityIT follows a trace through both
-    "patchbay.access-log.enabled=true",
-    "logging.level.dev.patchbay.query.connection.ConnectionDescriptorProjection=debug"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            QueryServiceApplication.CONFIG_NAME,
+            // short, so that the test of a wait that runs out stays quick; still ample for the projection of one event
+            "patchbay.query.consistency-wait=" + QueryServiceIntegrationTest.CONSISTENCY_WAIT_MS + "ms",
+            "spring.kafka.consumer.properties.fetch.max.wait.ms=100",
+            // the access log on, and the projection's line per event: ObservabilityIT follows a trace through both
+            "patchbay.access-log.enabled=true",
+            "logging.level.dev.patchbay.query.connection.ConnectionDescriptorProjection=debug"
+        })
 @AutoConfigureWebTestClient
 public abstract class QueryServiceIntegrationTest {
 
@@ -90,12 +93,12 @@ public abstract class QueryServiceIntegrationTest {
     /** Events published before the listeners own their partitions are read too (earliest), but later. */
     @BeforeEach
     void listenersOwnTheirPartitions() {
-        ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("connection-descriptors"),
-                Topics.CONNECTION_EVENTS.partitions());
-        ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("connector-types"),
-                Topics.CONNECTOR_TYPES.partitions());
-        ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("connection-health"),
-                Topics.PROBE_RESULTS.partitions());
+        ContainerTestUtils.waitForAssignment(
+                listeners.getListenerContainer("connection-descriptors"), Topics.CONNECTION_EVENTS.partitions());
+        ContainerTestUtils.waitForAssignment(
+                listeners.getListenerContainer("connector-types"), Topics.CONNECTOR_TYPES.partitions());
+        ContainerTestUtils.waitForAssignment(
+                listeners.getListenerContainer("connection-health"), Topics.PROBE_RESULTS.partitions());
     }
 
     protected static String viewer(String tenant) {
@@ -118,36 +121,54 @@ public abstract class QueryServiceIntegrationTest {
     /** Publishes a probe result exactly as a probe worker does. */
     protected static RecordMetadata publish(ProbeCompleted result) {
         var id = result.connectionId().toString();
-        return send(CODEC.record(Topics.PROBE_RESULTS, id, result, new EventCodec.Envelope(
-                UUID.randomUUID().toString(), result.checkedAt(), id, result.tenantId().value(), null)));
+        return send(CODEC.record(
+                Topics.PROBE_RESULTS,
+                id,
+                result,
+                new EventCodec.Envelope(
+                        UUID.randomUUID().toString(),
+                        result.checkedAt(),
+                        id,
+                        result.tenantId().value(),
+                        null)));
     }
 
     /** Publishes a connection event exactly as command-service's relay does. */
     protected static RecordMetadata publish(ConnectionEvent event) {
         var id = event.connectionId().toString();
-        return send(CODEC.record(Topics.CONNECTION_EVENTS, id, event, new EventCodec.Envelope(
-                UUID.randomUUID().toString(), event.occurredAt(), id, event.tenantId().value(), event.version())));
+        return send(CODEC.record(
+                Topics.CONNECTION_EVENTS,
+                id,
+                event,
+                new EventCodec.Envelope(
+                        UUID.randomUUID().toString(),
+                        event.occurredAt(),
+                        id,
+                        event.tenantId().value(),
+                        event.version())));
     }
 
     /** Publishes a registration exactly as a probe worker does at boot. */
     protected static RecordMetadata publish(ConnectorTypeRegistered registration) {
-        return send(CODEC.record(Topics.CONNECTOR_TYPES, registration.vendor(), registration,
+        return send(CODEC.record(
+                Topics.CONNECTOR_TYPES,
+                registration.vendor(),
+                registration,
                 EventCodec.Envelope.of(registration.vendor())));
     }
 
     protected static RecordMetadata send(ProducerRecord<String, byte[]> record) {
         try {
             return producer().send(record).get(10, TimeUnit.SECONDS);
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + record.topic(), e);
         }
     }
 
     /** The Consistency-Token command-service answers the write of that event with. */
     protected static String consistencyToken(ConnectionEvent event) {
-        return TOKENS.consistencyTokens().issue(event.tenantId(),
-                new ConsistencyToken(event.connectionId(), event.version()));
+        return TOKENS.consistencyTokens()
+                .issue(event.tenantId(), new ConsistencyToken(event.connectionId(), event.version()));
     }
 
     /** Waits until the service's consumer group has committed past that record: it has been projected or skipped. */
@@ -159,8 +180,10 @@ public abstract class QueryServiceIntegrationTest {
     protected static void awaitConsumed(RecordMetadata record, String group) {
         var partition = new TopicPartition(record.topic(), record.partition());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            var committed = admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(5, TimeUnit.SECONDS).get(partition);
+            var committed = admin().listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS)
+                    .get(partition);
             assertThat(committed).as("committed offset of %s", partition).isNotNull();
             assertThat(committed.offset()).isGreaterThan(record.offset());
         });
@@ -185,17 +208,19 @@ public abstract class QueryServiceIntegrationTest {
         }
         try {
             Map<TopicPartition, Long> ends = new HashMap<>();
-            admin().listOffsets(latest).all().get(5, TimeUnit.SECONDS)
+            admin().listOffsets(latest)
+                    .all()
+                    .get(5, TimeUnit.SECONDS)
                     .forEach((partition, end) -> ends.put(partition, end.offset()));
             return ends;
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException("cannot read the end offsets of " + topic, e);
         }
     }
 
     private static void assertCaughtUp(String group, String topic, int partitions) throws Exception {
-        var committed = admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+        var committed = admin().listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
                 .get(5, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
@@ -204,9 +229,11 @@ public abstract class QueryServiceIntegrationTest {
         var ends = admin().listOffsets(latest).all().get(5, TimeUnit.SECONDS);
         ends.forEach((partition, end) -> {
             if (end.offset() > 0) {
-                assertThat(committed.get(partition)).as("committed offset of %s in %s", partition, group)
+                assertThat(committed.get(partition))
+                        .as("committed offset of %s in %s", partition, group)
                         .isNotNull();
-                assertThat(committed.get(partition).offset()).as("committed offset of %s in %s", partition, group)
+                assertThat(committed.get(partition).offset())
+                        .as("committed offset of %s in %s", partition, group)
                         .isEqualTo(end.offset());
             }
         });
@@ -218,9 +245,15 @@ public abstract class QueryServiceIntegrationTest {
 
     private static synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    TestInfrastructure.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.CLIENT_ID_CONFIG, "query-service-it"), new StringSerializer(),
+            producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            TestInfrastructure.kafkaBootstrapServers(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all",
+                            ProducerConfig.CLIENT_ID_CONFIG,
+                            "query-service-it"),
+                    new StringSerializer(),
                     new ByteArraySerializer());
             Runtime.getRuntime().addShutdownHook(new Thread(producer::close));
         }
@@ -229,8 +262,8 @@ public abstract class QueryServiceIntegrationTest {
 
     private static synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    TestInfrastructure.kafkaBootstrapServers()));
+            admin = Admin.create(
+                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()));
             Runtime.getRuntime().addShutdownHook(new Thread(admin::close));
         }
         return admin;

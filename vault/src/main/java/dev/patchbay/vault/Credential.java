@@ -40,8 +40,7 @@ public final class Credential implements AutoCloseable {
         body.forEach((name, value) -> {
             if (value instanceof String text) {
                 values.put(name, text.getBytes(StandardCharsets.UTF_8));
-            }
-            else {
+            } else {
                 notText.add(name);
             }
         });
@@ -148,5 +147,4 @@ public final class Credential implements AutoCloseable {
     public int hashCode() {
         return System.identityHashCode(this);
     }
-
 }

@@ -60,8 +60,14 @@ public final class Destination {
             });
         }
         var out = new StringBuilder();
-        parts.forEach((name, value) -> out.append(name.length()).append(':').append(name).append('=')
-                .append(value.length()).append(':').append(value).append('\n'));
+        parts.forEach((name, value) -> out.append(name.length())
+                .append(':')
+                .append(name)
+                .append('=')
+                .append(value.length())
+                .append(':')
+                .append(value)
+                .append('\n'));
         return new Destination(out.toString());
     }
 
@@ -84,12 +90,11 @@ public final class Destination {
             if (host == null || scheme.isEmpty()) {
                 return "raw:" + url;
             }
-            int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80
-                    : -1;
+            int port =
+                    uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
             var userInfo = uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@";
             return scheme + "://" + userInfo + host.toLowerCase(Locale.ROOT) + ":" + port;
-        }
-        catch (URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return "raw:" + url;
         }
     }
@@ -117,9 +122,9 @@ public final class Destination {
         if (value instanceof Number number) {
             try {
                 var decimal = new BigDecimal(number.toString()).stripTrailingZeros();
-                return "n:" + (decimal.scale() <= 0 ? decimal.toBigIntegerExact().toString() : decimal.toPlainString());
-            }
-            catch (NumberFormatException | ArithmeticException e) {
+                return "n:"
+                        + (decimal.scale() <= 0 ? decimal.toBigIntegerExact().toString() : decimal.toPlainString());
+            } catch (NumberFormatException | ArithmeticException e) {
                 return "n:" + number;
             }
         }
@@ -135,8 +140,14 @@ public final class Destination {
                 }
             });
             var out = new StringBuilder("{");
-            sorted.forEach((key, text) -> out.append(key.length()).append(':').append(key).append('=')
-                    .append(text.length()).append(':').append(text).append(';'));
+            sorted.forEach((key, text) -> out.append(key.length())
+                    .append(':')
+                    .append(key)
+                    .append('=')
+                    .append(text.length())
+                    .append(':')
+                    .append(text)
+                    .append(';'));
             return out.append('}').toString();
         }
         if (value instanceof Collection<?> list) {
@@ -155,8 +166,7 @@ public final class Destination {
         try {
             var sha = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return "sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha);
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is unavailable", e);
         }
     }

@@ -4,7 +4,11 @@ package dev.patchbay.vault;
 public final class SealedCredentialUnreadable extends RuntimeException {
 
     public SealedCredentialUnreadable(SealingContext context) {
-        super("the sealed " + context.purpose() + " v" + context.version() + " of connection "
-                + context.connectionId() + " cannot be opened with the configured keys", null, false, false);
+        super(
+                "the sealed " + context.purpose() + " v" + context.version() + " of connection "
+                        + context.connectionId() + " cannot be opened with the configured keys",
+                null,
+                false,
+                false);
     }
 }

@@ -45,9 +45,16 @@ public final class SealedSecretStore {
     /** Stores a blob sealed for {@code context}, its destination beside it. */
     public void store(SealingContext context, byte[] ciphertext, String keyName, Instant at) {
         jdbc.sql("INSERT INTO sealed_secrets (connection_id, purpose, version, tenant_id, ciphertext, key_name, "
-                + "sealed_at, destination, bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, true)")
-                .params(context.connectionId().value(), context.purpose(), context.version(),
-                        context.tenant().value(), ciphertext, keyName, Timestamp.from(at), context.destination())
+                        + "sealed_at, destination, bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, true)")
+                .params(
+                        context.connectionId().value(),
+                        context.purpose(),
+                        context.version(),
+                        context.tenant().value(),
+                        ciphertext,
+                        keyName,
+                        Timestamp.from(at),
+                        context.destination())
                 .update();
     }
 
@@ -84,7 +91,8 @@ public final class SealedSecretStore {
      */
     public int destroyCandidatesSealedBefore(Instant sealedBefore) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE purpose = ? AND sealed_at < ?")
-                .params(SealingContext.CANDIDATE, Timestamp.from(sealedBefore)).update();
+                .params(SealingContext.CANDIDATE, Timestamp.from(sealedBefore))
+                .update();
     }
 
     /** The digest stored with a connection's current credential, if it has one. */
@@ -92,7 +100,9 @@ public final class SealedSecretStore {
         return jdbc.sql("SELECT destination FROM sealed_secrets WHERE connection_id = ? AND purpose = ? "
                         + "AND version = ?")
                 .params(connection.value(), SealingContext.CREDENTIAL, version)
-                .query((rows, n) -> Optional.ofNullable(rows.getString(1))).optional().flatMap(found -> found);
+                .query((rows, n) -> Optional.ofNullable(rows.getString(1)))
+                .optional()
+                .flatMap(found -> found);
     }
 
     /**
@@ -103,50 +113,67 @@ public final class SealedSecretStore {
      */
     public boolean recordLegacyDestination(ConnectionId connection, int version, String destination) {
         return jdbc.sql("UPDATE sealed_secrets SET destination = ? WHERE connection_id = ? AND purpose = ? "
-                        + "AND version = ? AND destination IS NULL AND NOT bound")
-                .params(destination, connection.value(), SealingContext.CREDENTIAL, version).update() == 1;
+                                + "AND version = ? AND destination IS NULL AND NOT bound")
+                        .params(destination, connection.value(), SealingContext.CREDENTIAL, version)
+                        .update()
+                == 1;
     }
 
     /** Destroys every version of one purpose older than {@code keep}. */
     public int destroyBefore(ConnectionId id, String purpose, int keep) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ? AND purpose = ? AND version < ?")
-                .params(id.value(), purpose, keep).update();
+                .params(id.value(), purpose, keep)
+                .update();
     }
 
     public int destroy(ConnectionId id, String purpose) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ? AND purpose = ?")
-                .params(id.value(), purpose).update();
+                .params(id.value(), purpose)
+                .update();
     }
 
     /** Destroys every sealed secret of the connection: its credential and its webhook secret. */
     public int destroyAll(ConnectionId id) {
-        return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ?").param(id.value()).update();
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ?")
+                .param(id.value())
+                .update();
     }
 
     /** The check value recorded for each key that has sealed here. */
     public Map<String, String> recordedKeys() {
         var recorded = new HashMap<String, String>();
-        jdbc.sql("SELECT key_name, check_value FROM vault_keys").query((rows, n) -> {
-            recorded.put(rows.getString(1), rows.getString(2));
-            return null;
-        }).list();
+        jdbc.sql("SELECT key_name, check_value FROM vault_keys")
+                .query((rows, n) -> {
+                    recorded.put(rows.getString(1), rows.getString(2));
+                    return null;
+                })
+                .list();
         return recorded;
     }
 
     /** Records the sealing key's check value the first time it seals here; a recorded key keeps its value. */
     public void recordKey(String keyName, String checkValue) {
         jdbc.sql("INSERT INTO vault_keys (key_name, check_value) VALUES (?, ?) ON CONFLICT (key_name) DO NOTHING")
-                .params(keyName, checkValue).update();
+                .params(keyName, checkValue)
+                .update();
     }
 
     /** The names of the keys that sealed the rows now in the vault. */
     public List<String> keysInUse() {
-        return jdbc.sql("SELECT DISTINCT key_name FROM sealed_secrets").query(String.class).list();
+        return jdbc.sql("SELECT DISTINCT key_name FROM sealed_secrets")
+                .query(String.class)
+                .list();
     }
 
     /** A vault row as a reseal reads it: where it is, what it is bound to, and its blob. */
-    public record StoredRow(ConnectionId connectionId, String purpose, int version, TenantId tenant,
-            byte[] ciphertext, String destination, boolean bound) {
+    public record StoredRow(
+            ConnectionId connectionId,
+            String purpose,
+            int version,
+            TenantId tenant,
+            byte[] ciphertext,
+            String destination,
+            boolean bound) {
 
         /** The context the row was sealed with: its destination only if it is bound to it. */
         public SealingContext sealedFor() {
@@ -165,8 +192,8 @@ public final class SealedSecretStore {
     }
 
     /** Rows to move: sealed by another key, or a credential whose destination is recorded but not yet sealed in. */
-    private static final String TO_MOVE = "(key_name <> ? OR (purpose = 'credential' AND NOT bound "
-            + "AND destination IS NOT NULL))";
+    private static final String TO_MOVE =
+            "(key_name <> ? OR (purpose = 'credential' AND NOT bound " + "AND destination IS NOT NULL))";
 
     /**
      * The next rows a reseal must move, after {@code after} in key order, locked until the transaction ends; rows
@@ -180,8 +207,13 @@ public final class SealedSecretStore {
                         + "FROM sealed_secrets WHERE " + TO_MOVE + " AND (connection_id, purpose, version) > (?, ?, ?) "
                         + "ORDER BY connection_id, purpose, version LIMIT ? FOR UPDATE SKIP LOCKED")
                 .params(currentKey, afterId, afterPurpose, afterVersion, limit)
-                .query((rs, n) -> new StoredRow(new ConnectionId(rs.getObject(1, UUID.class)), rs.getString(2),
-                        rs.getInt(3), TenantId.of(rs.getString(4)), rs.getBytes(5), rs.getString(6),
+                .query((rs, n) -> new StoredRow(
+                        new ConnectionId(rs.getObject(1, UUID.class)),
+                        rs.getString(2),
+                        rs.getInt(3),
+                        TenantId.of(rs.getString(4)),
+                        rs.getBytes(5),
+                        rs.getString(6),
                         rs.getBoolean(7)))
                 .list();
     }
@@ -197,20 +229,22 @@ public final class SealedSecretStore {
     /** Rows a reseal has still to move: under another key, or a credential not yet bound to its destination. */
     public long remainingToReseal(String currentKey) {
         return jdbc.sql("SELECT count(*) FROM sealed_secrets WHERE key_name <> ? OR (purpose = 'credential' "
-                + "AND NOT bound)").param(currentKey).query(Long.class).single();
+                        + "AND NOT bound)")
+                .param(currentKey)
+                .query(Long.class)
+                .single();
     }
 
     /** A credential sealed before destinations were bound, and not yet given one. */
-    public record Unrecorded(ConnectionId connectionId, TenantId tenant, int version) {
-    }
+    public record Unrecorded(ConnectionId connectionId, TenantId tenant, int version) {}
 
     /** Up to {@code limit} credentials sealed before binding that have no destination recorded yet. */
     public List<Unrecorded> withoutDestination(int limit) {
         return jdbc.sql("SELECT connection_id, tenant_id, version FROM sealed_secrets WHERE purpose = 'credential' "
                         + "AND NOT bound AND destination IS NULL ORDER BY connection_id LIMIT ?")
                 .param(limit)
-                .query((rs, n) -> new Unrecorded(new ConnectionId(rs.getObject(1, UUID.class)),
-                        TenantId.of(rs.getString(2)), rs.getInt(3)))
+                .query((rs, n) -> new Unrecorded(
+                        new ConnectionId(rs.getObject(1, UUID.class)), TenantId.of(rs.getString(2)), rs.getInt(3)))
                 .list();
     }
 
@@ -219,8 +253,13 @@ public final class SealedSecretStore {
         return jdbc.sql("SELECT connection_id, purpose, version, tenant_id, ciphertext, destination, bound "
                         + "FROM sealed_secrets WHERE connection_id = ? AND purpose = ? ORDER BY version DESC LIMIT 1")
                 .params(connection.value(), purpose)
-                .query((rs, n) -> new StoredRow(new ConnectionId(rs.getObject(1, UUID.class)), rs.getString(2),
-                        rs.getInt(3), TenantId.of(rs.getString(4)), rs.getBytes(5), rs.getString(6),
+                .query((rs, n) -> new StoredRow(
+                        new ConnectionId(rs.getObject(1, UUID.class)),
+                        rs.getString(2),
+                        rs.getInt(3),
+                        TenantId.of(rs.getString(4)),
+                        rs.getBytes(5),
+                        rs.getString(6),
                         rs.getBoolean(7)))
                 .optional();
     }

@@ -17,8 +17,8 @@ import java.util.Map;
  *     sent anywhere (a webhook signing secret only checks what arrives) and for a row sealed before destinations
  *     were bound, which carries no destination in its context
  */
-public record SealingContext(TenantId tenant, ConnectionId connectionId, int version, String purpose,
-        String destination) {
+public record SealingContext(
+        TenantId tenant, ConnectionId connectionId, int version, String purpose, String destination) {
 
     public static final String CREDENTIAL = "credential";
     public static final String WEBHOOK_SECRET = "webhook-secret";
@@ -34,8 +34,8 @@ public record SealingContext(TenantId tenant, ConnectionId connectionId, int ver
     }
 
     /** A credential's context, bound to where it may be sent. */
-    public static SealingContext credential(TenantId tenant, ConnectionId connectionId, int version,
-            Destination destination) {
+    public static SealingContext credential(
+            TenantId tenant, ConnectionId connectionId, int version, Destination destination) {
         return new SealingContext(tenant, connectionId, version, CREDENTIAL, destination.digest());
     }
 

@@ -39,7 +39,11 @@ public final class Vault {
      * @param opening the current keyring and the previous ones, which open
      * @param checkValues the key check value of each local key by name (none for KMS keys, named by their ARN)
      */
-    public Vault(IKeyring sealing, IKeyring opening, String keyName, byte[] fingerprintKey,
+    public Vault(
+            IKeyring sealing,
+            IKeyring opening,
+            String keyName,
+            byte[] fingerprintKey,
             Map<String, String> checkValues) {
         this.sealing = sealing;
         this.opening = opening;
@@ -56,9 +60,9 @@ public final class Vault {
     public byte[] seal(Credential credential, SealingContext context) {
         byte[] plaintext = credential.toPlaintext();
         try {
-            return crypto.encryptData(sealing, plaintext, context.asEncryptionContext()).getResult();
-        }
-        finally {
+            return crypto.encryptData(sealing, plaintext, context.asEncryptionContext())
+                    .getResult();
+        } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
     }
@@ -80,18 +84,15 @@ public final class Vault {
                 Arrays.fill(plaintext, (byte) 0);
                 throw new SealedCredentialUnreadable(context);
             }
-        }
-        catch (SealedCredentialUnreadable e) {
+        } catch (SealedCredentialUnreadable e) {
             throw e;
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             // The SDK's messages name no secret, but the cause is kept out of the exception on purpose anyway.
             throw new SealedCredentialUnreadable(context);
         }
         try {
             return Credential.fromPlaintext(plaintext);
-        }
-        finally {
+        } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
     }
@@ -118,8 +119,7 @@ public final class Vault {
                 mac.update(value);
             });
             return "fp_" + HexFormat.of().formatHex(mac.doFinal(), 0, 8);
-        }
-        catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
     }
@@ -141,26 +141,26 @@ public final class Vault {
         try {
             var mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal("patchbay vault key check value".getBytes(
-                    StandardCharsets.US_ASCII)), 0, 8);
-        }
-        catch (GeneralSecurityException e) {
+            return HexFormat.of()
+                    .formatHex(mac.doFinal("patchbay vault key check value".getBytes(StandardCharsets.US_ASCII)), 0, 8);
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
     }
 
     /** Seals and opens a throw-away secret, so that a keyring that cannot work stops the service at start. */
     void selfTest() {
-        var context = new SealingContext(TenantId.of("patchbay-self-test"),
-                new ConnectionId(UUID.randomUUID()), 1, "self-test");
+        var context = new SealingContext(
+                TenantId.of("patchbay-self-test"), new ConnectionId(UUID.randomUUID()), 1, "self-test");
         try (var probe = Credential.of(Map.of("check", "self-test"))) {
             byte[] sealed;
             try {
                 sealed = seal(probe, context);
-            }
-            catch (RuntimeException e) {
-                throw new IllegalStateException("the vault's keyring (" + keyName + ") cannot seal: "
-                        + e.getClass().getSimpleName(), e);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(
+                        "the vault's keyring (" + keyName + ") cannot seal: "
+                                + e.getClass().getSimpleName(),
+                        e);
             }
             try (var opened = open(sealed, context)) {
                 if (!opened.value("check").equals("self-test")) {

@@ -34,13 +34,18 @@ public class VaultConfiguration {
 
     static final String KEY_NAMESPACE = "patchbay";
     private static final MaterialProviders PROVIDERS = MaterialProviders.builder()
-            .MaterialProvidersConfig(MaterialProvidersConfig.builder().build()).build();
+            .MaterialProvidersConfig(MaterialProvidersConfig.builder().build())
+            .build();
 
     @Bean
     Vault vault(VaultProperties properties) {
-        byte[] fingerprintKey = key("fingerprint", properties.fingerprintKey(), properties.fingerprintKeyFile(),
+        byte[] fingerprintKey = key(
+                "fingerprint",
+                properties.fingerprintKey(),
+                properties.fingerprintKeyFile(),
                 "PATCHBAY_VAULT_FINGERPRINT_KEY");
-        var vault = properties.keyring() == VaultProperties.Keyring.AWS_KMS ? kmsVault(properties, fingerprintKey)
+        var vault = properties.keyring() == VaultProperties.Keyring.AWS_KMS
+                ? kmsVault(properties, fingerprintKey)
                 : localVault(properties, fingerprintKey);
         vault.selfTest();
         return vault;
@@ -57,7 +62,10 @@ public class VaultConfiguration {
                 throw new IllegalStateException("each of patchbay.vault.previous-keys needs a name of its own, other "
                         + "than the current key's (" + properties.keyName() + ")");
             }
-            byte[] key = key("previous (" + previous.name() + ")", previous.key(), previous.keyFile(),
+            byte[] key = key(
+                    "previous (" + previous.name() + ")",
+                    previous.key(),
+                    previous.keyFile(),
                     "PATCHBAY_VAULT_PREVIOUS_KEYS_n_KEY");
             checkValues.put(previous.name(), Vault.checkValue(key));
             older.add(rawAesKeyring(previous.name(), key));
@@ -68,9 +76,11 @@ public class VaultConfiguration {
     private static Vault kmsVault(VaultProperties properties, byte[] fingerprintKey) {
         var kms = properties.kms();
         if (kms == null || kms.keyArn() == null || kms.keyArn().isBlank()) {
-            throw new IllegalStateException("patchbay.vault.keyring is aws-kms but patchbay.vault.kms.key-arn is not set");
+            throw new IllegalStateException(
+                    "patchbay.vault.keyring is aws-kms but patchbay.vault.kms.key-arn is not set");
         }
-        var builder = KmsClient.builder().credentialsProvider(DefaultCredentialsProvider.builder().build());
+        var builder = KmsClient.builder()
+                .credentialsProvider(DefaultCredentialsProvider.builder().build());
         if (kms.region() != null) {
             builder.region(Region.of(kms.region()));
         }
@@ -79,18 +89,25 @@ public class VaultConfiguration {
         }
         var client = builder.build();
         var sealing = kmsKeyring(kms.keyArn(), client);
-        var older = kms.previousKeyArns().stream().map(arn -> kmsKeyring(arn, client)).toList();
+        var older = kms.previousKeyArns().stream()
+                .map(arn -> kmsKeyring(arn, client))
+                .toList();
         return new Vault(sealing, opening(sealing, older), kms.keyArn(), fingerprintKey, Map.of());
     }
 
     static IKeyring rawAesKeyring(String keyName, byte[] wrappingKey) {
-        return PROVIDERS.CreateRawAesKeyring(CreateRawAesKeyringInput.builder().keyNamespace(KEY_NAMESPACE)
-                .keyName(keyName).wrappingKey(ByteBuffer.wrap(wrappingKey))
-                .wrappingAlg(AesWrappingAlg.ALG_AES256_GCM_IV12_TAG16).build());
+        return PROVIDERS.CreateRawAesKeyring(CreateRawAesKeyringInput.builder()
+                .keyNamespace(KEY_NAMESPACE)
+                .keyName(keyName)
+                .wrappingKey(ByteBuffer.wrap(wrappingKey))
+                .wrappingAlg(AesWrappingAlg.ALG_AES256_GCM_IV12_TAG16)
+                .build());
     }
 
     private static IKeyring kmsKeyring(String keyArn, KmsClient client) {
-        return PROVIDERS.CreateAwsKmsKeyring(CreateAwsKmsKeyringInput.builder().kmsKeyId(keyArn).kmsClient(client)
+        return PROVIDERS.CreateAwsKmsKeyring(CreateAwsKmsKeyringInput.builder()
+                .kmsKeyId(keyArn)
+                .kmsClient(client)
                 .build());
     }
 
@@ -99,38 +116,36 @@ public class VaultConfiguration {
         if (older.isEmpty()) {
             return current;
         }
-        return PROVIDERS.CreateMultiKeyring(CreateMultiKeyringInput.builder().generator(current)
-                .childKeyrings(older).build());
+        return PROVIDERS.CreateMultiKeyring(CreateMultiKeyringInput.builder()
+                .generator(current)
+                .childKeyrings(older)
+                .build());
     }
 
     static byte[] key(String which, String inline, Path file, String environmentName) {
         String base64;
         if (inline != null && !inline.isBlank()) {
             base64 = inline;
-        }
-        else if (file != null) {
+        } else if (file != null) {
             try {
                 base64 = Files.readString(file);
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot read the vault's " + which + " key file " + file + ": "
                         + e.getClass().getSimpleName());
             }
-        }
-        else {
+        } else {
             throw new IllegalStateException("the vault has no " + which + " key: set " + environmentName + " (base64 "
                     + "of 32 random bytes) or " + environmentName + "_FILE; bin/patchbay up makes one for local use");
         }
         byte[] key;
         try {
             key = Base64.getDecoder().decode(base64.trim());
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the vault's " + which + " key is not base64");
         }
         if (key.length != 32) {
-            throw new IllegalStateException("the vault's " + which + " key must be 32 bytes (AES-256 / HMAC-SHA256); "
-                    + "it is " + key.length);
+            throw new IllegalStateException(
+                    "the vault's " + which + " key must be 32 bytes (AES-256 / HMAC-SHA256); " + "it is " + key.length);
         }
         return key;
     }

@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 public final class VaultKeys {
 
-    private VaultKeys() {
-    }
+    private VaultKeys() {}
 
     /**
      * @param recorded the check value recorded for each key name
@@ -22,8 +21,8 @@ public final class VaultKeys {
      * @param whoToMatch how the message tells the reader to put things right (for example "as command-service does")
      * @return the mismatch, named; empty when every configured key matches and every key in use is configured
      */
-    public static Optional<String> mismatch(Vault vault, Map<String, String> recorded, Collection<String> sealedUnder,
-            String whoToMatch) {
+    public static Optional<String> mismatch(
+            Vault vault, Map<String, String> recorded, Collection<String> sealedUnder, String whoToMatch) {
         Map<String, String> configured = vault.keyCheckValues();
         for (var key : configured.entrySet()) {
             var recordedValue = recorded.get(key.getKey());

@@ -21,9 +21,15 @@ import java.util.List;
  * comparable, whatever the wrapping key.
  */
 @ConfigurationProperties("patchbay.vault")
-public record VaultProperties(@DefaultValue("local") Keyring keyring, String key, Path keyFile,
-        @DefaultValue("local-1") String keyName, List<PreviousKey> previousKeys, String fingerprintKey,
-        Path fingerprintKeyFile, Kms kms) {
+public record VaultProperties(
+        @DefaultValue("local") Keyring keyring,
+        String key,
+        Path keyFile,
+        @DefaultValue("local-1") String keyName,
+        List<PreviousKey> previousKeys,
+        String fingerprintKey,
+        Path fingerprintKeyFile,
+        Kms kms) {
 
     public VaultProperties {
         previousKeys = previousKeys == null ? List.of() : List.copyOf(previousKeys);
@@ -45,7 +51,8 @@ public record VaultProperties(@DefaultValue("local") Keyring keyring, String key
     }
 
     public enum Keyring {
-        LOCAL, AWS_KMS
+        LOCAL,
+        AWS_KMS
     }
 
     /** An older local wrapping key, for opening only. */

@@ -32,11 +32,16 @@ class DestinationTest {
         var config = Map.<String, Object>of("host", "db.example.com", "port", 5432, "database", "app");
         var base = Destination.of(DATABASE, null, config);
 
-        assertThat(Destination.of(DATABASE, null, with(config, "database", "reporting"))).isEqualTo(base);
+        assertThat(Destination.of(DATABASE, null, with(config, "database", "reporting")))
+                .isEqualTo(base);
         assertThat(Destination.of(DATABASE, null, with(config, "port", "5432"))).isEqualTo(base);
-        assertThat(Destination.of(DATABASE, null, with(config, "tls_mode", " "))).isEqualTo(base);
-        for (var moved : List.of(with(config, "host", "collector.attacker.example"), with(config, "port", 6543),
-                with(config, "tls_mode", "disable"), with(config, "anything_new", true),
+        assertThat(Destination.of(DATABASE, null, with(config, "tls_mode", " ")))
+                .isEqualTo(base);
+        for (var moved : List.of(
+                with(config, "host", "collector.attacker.example"),
+                with(config, "port", 6543),
+                with(config, "tls_mode", "disable"),
+                with(config, "anything_new", true),
                 with(config, "proxy", Map.of("host", "evil")))) {
             assertThat(Destination.of(DATABASE, null, moved)).as("%s", moved).isNotEqualTo(base);
         }
@@ -69,14 +74,17 @@ class DestinationTest {
         }
         assertThatThrownBy(() -> vault.open(sealed, SealingContext.credential(tenant, connection, 1, elsewhere)))
                 .isInstanceOf(SealedCredentialUnreadable.class);
-        assertThatThrownBy(() -> vault.open(sealed, new SealingContext(tenant, connection, 1,
-                SealingContext.CREDENTIAL))).isInstanceOf(SealedCredentialUnreadable.class);
+        assertThatThrownBy(
+                        () -> vault.open(sealed, new SealingContext(tenant, connection, 1, SealingContext.CREDENTIAL)))
+                .isInstanceOf(SealedCredentialUnreadable.class);
     }
 
     @Test
     void aDestinationIsWrittenOutAsItsDigestOnly() {
         var destination = Destination.of(List.of(), "https://internal.example.com", Map.of("host", "db.secret"));
-        assertThat(destination.toString()).startsWith("Destination(sha256:").doesNotContain("internal")
+        assertThat(destination.toString())
+                .startsWith("Destination(sha256:")
+                .doesNotContain("internal")
                 .doesNotContain("db.secret");
     }
 

@@ -28,8 +28,8 @@ class KmsKeyringTest {
     private static final String CANARY = "kms-canary-" + UUID.randomUUID();
     private static KmsStandIn kms;
 
-    private final SealingContext context = new SealingContext(TenantId.of("t-kms"),
-            new ConnectionId(UUID.randomUUID()), 3, SealingContext.CREDENTIAL);
+    private final SealingContext context =
+            new SealingContext(TenantId.of("t-kms"), new ConnectionId(UUID.randomUUID()), 3, SealingContext.CREDENTIAL);
     private final String fingerprintKey = randomKey();
 
     @BeforeAll
@@ -57,13 +57,18 @@ class KmsKeyringTest {
         assertThat(kms.calls()).anySatisfy(call -> {
             assertThat(call.operation()).isEqualTo("GenerateDataKey");
             assertThat(call.keyId()).isEqualTo(KEY_1);
-            assertThat(call.encryptionContext()).containsEntry("tenant_id", "t-kms")
+            assertThat(call.encryptionContext())
+                    .containsEntry("tenant_id", "t-kms")
                     .containsEntry("connection_id", context.connectionId().toString())
-                    .containsEntry("credential_version", "3").containsEntry("purpose", "credential");
+                    .containsEntry("credential_version", "3")
+                    .containsEntry("purpose", "credential");
         });
         assertThat(kms.calls()).anySatisfy(call -> assertThat(call.operation()).isEqualTo("Decrypt"));
-        assertThatThrownBy(() -> vault.open(sealed, new SealingContext(TenantId.of("t-other"),
-                context.connectionId(), 3, SealingContext.CREDENTIAL))).isInstanceOf(SealedCredentialUnreadable.class);
+        assertThatThrownBy(() -> vault.open(
+                        sealed,
+                        new SealingContext(
+                                TenantId.of("t-other"), context.connectionId(), 3, SealingContext.CREDENTIAL)))
+                .isInstanceOf(SealedCredentialUnreadable.class);
     }
 
     @Test
@@ -80,15 +85,29 @@ class KmsKeyringTest {
 
     @Test
     void aKmsKeyringWithoutAKeyArnIsRefusedAtStart() {
-        var properties = new VaultProperties(VaultProperties.Keyring.AWS_KMS, null, null, "k", List.of(),
-                fingerprintKey, null, new VaultProperties.Kms(null, "eu-west-1", kms.endpoint(), List.of()));
+        var properties = new VaultProperties(
+                VaultProperties.Keyring.AWS_KMS,
+                null,
+                null,
+                "k",
+                List.of(),
+                fingerprintKey,
+                null,
+                new VaultProperties.Kms(null, "eu-west-1", kms.endpoint(), List.of()));
         assertThatThrownBy(() -> new VaultConfiguration().vault(properties))
                 .hasMessageContaining("patchbay.vault.kms.key-arn");
     }
 
     private Vault vault(String keyArn, List<String> previous) {
-        var properties = new VaultProperties(VaultProperties.Keyring.AWS_KMS, null, null, "ignored", List.of(),
-                fingerprintKey, null, new VaultProperties.Kms(keyArn, "eu-west-1", kms.endpoint(), previous));
+        var properties = new VaultProperties(
+                VaultProperties.Keyring.AWS_KMS,
+                null,
+                null,
+                "ignored",
+                List.of(),
+                fingerprintKey,
+                null,
+                new VaultProperties.Kms(keyArn, "eu-west-1", kms.endpoint(), previous));
         return new VaultConfiguration().vault(properties);
     }
 

@@ -21,11 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class KmsStandIn implements AutoCloseable {
 
-    record Call(String operation, String keyId, Map<String, Object> encryptionContext) {
-    }
+    record Call(String operation, String keyId, Map<String, Object> encryptionContext) {}
 
-    private record Sealed(String keyId, Object context, byte[] plaintext) {
-    }
+    private record Sealed(String keyId, Object context, byte[] plaintext) {}
 
     private final HttpServer server;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -38,7 +36,8 @@ final class KmsStandIn implements AutoCloseable {
         server.createContext("/", exchange -> {
             var target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             @SuppressWarnings("unchecked")
-            Map<String, Object> request = json.readValue(exchange.getRequestBody().readAllBytes(), Map.class);
+            Map<String, Object> request =
+                    json.readValue(exchange.getRequestBody().readAllBytes(), Map.class);
             Map<String, Object> answer;
             int status = 200;
             try {
@@ -48,8 +47,7 @@ final class KmsStandIn implements AutoCloseable {
                     case "TrentService.Decrypt" -> decrypt(request);
                     default -> throw new IllegalArgumentException("UnsupportedOperationException");
                 };
-            }
-            catch (IllegalArgumentException refused) {
+            } catch (IllegalArgumentException refused) {
                 status = 400;
                 answer = Map.of("__type", refused.getMessage(), "message", "refused by the stand-in");
             }
@@ -76,8 +74,13 @@ final class KmsStandIn implements AutoCloseable {
         calls.add(new Call("GenerateDataKey", keyId, (Map<String, Object>) request.get("EncryptionContext")));
         var plaintext = new byte[((Number) request.getOrDefault("NumberOfBytes", 32)).intValue()];
         random.nextBytes(plaintext);
-        return Map.of("KeyId", keyId, "Plaintext", Base64.getEncoder().encodeToString(plaintext),
-                "CiphertextBlob", seal(keyId, request.get("EncryptionContext"), plaintext));
+        return Map.of(
+                "KeyId",
+                keyId,
+                "Plaintext",
+                Base64.getEncoder().encodeToString(plaintext),
+                "CiphertextBlob",
+                seal(keyId, request.get("EncryptionContext"), plaintext));
     }
 
     @SuppressWarnings("unchecked")
@@ -93,12 +96,18 @@ final class KmsStandIn implements AutoCloseable {
         var requestedKey = (String) request.get("KeyId");
         calls.add(new Call("Decrypt", requestedKey, (Map<String, Object>) request.get("EncryptionContext")));
         var sealed = blobs.get((String) request.get("CiphertextBlob"));
-        if (sealed == null || (requestedKey != null && !requestedKey.equals(sealed.keyId()))
+        if (sealed == null
+                || (requestedKey != null && !requestedKey.equals(sealed.keyId()))
                 || !java.util.Objects.equals(sealed.context(), request.get("EncryptionContext"))) {
             throw new IllegalArgumentException("InvalidCiphertextException");
         }
-        return Map.of("KeyId", sealed.keyId(), "Plaintext", Base64.getEncoder().encodeToString(sealed.plaintext()),
-                "EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
+        return Map.of(
+                "KeyId",
+                sealed.keyId(),
+                "Plaintext",
+                Base64.getEncoder().encodeToString(sealed.plaintext()),
+                "EncryptionAlgorithm",
+                "SYMMETRIC_DEFAULT");
     }
 
     private String seal(String keyId, Object context, byte[] plaintext) {

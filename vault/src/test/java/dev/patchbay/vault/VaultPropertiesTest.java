@@ -16,15 +16,24 @@ class VaultPropertiesTest {
 
     @Test
     void toStringNamesTheSettingsButNeverPrintsAKey() {
-        var properties = new VaultProperties(VaultProperties.Keyring.LOCAL, KEY, Path.of("/keys/vault.key"), "local-2",
-                List.of(new VaultProperties.PreviousKey("local-1", PREVIOUS_KEY, null)), FINGERPRINT_KEY, null,
-                new VaultProperties.Kms("arn:aws:kms:eu-west-1:1:key/k", "eu-west-1", URI.create("http://kms"),
-                        List.of()));
+        var properties = new VaultProperties(
+                VaultProperties.Keyring.LOCAL,
+                KEY,
+                Path.of("/keys/vault.key"),
+                "local-2",
+                List.of(new VaultProperties.PreviousKey("local-1", PREVIOUS_KEY, null)),
+                FINGERPRINT_KEY,
+                null,
+                new VaultProperties.Kms(
+                        "arn:aws:kms:eu-west-1:1:key/k", "eu-west-1", URI.create("http://kms"), List.of()));
 
         var text = properties.toString();
 
-        assertThat(text).doesNotContain(KEY, FINGERPRINT_KEY, PREVIOUS_KEY)
+        assertThat(text)
+                .doesNotContain(KEY, FINGERPRINT_KEY, PREVIOUS_KEY)
                 .contains("local-2", "local-1", "/keys/vault.key", "arn:aws:kms:eu-west-1:1:key/k");
-        assertThat(properties.previousKeys().get(0).toString()).doesNotContain(PREVIOUS_KEY).contains("local-1");
+        assertThat(properties.previousKeys().get(0).toString())
+                .doesNotContain(PREVIOUS_KEY)
+                .contains("local-1");
     }
 }

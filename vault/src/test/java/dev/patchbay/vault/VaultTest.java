@@ -18,8 +18,8 @@ class VaultTest {
     private static final String CANARY = "canary-s3cr3t-" + UUID.randomUUID();
 
     private final Vault vault = new Vault(VaultConfiguration.rawAesKeyring("k1", randomKey()), "k1", randomKey());
-    private final SealingContext context = new SealingContext(TenantId.of("t1"),
-            new ConnectionId(UUID.randomUUID()), 1, SealingContext.CREDENTIAL);
+    private final SealingContext context =
+            new SealingContext(TenantId.of("t1"), new ConnectionId(UUID.randomUUID()), 1, SealingContext.CREDENTIAL);
 
     @Test
     void aSealedCredentialOpensToTheSameValuesAndHoldsNoPlaintext() {
@@ -40,8 +40,10 @@ class VaultTest {
             new SealingContext(TenantId.of("t2"), context.connectionId(), 1, SealingContext.CREDENTIAL),
             new SealingContext(context.tenant(), new ConnectionId(UUID.randomUUID()), 1, SealingContext.CREDENTIAL),
             new SealingContext(context.tenant(), context.connectionId(), 2, SealingContext.CREDENTIAL),
-            new SealingContext(context.tenant(), context.connectionId(), 1, SealingContext.WEBHOOK_SECRET)}) {
-            assertThatThrownBy(() -> vault.open(sealed, other)).isInstanceOf(SealedCredentialUnreadable.class)
+            new SealingContext(context.tenant(), context.connectionId(), 1, SealingContext.WEBHOOK_SECRET)
+        }) {
+            assertThatThrownBy(() -> vault.open(sealed, other))
+                    .isInstanceOf(SealedCredentialUnreadable.class)
                     .hasMessageNotContaining(CANARY);
         }
     }
@@ -60,7 +62,11 @@ class VaultTest {
         var same = vault.fingerprint(Credential.of(Map.of("password", CANARY, "username", "app")));
         var other = vault.fingerprint(Credential.of(Map.of("username", "app", "password", CANARY + "x")));
 
-        assertThat(a).matches("fp_[0-9a-f]{16}").isEqualTo(same).isNotEqualTo(other).doesNotContain(CANARY);
+        assertThat(a)
+                .matches("fp_[0-9a-f]{16}")
+                .isEqualTo(same)
+                .isNotEqualTo(other)
+                .doesNotContain(CANARY);
     }
 
     @Test
@@ -91,8 +97,12 @@ class VaultTest {
 
         var previous = VaultConfiguration.rawAesKeyring("k1", k1);
         var current = VaultConfiguration.rawAesKeyring("k2", k2);
-        var after = new Vault(current, VaultConfiguration.opening(current, java.util.List.of(previous)), "k2",
-                fingerprintKey, Map.of("k2", Vault.checkValue(k2), "k1", Vault.checkValue(k1)));
+        var after = new Vault(
+                current,
+                VaultConfiguration.opening(current, java.util.List.of(previous)),
+                "k2",
+                fingerprintKey,
+                Map.of("k2", Vault.checkValue(k2), "k1", Vault.checkValue(k1)));
         try (var opened = after.open(old, context)) {
             assertThat(opened.value("password")).isEqualTo(CANARY);
         }
@@ -102,7 +112,9 @@ class VaultTest {
             assertThat(opened.value("password")).isEqualTo(CANARY);
         }
         assertThatThrownBy(() -> onlyNew.open(old, context)).isInstanceOf(SealedCredentialUnreadable.class);
-        assertThat(after.keyCheckValues().get("k1")).hasSize(16).isNotEqualTo(after.keyCheckValues().get("k2"));
+        assertThat(after.keyCheckValues().get("k1"))
+                .hasSize(16)
+                .isNotEqualTo(after.keyCheckValues().get("k2"));
     }
 
     @Test

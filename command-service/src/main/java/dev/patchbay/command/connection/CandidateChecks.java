@@ -47,8 +47,13 @@ class CandidateChecks implements CandidateTests {
     private final DatabaseWork database;
     private final Clock clock;
 
-    CandidateChecks(ConnectionRequestRules rules, Vault vault, SealedSecretStore secrets, LiveChecks checks,
-            DatabaseWork database, Clock clock) {
+    CandidateChecks(
+            ConnectionRequestRules rules,
+            Vault vault,
+            SealedSecretStore secrets,
+            LiveChecks checks,
+            DatabaseWork database,
+            Clock clock) {
         this.rules = rules;
         this.vault = vault;
         this.secrets = secrets;
@@ -59,24 +64,43 @@ class CandidateChecks implements CandidateTests {
 
     @Override
     public Mono<Tested> test(Caller caller, Candidate candidate) {
-        var request = new CreateConnectionRequest(candidate.vendor(),
-                candidate.configName() == null ? UNNAMED : candidate.configName(), candidate.credential(), null,
-                candidate.baseUrl(), candidate.config(), null, candidate.scope(), candidate.workspaceId(),
-                candidate.endUserId(), candidate.metadata());
+        var request = new CreateConnectionRequest(
+                candidate.vendor(),
+                candidate.configName() == null ? UNNAMED : candidate.configName(),
+                candidate.credential(),
+                null,
+                candidate.baseUrl(),
+                candidate.config(),
+                null,
+                candidate.scope(),
+                candidate.workspaceId(),
+                candidate.endUserId(),
+                candidate.metadata());
         return database.run(() -> {
-            try (var credential = request.credential()) {
-                var valid = rules.checkCreate(request);
-                var id = ConnectionIds.next(clock.instant());
-                var context = SealingContext.candidate(caller.tenant(), id, Destination.of(
-                        valid.type().configOutsideDestination(), valid.baseUrl(), request.config()));
-                return new SealedCandidate(id, valid, context, vault.seal(credential, context));
-            }
-        }).flatMap(sealed -> check(caller, sealed.id(), sealed.valid(), request, sealed.context(),
-                sealed.ciphertext()).map(result -> new Tested(sealed.id(), sealed.valid().type().vendor(), result)));
+                    try (var credential = request.credential()) {
+                        var valid = rules.checkCreate(request);
+                        var id = ConnectionIds.next(clock.instant());
+                        var context = SealingContext.candidate(
+                                caller.tenant(),
+                                id,
+                                Destination.of(
+                                        valid.type().configOutsideDestination(), valid.baseUrl(), request.config()));
+                        return new SealedCandidate(id, valid, context, vault.seal(credential, context));
+                    }
+                })
+                .flatMap(prepared -> check(
+                                caller,
+                                prepared.id(),
+                                prepared.valid(),
+                                request,
+                                prepared.context(),
+                                prepared.ciphertext())
+                        .map(result -> new Tested(
+                                prepared.id(), prepared.valid().type().vendor(), result)));
     }
 
-    private record SealedCandidate(ConnectionId id, ConnectionRequestRules.ValidCreate valid,
-            SealingContext context, byte[] ciphertext) {
+    private record SealedCandidate(
+            ConnectionId id, ConnectionRequestRules.ValidCreate valid, SealingContext context, byte[] ciphertext) {
 
         @Override
         public String toString() {
@@ -88,19 +112,32 @@ class CandidateChecks implements CandidateTests {
      * Stores the candidate's sealed credential, has it checked, and destroys it when the check ends: with its
      * result, an error, or the caller gone.
      */
-    Mono<ProbeCompleted> check(Caller caller, ConnectionId id, ConnectionRequestRules.ValidCreate valid,
-            CreateConnectionRequest request, SealingContext context, byte[] ciphertext) {
+    Mono<ProbeCompleted> check(
+            Caller caller,
+            ConnectionId id,
+            ConnectionRequestRules.ValidCreate valid,
+            CreateConnectionRequest request,
+            SealingContext context,
+            byte[] ciphertext) {
         return Mono.usingWhen(
                 database.run(() -> {
                     secrets.store(context, ciphertext, vault.keyName(), clock.instant());
                     return id;
                 }),
-                stored -> checks.checkCandidate(caller, id, valid.type().vendor(), valid.type().category(),
-                        valid.baseUrl(), request.config(), request.metadata()),
+                stored -> checks.checkCandidate(
+                        caller,
+                        id,
+                        valid.type().vendor(),
+                        valid.type().category(),
+                        valid.baseUrl(),
+                        request.config(),
+                        request.metadata()),
                 stored -> database.run(() -> secrets.destroy(id, SealingContext.CANDIDATE))
                         .onErrorResume(RuntimeException.class, failed -> {
                             // The sweep destroys it within patchbay.probe.candidate-lifetime.
-                            log.warn("The candidate row of {} was not destroyed after its check: {}", id,
+                            log.warn(
+                                    "The candidate row of {} was not destroyed after its check: {}",
+                                    id,
                                     failed.getClass().getName());
                             return Mono.empty();
                         }));
@@ -109,17 +146,39 @@ class CandidateChecks implements CandidateTests {
     /** 422: the candidate failed its check; the probe's code and message, never anything of the credential. */
     static ApiException unhealthy(ProbeCompleted result) {
         var code = result.error() == null ? "unhealthy" : result.error().code();
-        var message = result.error() == null ? "The check did not pass." : result.error().message();
-        return new ApiException(ProblemCode.CANDIDATE_UNHEALTHY, "The connection failed its live check ("
-                + code + "), so nothing was stored.", List.of(new FieldProblem("check", message, code)));
+        var message = result.error() == null
+                ? "The check did not pass."
+                : result.error().message();
+        return new ApiException(
+                ProblemCode.CANDIDATE_UNHEALTHY,
+                "The connection failed its live check (" + code + "), so nothing was stored.",
+                List.of(new FieldProblem("check", message, code)));
     }
 
     /** The connection as created, with the health its check before store found. */
     static ConnectionResource withHealth(ConnectionResource c, ProbeCompleted result) {
-        var health = new Health(result.healthy() ? "healthy" : "unhealthy", result.checkedAt(), result.latencyMs(),
-                result.error());
-        return new ConnectionResource(c.id(), c.vendor(), c.category(), c.configName(), c.displayName(), c.baseUrl(),
-                c.accountRef(), c.config(), c.scope(), c.workspaceId(), c.endUserId(), c.metadata(), c.status(),
-                c.credential(), health, c.version(), c.createdAt(), c.updatedAt(), c.createdBy(), c.updatedBy());
+        var health = new Health(
+                result.healthy() ? "healthy" : "unhealthy", result.checkedAt(), result.latencyMs(), result.error());
+        return new ConnectionResource(
+                c.id(),
+                c.vendor(),
+                c.category(),
+                c.configName(),
+                c.displayName(),
+                c.baseUrl(),
+                c.accountRef(),
+                c.config(),
+                c.scope(),
+                c.workspaceId(),
+                c.endUserId(),
+                c.metadata(),
+                c.status(),
+                c.credential(),
+                health,
+                c.version(),
+                c.createdAt(),
+                c.updatedAt(),
+                c.createdBy(),
+                c.updatedBy());
     }
 }

@@ -56,9 +56,9 @@ class CandidateSweep implements InitializingBean, DisposableBean {
     private void sweepQuietly() {
         try {
             sweep();
-        }
-        catch (RuntimeException failed) {
-            log.warn("The sweep of expired candidate credentials failed ({}); it runs again shortly",
+        } catch (RuntimeException failed) {
+            log.warn(
+                    "The sweep of expired candidate credentials failed ({}); it runs again shortly",
                     failed.getClass().getName());
         }
     }

@@ -39,6 +39,7 @@ class Connection {
 
     @AggregateIdentifier
     private ConnectionId id;
+
     private TenantId tenant;
     private long version;
     private String vendor;
@@ -152,9 +153,27 @@ class Connection {
     }
 
     private ConnectionResource resource() {
-        return new ConnectionResource(id, vendor, category, configName, details.displayName(), details.baseUrl(),
-                details.accountRef(), details.config(), scope, workspaceId, endUserId, details.metadata(), status,
-                credential, Health.unknown(), version, createdAt, updatedAt, createdBy, updatedBy);
+        return new ConnectionResource(
+                id,
+                vendor,
+                category,
+                configName,
+                details.displayName(),
+                details.baseUrl(),
+                details.accountRef(),
+                details.config(),
+                scope,
+                workspaceId,
+                endUserId,
+                details.metadata(),
+                status,
+                credential,
+                Health.unknown(),
+                version,
+                createdAt,
+                updatedAt,
+                createdBy,
+                updatedBy);
     }
 
     @EventSourcingHandler

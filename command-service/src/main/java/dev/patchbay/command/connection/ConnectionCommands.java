@@ -5,13 +5,13 @@ import dev.patchbay.command.connection.LiveConnections.Live;
 import dev.patchbay.command.platform.CommittedEventStore;
 import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.contracts.connection.ConnectionId;
-import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
+import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.CredentialInfo;
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
-import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.vault.Credential;
 import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.SealedSecretStore;
@@ -57,9 +57,19 @@ class ConnectionCommands {
     private final CandidateChecks candidates;
     private final ConnectionLookup lookup;
 
-    ConnectionCommands(ConnectionRequestRules rules, Vault vault, LiveConnections live, SealedSecretStore secrets,
-            TenantUsage usage, QuotaProperties quota, CommandGateway gateway, TransactionTemplate transactions,
-            CommittedEventStore eventStore, Clock clock, DatabaseWork database, CandidateChecks candidates,
+    ConnectionCommands(
+            ConnectionRequestRules rules,
+            Vault vault,
+            LiveConnections live,
+            SealedSecretStore secrets,
+            TenantUsage usage,
+            QuotaProperties quota,
+            CommandGateway gateway,
+            TransactionTemplate transactions,
+            CommittedEventStore eventStore,
+            Clock clock,
+            DatabaseWork database,
+            CandidateChecks candidates,
             ConnectionLookup lookup) {
         this.candidates = candidates;
         this.rules = rules;
@@ -88,29 +98,43 @@ class ConnectionCommands {
      */
     Mono<CommandResult> createTested(Caller caller, CreateConnectionRequest request) {
         return blocking(() -> {
-            var sealed = seal(caller, request, true);
-            if (live.taken(caller.tenant(), sealed.valid().scopeKey(), request.configName())) {
-                throw duplicate(request.configName());
-            }
-            return sealed;
-        }).flatMap(sealed -> candidates.check(caller, sealed.id(), sealed.valid(), request, sealed.candidate(),
-                        sealed.candidateCiphertext())
-                .flatMap(result -> {
-                    if (!result.healthy()) {
-                        return Mono.error(CandidateChecks.unhealthy(result));
+                    var prepared = seal(caller, request, true);
+                    if (live.taken(caller.tenant(), prepared.valid().scopeKey(), request.configName())) {
+                        throw duplicate(request.configName());
                     }
-                    return blocking(() -> store(caller, request, sealed))
-                            .map(outcome -> new CommandResult(CandidateChecks.withHealth(outcome.connection(), result),
-                                    outcome.changed()));
-                }));
+                    return prepared;
+                })
+                .flatMap(prepared -> candidates
+                        .check(
+                                caller,
+                                prepared.id(),
+                                prepared.valid(),
+                                request,
+                                prepared.candidate(),
+                                prepared.candidateCiphertext())
+                        .flatMap(result -> {
+                            if (!result.healthy()) {
+                                return Mono.error(CandidateChecks.unhealthy(result));
+                            }
+                            return blocking(() -> store(caller, request, prepared))
+                                    .map(outcome -> new CommandResult(
+                                            CandidateChecks.withHealth(outcome.connection(), result),
+                                            outcome.changed()));
+                        }));
     }
 
     /**
      * A create's credential, sealed for the connection and, for a test before store, for its candidate check: both
      * under the id the connection will have.
      */
-    record Sealed(ConnectionId id, ConnectionRequestRules.ValidCreate valid, SealingContext context, byte[] ciphertext,
-            CredentialInfo info, SealingContext candidate, byte[] candidateCiphertext) {
+    record Sealed(
+            ConnectionId id,
+            ConnectionRequestRules.ValidCreate valid,
+            SealingContext context,
+            byte[] ciphertext,
+            CredentialInfo info,
+            SealingContext candidate,
+            byte[] candidateCiphertext) {
 
         @Override
         public String toString() {
@@ -124,14 +148,19 @@ class ConnectionCommands {
             var valid = rules.checkCreate(request);
             var now = now();
             var id = ConnectionIds.next(now);
-            var destination = Destination.of(valid.type().configOutsideDestination(), valid.baseUrl(),
-                    request.config());
+            var destination =
+                    Destination.of(valid.type().configOutsideDestination(), valid.baseUrl(), request.config());
             var context = SealingContext.credential(caller.tenant(), id, 1, destination);
             byte[] sealed = vault.seal(credential, context);
-            var info = new CredentialInfo(List.copyOf(credential.fieldNames()), 1, vault.fingerprint(credential),
-                    now);
+            var info = new CredentialInfo(List.copyOf(credential.fieldNames()), 1, vault.fingerprint(credential), now);
             var candidate = forCandidate ? SealingContext.candidate(caller.tenant(), id, destination) : null;
-            return new Sealed(id, valid, context, sealed, info, candidate,
+            return new Sealed(
+                    id,
+                    valid,
+                    context,
+                    sealed,
+                    info,
+                    candidate,
                     forCandidate ? vault.seal(credential, candidate) : null);
         }
     }
@@ -140,41 +169,62 @@ class ConnectionCommands {
         var valid = sealed.valid();
         var id = sealed.id();
         var now = now();
-        var command = new CreateConnection(id, caller.tenant(), caller.subject(), now, valid.type().vendor(),
-                valid.type().category(), request.configName(), request.displayName(), valid.baseUrl(),
-                request.accountRef(), request.config(), valid.scope(), request.workspaceId(),
-                request.endUserId(), request.metadata(), sealed.info());
+        var command = new CreateConnection(
+                id,
+                caller.tenant(),
+                caller.subject(),
+                now,
+                valid.type().vendor(),
+                valid.type().category(),
+                request.configName(),
+                request.displayName(),
+                valid.baseUrl(),
+                request.accountRef(),
+                request.config(),
+                valid.scope(),
+                request.workspaceId(),
+                request.endUserId(),
+                request.metadata(),
+                sealed.info());
         try {
             return inTransaction(() -> {
-                live.claim(caller.tenant(), valid.scopeKey(), request.configName(), valid.type().vendor(),
-                        valid.type().category(), id, now);
+                live.claim(
+                        caller.tenant(),
+                        valid.scopeKey(),
+                        request.configName(),
+                        valid.type().vendor(),
+                        valid.type().category(),
+                        id,
+                        now);
                 secrets.store(sealed.context(), sealed.ciphertext(), vault.keyName(), now);
                 CommandResult outcome = gateway.sendAndWait(command);
                 // Last, so that the tenant's counter row is locked for as short a time as possible.
                 if (!usage.admitOneMore(caller.tenant(), quota.connectionsPerTenant())) {
-                    throw new ApiException(ProblemCode.QUOTA_EXCEEDED, "This tenant already holds "
-                            + quota.connectionsPerTenant() + " live connections, its quota.");
+                    throw new ApiException(
+                            ProblemCode.QUOTA_EXCEEDED,
+                            "This tenant already holds " + quota.connectionsPerTenant()
+                                    + " live connections, its quota.");
                 }
                 return outcome;
             });
-        }
-        catch (DuplicateKeyException taken) {
+        } catch (DuplicateKeyException taken) {
             throw duplicate(request.configName());
         }
     }
 
     private static ApiException duplicate(String configName) {
-        return new ApiException(ProblemCode.DUPLICATE_CONFIG_NAME, "A live connection named '" + configName
-                + "' already exists in this scope.", List.of(new FieldProblem("body.config_name",
-                        "is taken by a live connection", configName)));
+        return new ApiException(
+                ProblemCode.DUPLICATE_CONFIG_NAME,
+                "A live connection named '" + configName + "' already exists in this scope.",
+                List.of(new FieldProblem("body.config_name", "is taken by a live connection", configName)));
     }
 
     /**
      * Updates descriptive fields and/or rotates the credential. The body's credential has been taken out of it and
      * arrives apart, as a {@link Credential}.
      */
-    Mono<CommandResult> update(Caller caller, ConnectionId id, Map<String, Object> body, Credential credential,
-            Long expectedVersion) {
+    Mono<CommandResult> update(
+            Caller caller, ConnectionId id, Map<String, Object> body, Credential credential, Long expectedVersion) {
         return blocking(() -> {
             try (credential) {
                 return onLive(caller, id, connection -> {
@@ -189,11 +239,11 @@ class ConnectionCommands {
                         secrets.store(context, vault.seal(credential, context), vault.keyName(), now);
                         secrets.destroyBefore(id, SealingContext.CREDENTIAL, version);
                         live.credentialVersion(id, version);
-                        rotated = new CredentialInfo(List.copyOf(credential.fieldNames()), version,
-                                vault.fingerprint(credential), now);
+                        rotated = new CredentialInfo(
+                                List.copyOf(credential.fieldNames()), version, vault.fingerprint(credential), now);
                     }
-                    return gateway.sendAndWait(new UpdateConnection(id, caller.tenant(), caller.subject(), now,
-                            expectedVersion, changes, rotated));
+                    return gateway.sendAndWait(new UpdateConnection(
+                            id, caller.tenant(), caller.subject(), now, expectedVersion, changes, rotated));
                 });
             }
         });
@@ -204,8 +254,8 @@ class ConnectionCommands {
      * change it and brings no credential. A change of the destination without a new credential is refused
      * (PBAY-0010): the stored credential was sealed for where the connection pointed, and goes nowhere else.
      */
-    private Destination destinationAfter(Caller caller, ConnectionId id, ConnectorTypeRegistered type,
-            DetailsPatch changes, boolean newCredential) {
+    private Destination destinationAfter(
+            Caller caller, ConnectionId id, ConnectorTypeRegistered type, DetailsPatch changes, boolean newCredential) {
         boolean routing = changes.names(Field.BASE_URL) || changes.names(Field.CONFIG);
         if (!routing && !newCredential) {
             return null;
@@ -230,8 +280,8 @@ class ConnectionCommands {
 
     Mono<CommandResult> revoke(Caller caller, ConnectionId id, Long expectedVersion) {
         return blocking(() -> onLive(caller, id, connection -> {
-            CommandResult outcome = gateway.sendAndWait(new RevokeConnection(id, caller.tenant(), caller.subject(), now(),
-                    expectedVersion));
+            CommandResult outcome = gateway.sendAndWait(
+                    new RevokeConnection(id, caller.tenant(), caller.subject(), now(), expectedVersion));
             secrets.destroy(id, SealingContext.CREDENTIAL);
             return outcome;
         }));
@@ -249,8 +299,8 @@ class ConnectionCommands {
                     secrets.store(context, vault.seal(secret, context), vault.keyName(), now);
                     secrets.destroyBefore(id, SealingContext.WEBHOOK_SECRET, version);
                     live.webhookSecretVersion(id, version);
-                    return gateway.<CommandResult>sendAndWait(new SetWebhookSecret(id, caller.tenant(), caller.subject(),
-                            now, version, fingerprint));
+                    return gateway.<CommandResult>sendAndWait(
+                            new SetWebhookSecret(id, caller.tenant(), caller.subject(), now, version, fingerprint));
                 });
                 return new WebhookSecretAnswer(outcome, fingerprint);
             }
@@ -258,13 +308,12 @@ class ConnectionCommands {
     }
 
     /** The answer to setting a webhook secret: the outcome, and the fingerprint of the new secret. */
-    record WebhookSecretAnswer(CommandResult outcome, String fingerprint) {
-    }
+    record WebhookSecretAnswer(CommandResult outcome, String fingerprint) {}
 
     Mono<CommandResult> delete(Caller caller, ConnectionId id, Long expectedVersion) {
         return blocking(() -> onLive(caller, id, connection -> {
-            CommandResult outcome = gateway.sendAndWait(new DeleteConnection(id, caller.tenant(), caller.subject(), now(),
-                    expectedVersion));
+            CommandResult outcome = gateway.sendAndWait(
+                    new DeleteConnection(id, caller.tenant(), caller.subject(), now(), expectedVersion));
             live.release(id);
             secrets.destroyAll(id);
             usage.oneLess(caller.tenant());
@@ -274,19 +323,17 @@ class ConnectionCommands {
 
     /** Runs a command on a live connection of the caller's tenant, its row locked until the transaction ends. */
     private CommandResult onLive(Caller caller, ConnectionId id, Function<Live, CommandResult> command) {
-        return inTransaction(() -> command.apply(live.lock(caller.tenant(), id)
-                .orElseThrow(() -> new ConnectionNotFound(id))));
+        return inTransaction(
+                () -> command.apply(live.lock(caller.tenant(), id).orElseThrow(() -> new ConnectionNotFound(id))));
     }
 
     private <T> T inTransaction(Callable<T> work) {
         T result = transactions.execute(status -> {
             try {
                 return work.call();
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 throw e;
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });

@@ -1,5 +1,6 @@
 package dev.patchbay.command.connection;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.ConsistencyToken;
@@ -10,7 +11,6 @@ import dev.patchbay.platform.security.Caller;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
 import dev.patchbay.vault.Credential;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -49,21 +49,29 @@ class ConnectionController {
 
     /** The answer to a revoke; {@code already} only when it was revoked before. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RevokeResponse(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) ConnectionId id,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) ConnectionResource.Status status,
-            @Schema(description = "true when the connection was revoked already: nothing changed") Boolean already) {
-    }
+    record RevokeResponse(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            ConnectionId id,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            ConnectionResource.Status status,
+
+            @Schema(description = "true when the connection was revoked already: nothing changed")
+            Boolean already) {}
 
     /** The answer to setting a webhook signing secret: its fingerprint, never the secret. */
-    record WebhookSecretResponse(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) ConnectionId id,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String fingerprint) {
-    }
+    record WebhookSecretResponse(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            ConnectionId id,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String fingerprint) {}
 
     /** The body of {@code PUT /v1/connections/{id}/webhook-secret}, as the OpenAPI document shows it. */
     @Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
-    record WebhookSecretRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = 16, maxLength = 512)
-            String secret) {
-    }
+    record WebhookSecretRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = 16, maxLength = 512)
+            String secret) {}
 
     static final String CONSISTENCY_TOKEN = "Consistency-Token";
     private static final Pattern ENTITY_TAG = Pattern.compile("^(?:W/)?\"(\\d{1,18})\"$");
@@ -76,53 +84,87 @@ class ConnectionController {
         this.consistencyTokens = consistencyTokens;
     }
 
-    @Operation(summary = "Create a connection", operationId = "createConnection", description = "With test=true "
-            + "the connection is checked live before it is stored (test before store): its credential is sealed for "
-            + "that one check and destroyed after it. A healthy connection is created (201, health from that "
-            + "check); an unhealthy one is 422 candidate_unhealthy (PBAY-0011) with the check's error code "
-            + "(errors[0].value) and message, and nothing is kept: no event, no name, no credential. The check "
-            + "counts against the tenant's test rate limit (429), and may end in 503 or 504 like any test.")
-    @ApiResponse(responseCode = "201", description = "Created: the connection, without its credential",
+    @Operation(
+            summary = "Create a connection",
+            operationId = "createConnection",
+            description = "With test=true "
+                    + "the connection is checked live before it is stored (test before store): its credential is sealed for "
+                    + "that one check and destroyed after it. A healthy connection is created (201, health from that "
+                    + "check); an unhealthy one is 422 candidate_unhealthy (PBAY-0011) with the check's error code "
+                    + "(errors[0].value) and message, and nothing is kept: no event, no name, no credential. The check "
+                    + "counts against the tenant's test rate limit (429), and may end in 503 or 504 like any test.")
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created: the connection, without its credential",
             headers = @Header(name = "Location", schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "429", description = "rate_limited (PBAY-0401), with test=true", headers = @Header(
-            name = "Retry-After", schema = @Schema(type = "integer")))
+    @ApiResponse(
+            responseCode = "429",
+            description = "rate_limited (PBAY-0401), with test=true",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = "integer")))
     @VersionHeaders
-    @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.UNKNOWN_VENDOR, ProblemCode.QUOTA_EXCEEDED,
-        ProblemCode.DUPLICATE_CONFIG_NAME, ProblemCode.CANDIDATE_UNHEALTHY, ProblemCode.RATE_LIMITED,
-        ProblemCode.UNAVAILABLE, ProblemCode.PROBE_TIMEOUT})
+    @ProblemResponses({
+        ProblemCode.KEYS_MISMATCH,
+        ProblemCode.UNKNOWN_VENDOR,
+        ProblemCode.QUOTA_EXCEEDED,
+        ProblemCode.DUPLICATE_CONFIG_NAME,
+        ProblemCode.CANDIDATE_UNHEALTHY,
+        ProblemCode.RATE_LIMITED,
+        ProblemCode.UNAVAILABLE,
+        ProblemCode.PROBE_TIMEOUT
+    })
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<ConnectionResource>> create(@AuthenticationPrincipal Caller caller,
+    Mono<ResponseEntity<ConnectionResource>> create(
+            @AuthenticationPrincipal Caller caller,
             @RequestBody CreateConnectionRequest request,
             @Parameter(description = "Check the connection live first, and store it only if it is healthy")
-            @RequestParam(name = "test", required = false, defaultValue = "false") boolean test) {
+                    @RequestParam(name = "test", required = false, defaultValue = "false")
+                    boolean test) {
         return (test ? commands.createTested(caller, request) : commands.create(caller, request))
                 .map(outcome -> ResponseEntity.status(HttpStatus.CREATED)
-                .location(URI.create("/v1/connections/" + outcome.connection().id()))
-                .headers(versionHeaders(caller, outcome)).body(outcome.connection()));
+                        .location(URI.create(
+                                "/v1/connections/" + outcome.connection().id()))
+                        .headers(versionHeaders(caller, outcome))
+                        .body(outcome.connection()));
     }
 
-    @Operation(summary = "Update a connection's fields, or rotate its credential", operationId = "updateConnection",
+    @Operation(
+            summary = "Update a connection's fields, or rotate its credential",
+            operationId = "updateConnection",
             description = "The credential is sealed for the connection's destination (the origin of base_url and "
                     + "every config field the connector type does not name in config_outside_destination): a change "
                     + "of the destination must bring the complete credential again (a rotation), else 400 "
                     + "credential_required (PBAY-0010).")
     @ApiResponse(responseCode = "200", description = "The connection as it now is")
     @VersionHeaders
-    @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.PARTIAL_CREDENTIAL, ProblemCode.VENDOR_IMMUTABLE,
-        ProblemCode.UNKNOWN_VENDOR, ProblemCode.CREDENTIAL_REQUIRED, ProblemCode.NOT_FOUND,
-        ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
-    @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @ProblemResponses({
+        ProblemCode.KEYS_MISMATCH,
+        ProblemCode.PARTIAL_CREDENTIAL,
+        ProblemCode.VENDOR_IMMUTABLE,
+        ProblemCode.UNKNOWN_VENDOR,
+        ProblemCode.CREDENTIAL_REQUIRED,
+        ProblemCode.NOT_FOUND,
+        ProblemCode.CONCURRENT_UPDATE,
+        ProblemCode.VERSION_MISMATCH
+    })
+    @PatchMapping(
+            path = "/{id}",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<ConnectionResource>> update(@AuthenticationPrincipal Caller caller,
+    Mono<ResponseEntity<ConnectionResource>> update(
+            @AuthenticationPrincipal Caller caller,
             @PathVariable("id") String id,
-            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-                    schema = @Schema(implementation = UpdateConnectionRequest.class)))
-            @RequestBody Map<String, Object> body,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = UpdateConnectionRequest.class)))
+                    @RequestBody
+                    Map<String, Object> body,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         var fields = new LinkedHashMap<>(body);
         var credential = credential(fields.remove("credential"), "body.credential");
         return commands.update(caller, connectionId(id), fields, credential, expectedVersion(ifMatch))
-                .map(outcome -> ResponseEntity.ok().headers(versionHeaders(caller, outcome)).body(outcome.connection()));
+                .map(outcome -> ResponseEntity.ok()
+                        .headers(versionHeaders(caller, outcome))
+                        .body(outcome.connection()));
     }
 
     @Operation(summary = "Revoke a connection: its sealed credential is destroyed", operationId = "revokeConnection")
@@ -130,41 +172,58 @@ class ConnectionController {
     @VersionHeaders
     @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @PostMapping(path = "/{id}/revoke", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<RevokeResponse>> revoke(@AuthenticationPrincipal Caller caller,
+    Mono<ResponseEntity<RevokeResponse>> revoke(
+            @AuthenticationPrincipal Caller caller,
             @PathVariable("id") String id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        return commands.revoke(caller, connectionId(id), expectedVersion(ifMatch)).map(outcome -> ResponseEntity.ok()
-                .headers(versionHeaders(caller, outcome)).body(new RevokeResponse(outcome.connection().id(),
-                        outcome.connection().status(), outcome.changed() ? null : Boolean.TRUE)));
+        return commands.revoke(caller, connectionId(id), expectedVersion(ifMatch))
+                .map(outcome -> ResponseEntity.ok()
+                        .headers(versionHeaders(caller, outcome))
+                        .body(new RevokeResponse(
+                                outcome.connection().id(),
+                                outcome.connection().status(),
+                                outcome.changed() ? null : Boolean.TRUE)));
     }
 
     @Operation(summary = "Set or replace the connection's webhook signing secret", operationId = "setWebhookSecret")
     @ApiResponse(responseCode = "200", description = "Set: the new secret's fingerprint")
     @VersionHeaders
     @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE})
-    @PutMapping(path = "/{id}/webhook-secret", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PutMapping(
+            path = "/{id}/webhook-secret",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<WebhookSecretResponse>> setWebhookSecret(@AuthenticationPrincipal Caller caller,
+    Mono<ResponseEntity<WebhookSecretResponse>> setWebhookSecret(
+            @AuthenticationPrincipal Caller caller,
             @PathVariable("id") String id,
-            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-                    schema = @Schema(implementation = WebhookSecretRequest.class)))
-            @RequestBody Map<String, Object> body) {
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = WebhookSecretRequest.class)))
+                    @RequestBody
+                    Map<String, Object> body) {
         var secret = credential(body, "body");
-        return commands.setWebhookSecret(caller, connectionId(id), secret).map(answer -> ResponseEntity.ok()
-                .headers(versionHeaders(caller, answer.outcome()))
-                .body(new WebhookSecretResponse(answer.outcome().connection().id(), answer.fingerprint())));
+        return commands.setWebhookSecret(caller, connectionId(id), secret)
+                .map(answer -> ResponseEntity.ok()
+                        .headers(versionHeaders(caller, answer.outcome()))
+                        .body(new WebhookSecretResponse(
+                                answer.outcome().connection().id(), answer.fingerprint())));
     }
 
-    @Operation(summary = "Delete a connection (soft: its events stay for audit; its credential is destroyed)",
+    @Operation(
+            summary = "Delete a connection (soft: its events stay for audit; its credential is destroyed)",
             operationId = "deleteConnection")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @VersionHeaders
     @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.CONCURRENT_UPDATE, ProblemCode.VERSION_MISMATCH})
     @DeleteMapping("/{id}")
-    Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id,
+    Mono<ResponseEntity<Void>> delete(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable("id") String id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return commands.delete(caller, connectionId(id), expectedVersion(ifMatch))
-                .map(outcome -> ResponseEntity.noContent().headers(versionHeaders(caller, outcome)).<Void>build());
+                .map(outcome -> ResponseEntity.noContent()
+                        .headers(versionHeaders(caller, outcome))
+                        .<Void>build());
     }
 
     private static ConnectionId connectionId(String id) {
@@ -190,8 +249,8 @@ class ConnectionController {
         }
         var matcher = ENTITY_TAG.matcher(ifMatch.trim());
         if (!matcher.matches()) {
-            throw ApiException.invalid(List.of(new FieldProblem("header.If-Match",
-                    "must be an entity tag this API issued, such as \"3\"", ifMatch)));
+            throw ApiException.invalid(List.of(new FieldProblem(
+                    "header.If-Match", "must be an entity tag this API issued, such as \"3\"", ifMatch)));
         }
         return Long.parseLong(matcher.group(1));
     }
@@ -200,8 +259,11 @@ class ConnectionController {
     HttpHeaders versionHeaders(Caller caller, CommandResult outcome) {
         var headers = new HttpHeaders();
         headers.setETag("\"" + outcome.version() + "\"");
-        headers.set(CONSISTENCY_TOKEN, consistencyTokens.issue(caller.tenant(),
-                new ConsistencyToken(outcome.connection().id(), outcome.version())));
+        headers.set(
+                CONSISTENCY_TOKEN,
+                consistencyTokens.issue(
+                        caller.tenant(),
+                        new ConsistencyToken(outcome.connection().id(), outcome.version())));
         return headers;
     }
 }

@@ -18,6 +18,5 @@ final class ConnectionIds {
         return new ConnectionId(new UUID(high, low));
     }
 
-    private ConnectionIds() {
-    }
+    private ConnectionIds() {}
 }

@@ -34,8 +34,7 @@ class ConnectionLookup implements ConnectionDirectory {
     public Optional<ConnectionResource> describe(TenantId tenant, ConnectionId id) {
         try {
             return Optional.of(current(tenant, id));
-        }
-        catch (AggregateNotFoundException | ConnectionNotFound notFound) {
+        } catch (AggregateNotFoundException | ConnectionNotFound notFound) {
             return Optional.empty();
         }
     }
@@ -66,8 +65,8 @@ class ConnectionLookup implements ConnectionDirectory {
     }
 
     @Override
-    public Optional<ConnectionId> find(TenantId tenant, String vendor, String configName, String workspaceId,
-            String endUserId) {
+    public Optional<ConnectionId> find(
+            TenantId tenant, String vendor, String configName, String workspaceId, String endUserId) {
         return live.find(tenant, vendor, configName, workspaceId, endUserId);
     }
 }

@@ -34,8 +34,12 @@ class ConnectionProblems {
     ResponseEntity<Object> on(VersionMismatch stale, ServerWebExchange exchange) {
         var headers = new HttpHeaders();
         headers.set(HttpHeaders.ETAG, "\"" + stale.current() + "\"");
-        return ProblemDetailsAdvice.problem(ProblemCode.VERSION_MISMATCH, "If-Match names another version; the "
-                + "connection is at version " + stale.current() + ".", List.of(), headers, exchange);
+        return ProblemDetailsAdvice.problem(
+                ProblemCode.VERSION_MISMATCH,
+                "If-Match names another version; the " + "connection is at version " + stale.current() + ".",
+                List.of(),
+                headers,
+                exchange);
     }
 
     /**
@@ -44,27 +48,39 @@ class ConnectionProblems {
      */
     @ExceptionHandler({ConcurrencyException.class, CredentialVersionConflict.class})
     ResponseEntity<Object> concurrent(RuntimeException ex, ServerWebExchange exchange) {
-        return answer(ProblemCode.CONCURRENT_UPDATE, "Another change to this connection was committed at the same "
-                + "moment; nothing was changed. Read it again and retry.", List.of(), exchange);
+        return answer(
+                ProblemCode.CONCURRENT_UPDATE,
+                "Another change to this connection was committed at the same "
+                        + "moment; nothing was changed. Read it again and retry.",
+                List.of(),
+                exchange);
     }
 
     @ExceptionHandler
     ResponseEntity<Object> on(NewCredentialIsRequired ex, ServerWebExchange exchange) {
-        var errors = ex.moving().stream().map(field -> FieldProblem.of("body." + field.wireName(),
-                "changes where the credential is sent")).toList();
-        return answer(ProblemCode.CREDENTIAL_REQUIRED, "This change points the connection somewhere else, and its "
-                + "stored credential goes only where it was sealed for: send the complete credential again in the "
-                + "same request.", errors, exchange);
+        var errors = ex.moving().stream()
+                .map(field -> FieldProblem.of("body." + field.wireName(), "changes where the credential is sent"))
+                .toList();
+        return answer(
+                ProblemCode.CREDENTIAL_REQUIRED,
+                "This change points the connection somewhere else, and its "
+                        + "stored credential goes only where it was sealed for: send the complete credential again in the "
+                        + "same request.",
+                errors,
+                exchange);
     }
 
     @ExceptionHandler
     ResponseEntity<Object> on(FieldIsNotUpdatable ex, ServerWebExchange exchange) {
-        return answer(ProblemCode.VALIDATION_FAILED, "The request is not valid; see errors.",
-                List.of(FieldProblem.of("body." + ex.field(), "is not a field that can be updated")), exchange);
+        return answer(
+                ProblemCode.VALIDATION_FAILED,
+                "The request is not valid; see errors.",
+                List.of(FieldProblem.of("body." + ex.field(), "is not a field that can be updated")),
+                exchange);
     }
 
-    private static ResponseEntity<Object> answer(ProblemCode code, String detail, List<FieldProblem> errors,
-            ServerWebExchange exchange) {
+    private static ResponseEntity<Object> answer(
+            ProblemCode code, String detail, List<FieldProblem> errors, ServerWebExchange exchange) {
         return ProblemDetailsAdvice.problem(code, detail, errors, new HttpHeaders(), exchange);
     }
 }

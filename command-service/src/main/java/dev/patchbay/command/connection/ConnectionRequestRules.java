@@ -38,6 +38,7 @@ class ConnectionRequestRules {
     /** Keys that name a secret have no place in config or metadata, which are stored and published in clear. */
     static final Pattern SECRET_KEY = Pattern.compile(
             "(?i).*(password|passwd|secret|token|api[_-]?key|private[_-]?key|credential|authorization).*");
+
     static final int MAX_DISPLAY_NAME = 128;
     static final int MAX_ACCOUNT_REF = 256;
     static final int MAX_METADATA_KEYS = 64;
@@ -54,15 +55,16 @@ class ConnectionRequestRules {
     }
 
     /** A create request that passed every rule, with its connector type and normalised values. */
-    record ValidCreate(ConnectorTypeRegistered type, Scope scope, String scopeKey, String baseUrl) {
-    }
+    record ValidCreate(ConnectorTypeRegistered type, Scope scope, String scopeKey, String baseUrl) {}
 
     ValidCreate checkCreate(CreateConnectionRequest request) {
         var errors = new ArrayList<FieldProblem>();
         require(errors, "body.vendor", request.vendor());
         require(errors, "body.config_name", request.configName());
-        if (request.configName() != null && !CONFIG_NAME.matcher(request.configName()).matches()) {
-            errors.add(new FieldProblem("body.config_name",
+        if (request.configName() != null
+                && !CONFIG_NAME.matcher(request.configName()).matches()) {
+            errors.add(new FieldProblem(
+                    "body.config_name",
                     "must match " + CONFIG_NAME.pattern() + " (lower case, at most 63 characters)",
                     request.configName()));
         }
@@ -70,10 +72,14 @@ class ConnectionRequestRules {
             errors.add(FieldProblem.of("body.credential", "is required"));
         }
         checkDisplayName(errors, request.displayName());
-        if (request.accountRef() != null && (request.accountRef().isBlank()
-                || request.accountRef().length() > MAX_ACCOUNT_REF || !PrintableText.isPrintable(request.accountRef()))) {
-            errors.add(new FieldProblem("body.account_ref", "must be 1 to " + MAX_ACCOUNT_REF
-                    + " printable characters", request.accountRef()));
+        if (request.accountRef() != null
+                && (request.accountRef().isBlank()
+                        || request.accountRef().length() > MAX_ACCOUNT_REF
+                        || !PrintableText.isPrintable(request.accountRef()))) {
+            errors.add(new FieldProblem(
+                    "body.account_ref",
+                    "must be 1 to " + MAX_ACCOUNT_REF + " printable characters",
+                    request.accountRef()));
         }
         var scope = checkScope(errors, request.scope(), request.workspaceId(), request.endUserId());
         checkMap(errors, "body.config", request.config(), Integer.MAX_VALUE);
@@ -95,8 +101,7 @@ class ConnectionRequestRules {
     }
 
     /** A PATCH that passed every rule: the updatable fields it sends, by wire name, normalised. */
-    record ValidUpdate(Map<String, Object> fields, ConnectorTypeRegistered type) {
-    }
+    record ValidUpdate(Map<String, Object> fields, ConnectorTypeRegistered type) {}
 
     /**
      * Checks a PATCH body (credential already taken out of it) against the connection's vendor. A credential must be
@@ -110,24 +115,23 @@ class ConnectionRequestRules {
             switch (name) {
                 case "vendor" -> {
                     if (!vendor.equals(value)) {
-                        throw new ApiException(ProblemCode.VENDOR_IMMUTABLE, "A connection's vendor cannot change; "
-                                + "create a new connection instead.", List.of(new FieldProblem(location,
-                                        "must be " + vendor + " or left out", value)));
+                        throw new ApiException(
+                                ProblemCode.VENDOR_IMMUTABLE,
+                                "A connection's vendor cannot change; " + "create a new connection instead.",
+                                List.of(new FieldProblem(location, "must be " + vendor + " or left out", value)));
                     }
                 }
                 case "display_name", "account_ref", "base_url" -> {
                     if (value != null && !(value instanceof String)) {
                         errors.add(FieldProblem.of(location, "must be a string or null"));
-                    }
-                    else {
+                    } else {
                         fields.put(name, value);
                     }
                 }
                 case "config", "metadata" -> {
                     if (value != null && !(value instanceof Map)) {
                         errors.add(FieldProblem.of(location, "must be an object or null"));
-                    }
-                    else {
+                    } else {
                         fields.put(name, value);
                     }
                 }
@@ -137,8 +141,8 @@ class ConnectionRequestRules {
         checkDisplayName(errors, (String) fields.get("display_name"));
         if (fields.get("account_ref") instanceof String ref
                 && (ref.isBlank() || ref.length() > MAX_ACCOUNT_REF || !PrintableText.isPrintable(ref))) {
-            errors.add(new FieldProblem("body.account_ref", "must be 1 to " + MAX_ACCOUNT_REF
-                    + " printable characters", ref));
+            errors.add(new FieldProblem(
+                    "body.account_ref", "must be 1 to " + MAX_ACCOUNT_REF + " printable characters", ref));
         }
         checkMap(errors, "body.config", asMap(fields.get("config")), Integer.MAX_VALUE);
         checkMap(errors, "body.metadata", asMap(fields.get("metadata")), MAX_METADATA_KEYS);
@@ -170,10 +174,12 @@ class ConnectionRequestRules {
      * probe worker may have registered right now).
      */
     private ConnectorTypeRegistered registered(String vendor) {
-        return types.find(vendor).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
-                "No connector type '" + vendor + "' is registered by a running probe worker; GET /v1/connector-types "
-                        + "lists them.", List.of(new FieldProblem("body.vendor", "is not a registered connector type",
-                        vendor))));
+        return types.find(vendor)
+                .orElseThrow(() -> new ApiException(
+                        ProblemCode.UNKNOWN_VENDOR,
+                        "No connector type '" + vendor
+                                + "' is registered by a running probe worker; GET /v1/connector-types " + "lists them.",
+                        List.of(new FieldProblem("body.vendor", "is not a registered connector type", vendor))));
     }
 
     /** A webhook signing secret: a string of 16 to 512 characters. */
@@ -195,9 +201,12 @@ class ConnectionRequestRules {
         if (!sent.equals(expected) && expected.containsAll(sent)) {
             var missing = new TreeSet<>(expected);
             missing.removeAll(sent);
-            throw new ApiException(ProblemCode.PARTIAL_CREDENTIAL, "A rotation replaces the whole credential: send "
-                    + "every one of " + expected + ", or leave credential out to keep the current one.",
-                    missing.stream().map(m -> FieldProblem.of("body.credential." + m, "is required to rotate"))
+            throw new ApiException(
+                    ProblemCode.PARTIAL_CREDENTIAL,
+                    "A rotation replaces the whole credential: send " + "every one of " + expected
+                            + ", or leave credential out to keep the current one.",
+                    missing.stream()
+                            .map(m -> FieldProblem.of("body.credential." + m, "is required to rotate"))
                             .toList());
         }
         checkCredentialKeys(type, sent);
@@ -219,16 +228,18 @@ class ConnectionRequestRules {
     }
 
     private static void checkDisplayName(List<FieldProblem> errors, String displayName) {
-        if (displayName != null && (displayName.isBlank() || displayName.codePointCount(0, displayName.length())
-                > MAX_DISPLAY_NAME || !PrintableText.isPrintable(displayName))) {
-            errors.add(new FieldProblem("body.display_name", "must be 1 to " + MAX_DISPLAY_NAME
-                    + " printable characters", displayName));
+        if (displayName != null
+                && (displayName.isBlank()
+                        || displayName.codePointCount(0, displayName.length()) > MAX_DISPLAY_NAME
+                        || !PrintableText.isPrintable(displayName))) {
+            errors.add(new FieldProblem(
+                    "body.display_name", "must be 1 to " + MAX_DISPLAY_NAME + " printable characters", displayName));
         }
     }
 
-    private static Scope checkScope(List<FieldProblem> errors, String scopeName, String workspaceId,
-            String endUserId) {
-        var scope = scopeName == null ? Scope.ORGANIZATION : Scope.parse(scopeName).orElse(null);
+    private static Scope checkScope(List<FieldProblem> errors, String scopeName, String workspaceId, String endUserId) {
+        var scope =
+                scopeName == null ? Scope.ORGANIZATION : Scope.parse(scopeName).orElse(null);
         if (scope == null) {
             errors.add(new FieldProblem("body.scope", "must be organization, workspace or user", scopeName));
             return Scope.ORGANIZATION;
@@ -238,8 +249,8 @@ class ConnectionRequestRules {
         switch (scope) {
             case ORGANIZATION -> {
                 if (workspaceId != null || endUserId != null) {
-                    errors.add(FieldProblem.of("body.scope",
-                            "an organization connection takes neither workspace_id nor end_user_id"));
+                    errors.add(FieldProblem.of(
+                            "body.scope", "an organization connection takes neither workspace_id nor end_user_id"));
                 }
             }
             case WORKSPACE -> {
@@ -274,8 +285,8 @@ class ConnectionRequestRules {
         }
         int bytes = json.writeValueAsString(map).getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_MAP_BYTES) {
-            errors.add(FieldProblem.of(location, "is " + bytes + " bytes serialised; at most " + MAX_MAP_BYTES
-                    + " are allowed"));
+            errors.add(FieldProblem.of(
+                    location, "is " + bytes + " bytes serialised; at most " + MAX_MAP_BYTES + " are allowed"));
         }
         if (holdsNul(map)) {
             // PostgreSQL's text and jsonb cannot hold it, so the read side could never store this connection
@@ -283,8 +294,9 @@ class ConnectionRequestRules {
         }
         for (var key : map.keySet()) {
             if (key.isBlank() || key.length() > 128 || !PrintableText.isPrintable(key)) {
-                errors.add(FieldProblem.of(location, "has a key that is empty, longer than 128 characters or has "
-                        + "control characters"));
+                errors.add(FieldProblem.of(
+                        location,
+                        "has a key that is empty, longer than 128 characters or has " + "control characters"));
             }
         }
         screenSecretKeys(errors, location, map);
@@ -303,13 +315,11 @@ class ConnectionRequestRules {
                 var here = location + "." + key;
                 if (SECRET_KEY.matcher(key).matches()) {
                     errors.add(FieldProblem.of(here, "looks like a secret; secrets go in credential, which is sealed"));
-                }
-                else {
+                } else {
                     screenSecretKeys(errors, here, entry.getValue());
                 }
             }
-        }
-        else if (value instanceof List<?> list) {
+        } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
                 screenSecretKeys(errors, location + "[" + i + "]", list.get(i));
             }
@@ -329,12 +339,15 @@ class ConnectionRequestRules {
         }
         for (var extra : sent) {
             if (!expected.contains(extra)) {
-                errors.add(FieldProblem.of("body.credential", "has a key that " + type.vendor()
-                        + " does not take (expected exactly " + expected + ")"));
+                errors.add(FieldProblem.of(
+                        "body.credential",
+                        "has a key that " + type.vendor() + " does not take (expected exactly " + expected + ")"));
             }
         }
-        throw new ApiException(ProblemCode.KEYS_MISMATCH, "The credential's keys must be exactly " + expected
-                + " for " + type.vendor() + ".", errors);
+        throw new ApiException(
+                ProblemCode.KEYS_MISMATCH,
+                "The credential's keys must be exactly " + expected + " for " + type.vendor() + ".",
+                errors);
     }
 
     private static void checkCredentialValues(List<FieldProblem> errors, Credential credential) {
@@ -346,8 +359,8 @@ class ConnectionRequestRules {
         }
     }
 
-    private static void checkRequiredConfig(List<FieldProblem> errors, ConnectorTypeRegistered type,
-            Map<String, Object> config) {
+    private static void checkRequiredConfig(
+            List<FieldProblem> errors, ConnectorTypeRegistered type, Map<String, Object> config) {
         for (var key : type.requiredConfig()) {
             var value = config == null ? null : config.get(key);
             if (value == null || value instanceof String text && text.isBlank()) {
@@ -372,8 +385,10 @@ class ConnectionRequestRules {
         if (!type.allowedHosts().isEmpty()
                 && !type.allowedHosts().contains(URI.create(baseUrl).getHost().toLowerCase(Locale.ROOT))) {
             // An aggregator is reached only at its own hosts; another one is an operator's setting, not a tenant's.
-            errors.add(new FieldProblem("body.base_url", "must name one of the hosts allowed for " + type.vendor()
-                    + ": " + type.allowedHosts(), baseUrl));
+            errors.add(new FieldProblem(
+                    "body.base_url",
+                    "must name one of the hosts allowed for " + type.vendor() + ": " + type.allowedHosts(),
+                    baseUrl));
             return null;
         }
         return baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -383,8 +398,7 @@ class ConnectionRequestRules {
         URI uri;
         try {
             uri = new URI(baseUrl);
-        }
-        catch (URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return "is not a URL";
         }
         var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

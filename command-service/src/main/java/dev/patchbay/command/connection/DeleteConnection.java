@@ -7,6 +7,9 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import java.time.Instant;
 
 /** Delete a connection on behalf of a caller of that tenant. */
-record DeleteConnection(@TargetAggregateIdentifier ConnectionId connectionId, TenantId tenantId, String actor,
-        Instant requestedAt, Long expectedVersion) {
-}
+record DeleteConnection(
+        @TargetAggregateIdentifier ConnectionId connectionId,
+        TenantId tenantId,
+        String actor,
+        Instant requestedAt,
+        Long expectedVersion) {}

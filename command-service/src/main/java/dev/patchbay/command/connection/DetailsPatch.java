@@ -54,9 +54,14 @@ record DetailsPatch(Set<Field> named, ConnectionDetails values) {
         for (var name : fields.keySet()) {
             named.add(field(name));
         }
-        return new DetailsPatch(named, new ConnectionDetails((String) fields.get("display_name"),
-                (String) fields.get("base_url"), (String) fields.get("account_ref"),
-                (Map<String, Object>) fields.get("config"), (Map<String, Object>) fields.get("metadata")));
+        return new DetailsPatch(
+                named,
+                new ConnectionDetails(
+                        (String) fields.get("display_name"),
+                        (String) fields.get("base_url"),
+                        (String) fields.get("account_ref"),
+                        (Map<String, Object>) fields.get("config"),
+                        (Map<String, Object>) fields.get("metadata")));
     }
 
     private static Field field(String wireName) {
@@ -74,7 +79,8 @@ record DetailsPatch(Set<Field> named, ConnectionDetails values) {
 
     /** The details after this patch. */
     ConnectionDetails applyTo(ConnectionDetails current) {
-        return new ConnectionDetails(pick(Field.DISPLAY_NAME, ConnectionDetails::displayName, current),
+        return new ConnectionDetails(
+                pick(Field.DISPLAY_NAME, ConnectionDetails::displayName, current),
                 pick(Field.BASE_URL, ConnectionDetails::baseUrl, current),
                 pick(Field.ACCOUNT_REF, ConnectionDetails::accountRef, current),
                 pick(Field.CONFIG, ConnectionDetails::config, current),

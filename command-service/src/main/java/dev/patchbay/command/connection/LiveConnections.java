@@ -16,8 +16,7 @@ import java.util.UUID;
 class LiveConnections {
 
     /** What the command side keeps of a live connection outside its events. */
-    record Live(ConnectionId id, String vendor, String category, int credentialVersion, int webhookSecretVersion) {
-    }
+    record Live(ConnectionId id, String vendor, String category, int credentialVersion, int webhookSecretVersion) {}
 
     private final JdbcClient jdbc;
 
@@ -26,10 +25,16 @@ class LiveConnections {
     }
 
     /** @throws org.springframework.dao.DuplicateKeyException when a live connection of that scope has the name */
-    void claim(TenantId tenant, String scopeKey, String configName, String vendor, String category, ConnectionId id,
+    void claim(
+            TenantId tenant,
+            String scopeKey,
+            String configName,
+            String vendor,
+            String category,
+            ConnectionId id,
             Instant at) {
         jdbc.sql("INSERT INTO live_connections (tenant_id, scope_key, config_name, vendor, category, connection_id, "
-                + "credential_version, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
+                        + "credential_version, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
                 .params(tenant.value(), scopeKey, configName, vendor, category, id.value(), Timestamp.from(at))
                 .update();
     }
@@ -37,7 +42,11 @@ class LiveConnections {
     /** Whether a live connection of that scope has the name (a look before a claim, which alone is certain). */
     boolean taken(TenantId tenant, String scopeKey, String configName) {
         return jdbc.sql("SELECT count(*) FROM live_connections WHERE tenant_id = ? AND scope_key = ? "
-                + "AND config_name = ?").params(tenant.value(), scopeKey, configName).query(Long.class).single() > 0;
+                                + "AND config_name = ?")
+                        .params(tenant.value(), scopeKey, configName)
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     /**
@@ -46,7 +55,7 @@ class LiveConnections {
      */
     Optional<Live> lock(TenantId tenant, ConnectionId id) {
         return jdbc.sql("SELECT vendor, category, credential_version, webhook_secret_version FROM live_connections "
-                + "WHERE connection_id = ? AND tenant_id = ? FOR UPDATE")
+                        + "WHERE connection_id = ? AND tenant_id = ? FOR UPDATE")
                 .params(id.value(), tenant.value())
                 .query((rs, row) -> new Live(id, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4)))
                 .optional();
@@ -54,17 +63,19 @@ class LiveConnections {
 
     void credentialVersion(ConnectionId id, int version) {
         jdbc.sql("UPDATE live_connections SET credential_version = ? WHERE connection_id = ?")
-                .params(version, id.value()).update();
+                .params(version, id.value())
+                .update();
     }
 
     void webhookSecretVersion(ConnectionId id, int version) {
         jdbc.sql("UPDATE live_connections SET webhook_secret_version = ? WHERE connection_id = ?")
-                .params(version, id.value()).update();
+                .params(version, id.value())
+                .update();
     }
 
     /** The most specific live connection of that vendor and name for that workspace and end user. */
-    Optional<ConnectionId> find(TenantId tenant, String vendor, String configName, String workspaceId,
-            String endUserId) {
+    Optional<ConnectionId> find(
+            TenantId tenant, String vendor, String configName, String workspaceId, String endUserId) {
         var candidates = new ArrayList<String>();
         if (endUserId != null) {
             if (workspaceId != null) {
@@ -78,8 +89,10 @@ class LiveConnections {
         candidates.add(ScopeKeys.organization());
         for (var scopeKey : candidates) {
             var found = jdbc.sql("SELECT connection_id FROM live_connections WHERE tenant_id = ? AND scope_key = ? "
-                    + "AND config_name = ? AND vendor = ?").params(tenant.value(), scopeKey, configName, vendor)
-                    .query(UUID.class).optional();
+                            + "AND config_name = ? AND vendor = ?")
+                    .params(tenant.value(), scopeKey, configName, vendor)
+                    .query(UUID.class)
+                    .optional();
             if (found.isPresent()) {
                 return found.map(ConnectionId::new);
             }
@@ -88,6 +101,8 @@ class LiveConnections {
     }
 
     void release(ConnectionId id) {
-        jdbc.sql("DELETE FROM live_connections WHERE connection_id = ?").param(id.value()).update();
+        jdbc.sql("DELETE FROM live_connections WHERE connection_id = ?")
+                .param(id.value())
+                .update();
     }
 }

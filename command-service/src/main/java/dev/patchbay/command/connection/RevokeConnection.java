@@ -7,6 +7,9 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import java.time.Instant;
 
 /** Revoke a connection: its credential is destroyed, it stays readable for audit. */
-record RevokeConnection(@TargetAggregateIdentifier ConnectionId connectionId, TenantId tenantId, String actor,
-        Instant requestedAt, Long expectedVersion) {
-}
+record RevokeConnection(
+        @TargetAggregateIdentifier ConnectionId connectionId,
+        TenantId tenantId,
+        String actor,
+        Instant requestedAt,
+        Long expectedVersion) {}

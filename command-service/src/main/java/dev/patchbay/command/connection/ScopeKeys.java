@@ -18,8 +18,7 @@ import dev.patchbay.contracts.connection.Scope;
  */
 final class ScopeKeys {
 
-    private ScopeKeys() {
-    }
+    private ScopeKeys() {}
 
     static String of(Scope scope, String workspaceId, String endUserId) {
         return switch (scope) {

@@ -7,6 +7,10 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import java.time.Instant;
 
 /** Record that a new webhook signing secret, already sealed at {@code secretVersion}, is the connection's. */
-record SetWebhookSecret(@TargetAggregateIdentifier ConnectionId connectionId, TenantId tenantId, String actor,
-        Instant requestedAt, int secretVersion, String fingerprint) {
-}
+record SetWebhookSecret(
+        @TargetAggregateIdentifier ConnectionId connectionId,
+        TenantId tenantId,
+        String actor,
+        Instant requestedAt,
+        int secretVersion,
+        String fingerprint) {}

@@ -23,14 +23,39 @@ import java.util.List;
 record Stamp(ConnectionId id, TenantId tenant, long version, Instant at, String actor) {
 
     ConnectionCreated created(CreateConnection cmd) {
-        return new ConnectionCreated(id, tenant, version, at, actor, cmd.vendor(), cmd.category(), cmd.configName(),
-                cmd.displayName(), cmd.baseUrl(), cmd.accountRef(), cmd.config(), cmd.scope(), cmd.workspaceId(),
-                cmd.endUserId(), cmd.metadata(), cmd.credential());
+        return new ConnectionCreated(
+                id,
+                tenant,
+                version,
+                at,
+                actor,
+                cmd.vendor(),
+                cmd.category(),
+                cmd.configName(),
+                cmd.displayName(),
+                cmd.baseUrl(),
+                cmd.accountRef(),
+                cmd.config(),
+                cmd.scope(),
+                cmd.workspaceId(),
+                cmd.endUserId(),
+                cmd.metadata(),
+                cmd.credential());
     }
 
     ConnectionUpdated updated(List<String> changedFields, ConnectionDetails details) {
-        return new ConnectionUpdated(id, tenant, version, at, actor, changedFields, details.displayName(),
-                details.baseUrl(), details.accountRef(), details.config(), details.metadata());
+        return new ConnectionUpdated(
+                id,
+                tenant,
+                version,
+                at,
+                actor,
+                changedFields,
+                details.displayName(),
+                details.baseUrl(),
+                details.accountRef(),
+                details.config(),
+                details.metadata());
     }
 
     ConnectionRotated rotated(CredentialInfo credential, String previousFingerprint) {

@@ -17,13 +17,18 @@ class TenantUsage {
     /** Counts one more live connection, unless the tenant already has {@code quota}; answers whether it did. */
     boolean admitOneMore(TenantId tenant, int quota) {
         return !jdbc.sql("INSERT INTO tenant_usage (tenant_id, live_connections) VALUES (?, 1) "
-                + "ON CONFLICT (tenant_id) DO UPDATE SET live_connections = tenant_usage.live_connections + 1 "
-                + "WHERE tenant_usage.live_connections < ? RETURNING live_connections")
-                .params(tenant.value(), quota).query(Integer.class).list().isEmpty() && quota > 0;
+                                + "ON CONFLICT (tenant_id) DO UPDATE SET live_connections = tenant_usage.live_connections + 1 "
+                                + "WHERE tenant_usage.live_connections < ? RETURNING live_connections")
+                        .params(tenant.value(), quota)
+                        .query(Integer.class)
+                        .list()
+                        .isEmpty()
+                && quota > 0;
     }
 
     void oneLess(TenantId tenant) {
         jdbc.sql("UPDATE tenant_usage SET live_connections = live_connections - 1 WHERE tenant_id = ?")
-                .param(tenant.value()).update();
+                .param(tenant.value())
+                .update();
     }
 }

@@ -14,6 +14,11 @@ import java.time.Instant;
  * @param changes the updatable fields the client sent; {@link DetailsPatch#NONE} for none
  * @param expectedVersion the client's {@code If-Match}, or null
  */
-record UpdateConnection(@TargetAggregateIdentifier ConnectionId connectionId, TenantId tenantId, String actor,
-        Instant requestedAt, Long expectedVersion, DetailsPatch changes, CredentialInfo newCredential) {
-}
+record UpdateConnection(
+        @TargetAggregateIdentifier ConnectionId connectionId,
+        TenantId tenantId,
+        String actor,
+        Instant requestedAt,
+        Long expectedVersion,
+        DetailsPatch changes,
+        CredentialInfo newCredential) {}

@@ -9,15 +9,31 @@ import java.util.Map;
  * map, because "absent" and "null" differ here (null clears a field, absent leaves it); the rules are those of
  * {@link ConnectionRequestRules#checkUpdate}.
  */
-@Schema(additionalProperties = Schema.AdditionalPropertiesValue.FALSE, description = "Any of the fields; at least "
-        + "one. A complete credential rotates it (credential version + 1); a partial one is refused.")
+@Schema(
+        additionalProperties = Schema.AdditionalPropertiesValue.FALSE,
+        description = "Any of the fields; at least "
+                + "one. A complete credential rotates it (credential version + 1); a partial one is refused.")
 record UpdateConnectionRequest(
-        @Schema(description = "May only be sent unchanged: the vendor is immutable") String vendor,
-        @Schema(types = {"string", "null"}, maxLength = 128) String displayName,
+        @Schema(description = "May only be sent unchanged: the vendor is immutable")
+        String vendor,
+
+        @Schema(
+                types = {"string", "null"},
+                maxLength = 128)
+        String displayName,
+
         @Schema(types = {"string", "null"}) String baseUrl,
         @Schema(types = {"object", "null"}) Map<String, Object> config,
-        @Schema(types = {"string", "null"}, maxLength = 256) String accountRef,
+
+        @Schema(
+                types = {"string", "null"},
+                maxLength = 256)
+        String accountRef,
+
         @Schema(types = {"object", "null"}) Map<String, Object> metadata,
-        @Schema(description = "Every secret field of the connector type, as strings: rotates the credential",
-                types = "object", additionalPropertiesSchema = String.class) Map<String, String> credential) {
-}
+
+        @Schema(
+                description = "Every secret field of the connector type, as strings: rotates the credential",
+                types = "object",
+                additionalPropertiesSchema = String.class)
+        Map<String, String> credential) {}

@@ -31,11 +31,18 @@ import java.lang.annotation.Target;
                 if (handler.hasMethodAnnotation(VersionHeaders.class) && operation.getResponses() != null) {
                     operation.getResponses().forEach((code, response) -> {
                         if (code.startsWith("2")) {
-                            response.addHeaderObject("ETag", new Header().description("The connection's version")
-                                    .schema(new StringSchema()).style(Header.StyleEnum.SIMPLE));
-                            response.addHeaderObject(ConnectionController.CONSISTENCY_TOKEN, new Header()
-                                    .description("Send it on a read from query-service to read this write")
-                                    .schema(new StringSchema()).style(Header.StyleEnum.SIMPLE));
+                            response.addHeaderObject(
+                                    "ETag",
+                                    new Header()
+                                            .description("The connection's version")
+                                            .schema(new StringSchema())
+                                            .style(Header.StyleEnum.SIMPLE));
+                            response.addHeaderObject(
+                                    ConnectionController.CONSISTENCY_TOKEN,
+                                    new Header()
+                                            .description("Send it on a read from query-service to read this write")
+                                            .schema(new StringSchema())
+                                            .style(Header.StyleEnum.SIMPLE));
                         }
                     });
                 }

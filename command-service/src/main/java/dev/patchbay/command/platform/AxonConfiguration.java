@@ -5,18 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
-import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
-import org.axonframework.common.jdbc.PersistenceExceptionResolver;
-import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -62,7 +62,8 @@ class AxonConfiguration {
     }
 
     private static Serializer jackson() {
-        var mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+        var mapper = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         return JacksonSerializer.builder().objectMapper(mapper).defaultTyping().build();
@@ -80,17 +81,28 @@ class AxonConfiguration {
 
     @Bean
     TokenStore tokenStore(ConnectionProvider connections, Serializer serializer) {
-        return JdbcTokenStore.builder().connectionProvider(connections).schema(new TokenSchema())
-                .serializer(serializer).claimTimeout(Duration.ofSeconds(10)).build();
+        return JdbcTokenStore.builder()
+                .connectionProvider(connections)
+                .schema(new TokenSchema())
+                .serializer(serializer)
+                .claimTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     @Bean
-    EventStorageEngine eventStorageEngine(Serializer serializer, @Qualifier("eventSerializer") Serializer events,
-            ConnectionProvider connections, TransactionManager transactions) {
+    EventStorageEngine eventStorageEngine(
+            Serializer serializer,
+            @Qualifier("eventSerializer") Serializer events,
+            ConnectionProvider connections,
+            TransactionManager transactions) {
         PersistenceExceptionResolver duplicates = new JdbcSQLErrorCodesResolver();
-        return JdbcEventStorageEngine.builder().snapshotSerializer(serializer).eventSerializer(events)
-                .persistenceExceptionResolver(duplicates).connectionProvider(connections)
-                .transactionManager(transactions).build();
+        return JdbcEventStorageEngine.builder()
+                .snapshotSerializer(serializer)
+                .eventSerializer(events)
+                .persistenceExceptionResolver(duplicates)
+                .connectionProvider(connections)
+                .transactionManager(transactions)
+                .build();
     }
 
     @Bean

@@ -15,14 +15,19 @@ import java.util.Map;
 public interface CandidateTests {
 
     /** A connection as a create would describe it; nothing of it is stored. */
-    record Candidate(String vendor, String configName, String baseUrl, Map<String, Object> config,
-            Credential credential, String scope, String workspaceId, String endUserId,
-            Map<String, Object> metadata) {
-    }
+    record Candidate(
+            String vendor,
+            String configName,
+            String baseUrl,
+            Map<String, Object> config,
+            Credential credential,
+            String scope,
+            String workspaceId,
+            String endUserId,
+            Map<String, Object> metadata) {}
 
     /** The check's result, and the id the candidate was checked under (never stored). */
-    record Tested(ConnectionId id, String vendor, ProbeCompleted result) {
-    }
+    record Tested(ConnectionId id, String vendor, ProbeCompleted result) {}
 
     /** Validates the candidate as a create, checks it live, and keeps nothing; the credential is closed. */
     Mono<Tested> test(Caller caller, Candidate candidate);

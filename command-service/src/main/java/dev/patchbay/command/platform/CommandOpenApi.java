@@ -22,19 +22,28 @@ class CommandOpenApi {
 
     static {
         // A credential is read from JSON but never written: its schema is the request's, an object of strings.
-        SpringDocUtils.getConfig().replaceWithSchema(Credential.class, new JsonSchema().types(Set.of("object"))
-                .additionalProperties(new JsonSchema().types(Set.of("string")))
-                .description("The connector type's secret_fields (GET /v1/connector-types), each a string, and no "
-                        + "others. Sealed at once; never returned, logged or published."));
+        SpringDocUtils.getConfig()
+                .replaceWithSchema(
+                        Credential.class,
+                        new JsonSchema()
+                                .types(Set.of("object"))
+                                .additionalProperties(new JsonSchema().types(Set.of("string")))
+                                .description(
+                                        "The connector type's secret_fields (GET /v1/connector-types), each a string, and no "
+                                                + "others. Sealed at once; never returned, logged or published."));
     }
 
     @Bean
     OpenAPI commandServiceOpenApi() {
-        return new OpenAPI().info(new Info().title("Patchbay command-service").version("v1")
-                .description("Every write of the Patchbay API: connections (create, update, rotate, revoke, delete), "
-                        + "live tests, webhook tokens and the webhook receiver. Reads are served by query-service. "
-                        + "Every error is application/problem+json (Detail).")
-                .license(new License().name("Proprietary")))
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Patchbay command-service")
+                        .version("v1")
+                        .description(
+                                "Every write of the Patchbay API: connections (create, update, rotate, revoke, delete), "
+                                        + "live tests, webhook tokens and the webhook receiver. Reads are served by query-service. "
+                                        + "Every error is application/problem+json (Detail).")
+                        .license(new License().name("Proprietary")))
                 .servers(List.of(new Server().url("http://127.0.0.1:8080").description("bin/patchbay up")));
     }
 }

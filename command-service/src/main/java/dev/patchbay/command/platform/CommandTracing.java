@@ -50,8 +50,8 @@ public class CommandTracing {
     }
 
     @Bean
-    SmartInitializingSingleton commandInterceptors(CommandBus commandBus, ObjectProvider<Tracer> tracer,
-            ObjectProvider<Propagator> propagator) {
+    SmartInitializingSingleton commandInterceptors(
+            CommandBus commandBus, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
         return () -> {
             commandBus.registerDispatchInterceptor(traceContext(tracer.getIfAvailable(), propagator.getIfAvailable()));
             commandBus.registerHandlerInterceptor(logContext());
@@ -64,7 +64,9 @@ public class CommandTracing {
             public BiFunction<Integer, CommandMessage<?>, CommandMessage<?>> handle(
                     List<? extends CommandMessage<?>> messages) {
                 return (index, command) -> {
-                    var context = tracer == null || propagator == null ? null : tracer.currentTraceContext().context();
+                    var context = tracer == null || propagator == null
+                            ? null
+                            : tracer.currentTraceContext().context();
                     if (context == null) {
                         return command;
                     }
@@ -93,19 +95,20 @@ public class CommandTracing {
         if (command == null || !command.getClass().isRecord()) {
             return null;
         }
-        var accessor = ACCESSORS.computeIfAbsent(command.getClass(), type -> {
-            Map<String, Method> accessors = new HashMap<>();
-            for (RecordComponent component : type.getRecordComponents()) {
-                var method = component.getAccessor();
-                method.setAccessible(true);
-                accessors.put(component.getName(), method);
-            }
-            return accessors;
-        }).get(name);
+        var accessor = ACCESSORS
+                .computeIfAbsent(command.getClass(), type -> {
+                    Map<String, Method> accessors = new HashMap<>();
+                    for (RecordComponent component : type.getRecordComponents()) {
+                        var method = component.getAccessor();
+                        method.setAccessible(true);
+                        accessors.put(component.getName(), method);
+                    }
+                    return accessors;
+                })
+                .get(name);
         try {
             return accessor == null ? null : accessor.invoke(command);
-        }
-        catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException e) {
             return null;
         }
     }

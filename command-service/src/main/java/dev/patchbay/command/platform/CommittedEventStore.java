@@ -13,7 +13,9 @@ import java.util.List;
 public class CommittedEventStore extends EmbeddedEventStore {
 
     CommittedEventStore(EventStorageEngine storageEngine, long fetchDelayMillis, int cachedEvents) {
-        super(EmbeddedEventStore.builder().storageEngine(storageEngine).fetchDelay(fetchDelayMillis)
+        super(EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .fetchDelay(fetchDelayMillis)
                 .cachedEvents(cachedEvents));
     }
 

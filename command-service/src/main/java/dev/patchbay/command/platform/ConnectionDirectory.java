@@ -19,6 +19,6 @@ public interface ConnectionDirectory {
      * The most specific live connection of that vendor and name: the end user's, else the workspace's, else the
      * organization's.
      */
-    Optional<ConnectionId> find(TenantId tenant, String vendor, String configName, String workspaceId,
-            String endUserId);
+    Optional<ConnectionId> find(
+            TenantId tenant, String vendor, String configName, String workspaceId, String endUserId);
 }

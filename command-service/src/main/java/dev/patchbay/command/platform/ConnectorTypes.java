@@ -38,7 +38,8 @@ public class ConnectorTypes implements HealthIndicator {
         }
     }
 
-    @KafkaListener(topics = "#{T(dev.patchbay.contracts.topic.Topics).CONNECTOR_TYPES.name()}",
+    @KafkaListener(
+            topics = "#{T(dev.patchbay.contracts.topic.Topics).CONNECTOR_TYPES.name()}",
             groupId = "patchbay-command-registry-#{T(java.util.UUID).randomUUID()}",
             properties = {"auto.offset.reset=earliest", "enable.auto.commit=false"})
     void on(ConsumerRecord<String, byte[]> record) {
@@ -46,14 +47,17 @@ public class ConnectorTypes implements HealthIndicator {
             types.remove(record.key());
             return;
         }
-        codec.decode(record).filter(ConnectorTypeRegistered.class::isInstance).map(ConnectorTypeRegistered.class::cast)
+        codec.decode(record)
+                .filter(ConnectorTypeRegistered.class::isInstance)
+                .map(ConnectorTypeRegistered.class::cast)
                 .ifPresent(this::register);
     }
 
     /** Ready to take creates once at least one probe worker's types are known. */
     @Override
     public Health health() {
-        return types.isEmpty() ? Health.outOfService().withDetail("connector_types", 0).build()
+        return types.isEmpty()
+                ? Health.outOfService().withDetail("connector_types", 0).build()
                 : Health.up().withDetail("connector_types", types.size()).build();
     }
 }

@@ -18,6 +18,12 @@ public interface LiveChecks {
      * version 1 of {@code id}, for the destination of exactly this descriptor. Fails like any test: 429 rate
      * limited, 503 unavailable, 504 probe timeout.
      */
-    Mono<ProbeCompleted> checkCandidate(Caller caller, ConnectionId id, String vendor, String category,
-            String baseUrl, Map<String, Object> config, Map<String, Object> metadata);
+    Mono<ProbeCompleted> checkCandidate(
+            Caller caller,
+            ConnectionId id,
+            String vendor,
+            String category,
+            String baseUrl,
+            Map<String, Object> config,
+            Map<String, Object> metadata);
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param rateLimit how many tests a tenant may run per {@code ratePeriod}, across all instances
  */
 @ConfigurationProperties("patchbay.probe")
-public record ProbeProperties(@DefaultValue("false") boolean allowInsecureHttp, @DefaultValue("15s") Duration timeout,
-        @DefaultValue("100") int rateLimit, @DefaultValue("60s") Duration ratePeriod) {
-}
+public record ProbeProperties(
+        @DefaultValue("false") boolean allowInsecureHttp,
+        @DefaultValue("15s") Duration timeout,
+        @DefaultValue("100") int rateLimit,
+        @DefaultValue("60s") Duration ratePeriod) {}

@@ -34,20 +34,37 @@ class ProbeController {
      * resolve does), or of a full candidate (vendor, base_url, config and credential, as a create would send them),
      * which is checked and not stored.
      */
-    @Schema(name = "TestConnectionRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE,
+    @Schema(
+            name = "TestConnectionRequest",
+            additionalProperties = Schema.AdditionalPropertiesValue.FALSE,
             description = "By name: vendor and config_name. A candidate: vendor, credential and what a create needs "
                     + "(base_url, config); config_name is then optional, and nothing is stored.")
-    record TestRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, examples = "pluggy") String vendor,
+    record TestRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, examples = "pluggy")
+            String vendor,
+
             @Schema(description = "Required to test a stored connection", examples = "pluggy-main")
             String configName,
-            String workspaceId, String endUserId,
-            @Schema(description = "A candidate's: as on create") String baseUrl,
-            @Schema(description = "A candidate's: as on create") Map<String, Object> config,
+
+            String workspaceId,
+            String endUserId,
+
+            @Schema(description = "A candidate's: as on create")
+            String baseUrl,
+
+            @Schema(description = "A candidate's: as on create")
+            Map<String, Object> config,
+
             @Schema(description = "A candidate's credential: sealed for this one check, destroyed after it")
             Credential credential,
-            @Schema(description = "A candidate's: as on create", allowableValues = {"organization", "workspace",
-                "user"}) String scope,
-            @Schema(description = "A candidate's: as on create") Map<String, Object> metadata) {
+
+            @Schema(
+                    description = "A candidate's: as on create",
+                    allowableValues = {"organization", "workspace", "user"})
+            String scope,
+
+            @Schema(description = "A candidate's: as on create")
+            Map<String, Object> metadata) {
 
         @Override
         public String toString() {
@@ -63,26 +80,52 @@ class ProbeController {
         this.candidates = candidates;
     }
 
-    @Operation(summary = "Test a connection by vendor and config name, or a candidate before it is stored",
+    @Operation(
+            summary = "Test a connection by vendor and config name, or a candidate before it is stored",
             operationId = "testConnectionByName",
             description = "A credential that does not work is a normal answer: healthy false, with an error code. "
                     + "With a credential the body is a candidate: validated as a create, its credential sealed for "
                     + "this one check and destroyed after it, nothing stored; connection_id is then the id it was "
                     + "checked under, which names no connection.")
     @ApiResponse(responseCode = "200", description = "The probe's result")
-    @ApiResponse(responseCode = "429", description = "rate_limited (PBAY-0401)", headers = @Header(
-            name = "Retry-After", schema = @Schema(type = "integer")))
-    @ProblemResponses({ProblemCode.KEYS_MISMATCH, ProblemCode.UNKNOWN_VENDOR, ProblemCode.NOT_FOUND,
-        ProblemCode.RATE_LIMITED, ProblemCode.UNAVAILABLE, ProblemCode.PROBE_TIMEOUT})
-    @PostMapping(path = "/v1/connections/test", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @ApiResponse(
+            responseCode = "429",
+            description = "rate_limited (PBAY-0401)",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = "integer")))
+    @ProblemResponses({
+        ProblemCode.KEYS_MISMATCH,
+        ProblemCode.UNKNOWN_VENDOR,
+        ProblemCode.NOT_FOUND,
+        ProblemCode.RATE_LIMITED,
+        ProblemCode.UNAVAILABLE,
+        ProblemCode.PROBE_TIMEOUT
+    })
+    @PostMapping(
+            path = "/v1/connections/test",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ProbeAnswer> test(@AuthenticationPrincipal Caller caller, @RequestBody TestRequest request) {
         if (request.credential() != null) {
-            return candidates.test(caller, new CandidateTests.Candidate(request.vendor(), request.configName(),
-                    request.baseUrl(), request.config(), request.credential(), request.scope(),
-                    request.workspaceId(), request.endUserId(), request.metadata()))
-                    .map(tested -> new ProbeAnswer(tested.id(), tested.vendor(), request.configName(),
-                            tested.result().healthy(), tested.result().latencyMs(), tested.result().checkedAt(),
+            return candidates
+                    .test(
+                            caller,
+                            new CandidateTests.Candidate(
+                                    request.vendor(),
+                                    request.configName(),
+                                    request.baseUrl(),
+                                    request.config(),
+                                    request.credential(),
+                                    request.scope(),
+                                    request.workspaceId(),
+                                    request.endUserId(),
+                                    request.metadata()))
+                    .map(tested -> new ProbeAnswer(
+                            tested.id(),
+                            tested.vendor(),
+                            request.configName(),
+                            tested.result().healthy(),
+                            tested.result().latencyMs(),
+                            tested.result().checkedAt(),
                             tested.result().error()));
         }
         var errors = new ArrayList<FieldProblem>();
@@ -92,24 +135,34 @@ class ProbeController {
         if (request.configName() == null || request.configName().isBlank()) {
             errors.add(FieldProblem.of("body.config_name", "is required"));
         }
-        if (request.baseUrl() != null || request.config() != null || request.scope() != null
+        if (request.baseUrl() != null
+                || request.config() != null
+                || request.scope() != null
                 || request.metadata() != null) {
-            errors.add(FieldProblem.of("body.credential", "is required to test a candidate (a connection given "
-                    + "whole); to test a stored one, send vendor and config_name only"));
+            errors.add(FieldProblem.of(
+                    "body.credential",
+                    "is required to test a candidate (a connection given "
+                            + "whole); to test a stored one, send vendor and config_name only"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return probes.testByName(caller, request.vendor(), request.configName(), request.workspaceId(),
-                request.endUserId());
+        return probes.testByName(
+                caller, request.vendor(), request.configName(), request.workspaceId(), request.endUserId());
     }
 
     @Operation(summary = "Test a connection by id", operationId = "testConnection")
     @ApiResponse(responseCode = "200", description = "The probe's result")
-    @ApiResponse(responseCode = "429", description = "rate_limited (PBAY-0401)", headers = @Header(
-            name = "Retry-After", schema = @Schema(type = "integer")))
-    @ProblemResponses({ProblemCode.NOT_FOUND, ProblemCode.RATE_LIMITED, ProblemCode.UNAVAILABLE,
-        ProblemCode.PROBE_TIMEOUT})
+    @ApiResponse(
+            responseCode = "429",
+            description = "rate_limited (PBAY-0401)",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = "integer")))
+    @ProblemResponses({
+        ProblemCode.NOT_FOUND,
+        ProblemCode.RATE_LIMITED,
+        ProblemCode.UNAVAILABLE,
+        ProblemCode.PROBE_TIMEOUT
+    })
     @PostMapping(path = "/v1/connections/{id}/test", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ProbeAnswer> test(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
         return probes.test(caller, ConnectionId.parse(id).orElseThrow(() -> ApiException.notFound("The connection")));

@@ -55,13 +55,29 @@ class ProbeRequests implements LiveChecks {
     private final DatabaseWork database;
 
     /** The probe error codes of API.md; anything else a worker might send is counted as {@code other}. */
-    static final Set<String> OUTCOMES = Set.of("healthy", "unhealthy", "credentials_rejected", "unreachable",
-            "timeout", "tls_error", "blocked_destination", "destination_mismatch", "circuit_open", "unexpected_response",
+    static final Set<String> OUTCOMES = Set.of(
+            "healthy",
+            "unhealthy",
+            "credentials_rejected",
+            "unreachable",
+            "timeout",
+            "tls_error",
+            "blocked_destination",
+            "destination_mismatch",
+            "circuit_open",
+            "unexpected_response",
             "revoked",
-            "probe_timeout", "unavailable");
+            "probe_timeout",
+            "unavailable");
 
-    ProbeRequests(ConnectionDirectory connections, TestRateLimit rateLimit, ProbeResults results,
-            KafkaTemplate<String, byte[]> kafka, ProbeProperties properties, Clock clock, MeterRegistry meters,
+    ProbeRequests(
+            ConnectionDirectory connections,
+            TestRateLimit rateLimit,
+            ProbeResults results,
+            KafkaTemplate<String, byte[]> kafka,
+            ProbeProperties properties,
+            Clock clock,
+            MeterRegistry meters,
             DatabaseWork database) {
         this.connections = connections;
         this.rateLimit = rateLimit;
@@ -73,11 +89,12 @@ class ProbeRequests implements LiveChecks {
         this.database = database;
     }
 
-    Mono<ProbeAnswer> testByName(Caller caller, String vendor, String configName, String workspaceId,
-            String endUserId) {
-        return database.run(() -> connections.find(caller.tenant(), vendor, configName, workspaceId, endUserId)
-                .orElseThrow(() -> ApiException.notFound("No live " + vendor + " connection named '" + configName
-                        + "'")))
+    Mono<ProbeAnswer> testByName(
+            Caller caller, String vendor, String configName, String workspaceId, String endUserId) {
+        return database.run(() -> connections
+                        .find(caller.tenant(), vendor, configName, workspaceId, endUserId)
+                        .orElseThrow(() ->
+                                ApiException.notFound("No live " + vendor + " connection named '" + configName + "'")))
                 .flatMap(id -> test(caller, id));
     }
 
@@ -85,16 +102,23 @@ class ProbeRequests implements LiveChecks {
         return Mono.defer(() -> {
             var started = Timer.start(meters);
             return database.run(() -> prepare(caller, id, started))
-                    .flatMap(prepared -> (prepared.answer() != null ? Mono.just(prepared.answer())
-                            : awaitResult(prepared.connection(), prepared.correlationId(), prepared.result()))
-                            .doOnSuccess(answer -> record(started, prepared.connection().vendor(), outcome(answer)))
-                            .doOnError(ApiException.class, refused -> record(started,
-                                    prepared.connection().vendor(), refused.code().title())));
+                    .flatMap(prepared -> (prepared.answer() != null
+                                    ? Mono.just(prepared.answer())
+                                    : awaitResult(prepared.connection(), prepared.correlationId(), prepared.result()))
+                            .doOnSuccess(answer ->
+                                    record(started, prepared.connection().vendor(), outcome(answer)))
+                            .doOnError(
+                                    ApiException.class,
+                                    refused -> record(
+                                            started,
+                                            prepared.connection().vendor(),
+                                            refused.code().title())));
         });
     }
 
     private void record(Timer.Sample started, String vendor, String outcome) {
-        started.stop(Timer.builder("patchbay.probe").description("Live tests, from request to answer")
+        started.stop(Timer.builder("patchbay.probe")
+                .description("Live tests, from request to answer")
                 .tag("vendor", vendor == null ? "unknown" : vendor)
                 .tag("outcome", OUTCOMES.contains(outcome) ? outcome : "other")
                 .register(meters));
@@ -114,9 +138,11 @@ class ProbeRequests implements LiveChecks {
      * A test ready to be awaited: the future registered before the request was published, which is the one the
      * result completes (asking for it again later would miss a result that arrived in between).
      */
-    private record Prepared(ConnectionResource connection, String correlationId,
-            CompletableFuture<ProbeCompleted> result, ProbeAnswer answer) {
-    }
+    private record Prepared(
+            ConnectionResource connection,
+            String correlationId,
+            CompletableFuture<ProbeCompleted> result,
+            ProbeAnswer answer) {}
 
     private Prepared prepare(Caller caller, ConnectionId id, Timer.Sample started) throws Exception {
         try (var logContext = LogContext.of(caller.tenant(), id)) {
@@ -125,23 +151,42 @@ class ProbeRequests implements LiveChecks {
     }
 
     private Prepared prepareLogged(Caller caller, ConnectionId id, Timer.Sample started) throws Exception {
-        var connection = connections.describe(caller.tenant(), id)
-                .orElseThrow(() -> ApiException.notFound("The connection"));
+        var connection =
+                connections.describe(caller.tenant(), id).orElseThrow(() -> ApiException.notFound("The connection"));
         takeOneTest(caller);
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (connection.status() == ConnectionResource.Status.REVOKED) {
-            return new Prepared(connection, null, null, new ProbeAnswer(connection.id(), connection.vendor(),
-                    connection.configName(), false, null, now, new ProbeError("revoked",
-                            "The connection is revoked: it has no credential to test. Rotate it to use it again.")));
+            return new Prepared(
+                    connection,
+                    null,
+                    null,
+                    new ProbeAnswer(
+                            connection.id(),
+                            connection.vendor(),
+                            connection.configName(),
+                            false,
+                            null,
+                            now,
+                            new ProbeError(
+                                    "revoked",
+                                    "The connection is revoked: it has no credential to test. Rotate it to use it again.")));
         }
         var correlationId = UUID.randomUUID().toString();
-        var request = new ProbeRequested(correlationId, connection.id(), caller.tenant(), connection.vendor(),
-                connection.category(), connection.credential().version(), connection.baseUrl(), connection.config(),
-                connection.metadata(), now, caller.subject());
+        var request = new ProbeRequested(
+                correlationId,
+                connection.id(),
+                caller.tenant(),
+                connection.vendor(),
+                connection.category(),
+                connection.credential().version(),
+                connection.baseUrl(),
+                connection.config(),
+                connection.metadata(),
+                now,
+                caller.subject());
         try {
             return new Prepared(connection, correlationId, publish(caller, request), null);
-        }
-        catch (ApiException unavailable) {
+        } catch (ApiException unavailable) {
             record(started, connection.vendor(), "unavailable");
             throw unavailable;
         }
@@ -151,9 +196,14 @@ class ProbeRequests implements LiveChecks {
     private void takeOneTest(Caller caller) {
         rateLimit.tryTake(caller.tenant()).ifPresent(wait -> {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            throw new ApiException(ProblemCode.RATE_LIMITED, "This tenant ran " + properties.rateLimit()
-                    + " tests in the last " + properties.ratePeriod().toSeconds() + " s; try again in " + seconds
-                    + " s.", List.of(), Map.of("Retry-After", Long.toString(seconds)));
+            throw new ApiException(
+                    ProblemCode.RATE_LIMITED,
+                    "This tenant ran " + properties.rateLimit()
+                            + " tests in the last " + properties.ratePeriod().toSeconds() + " s; try again in "
+                            + seconds
+                            + " s.",
+                    List.of(),
+                    Map.of("Retry-After", Long.toString(seconds)));
         });
     }
 
@@ -163,13 +213,24 @@ class ProbeRequests implements LiveChecks {
         var key = request.connectionId().toString();
         var result = results.expect(correlationId);
         try {
-            kafka.send(codec.record(Topics.PROBE_REQUESTS, key, request, new EventCodec.Envelope(correlationId,
-                    request.requestedAt(), key, caller.tenant().value(), null))).get(5, TimeUnit.SECONDS);
-        }
-        catch (TimeoutException | java.util.concurrent.ExecutionException unavailable) {
+            kafka.send(codec.record(
+                            Topics.PROBE_REQUESTS,
+                            key,
+                            request,
+                            new EventCodec.Envelope(
+                                    correlationId,
+                                    request.requestedAt(),
+                                    key,
+                                    caller.tenant().value(),
+                                    null)))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException unavailable) {
             results.forget(correlationId);
-            throw new ApiException(ProblemCode.UNAVAILABLE, "The probe workers cannot be reached right now; try "
-                    + "again shortly.", List.of(), Map.of("Retry-After", "5"));
+            throw new ApiException(
+                    ProblemCode.UNAVAILABLE,
+                    "The probe workers cannot be reached right now; try " + "again shortly.",
+                    List.of(),
+                    Map.of("Retry-After", "5"));
         }
         return result;
     }
@@ -179,39 +240,72 @@ class ProbeRequests implements LiveChecks {
      * for this very descriptor's destination); the request names that row, never the credential.
      */
     @Override
-    public Mono<ProbeCompleted> checkCandidate(Caller caller, ConnectionId id, String vendor, String category,
-            String baseUrl, Map<String, Object> config, Map<String, Object> metadata) {
+    public Mono<ProbeCompleted> checkCandidate(
+            Caller caller,
+            ConnectionId id,
+            String vendor,
+            String category,
+            String baseUrl,
+            Map<String, Object> config,
+            Map<String, Object> metadata) {
         return Mono.defer(() -> {
             var started = Timer.start(meters);
             return database.run(() -> {
-                try (var logContext = LogContext.of(caller.tenant(), id)) {
-                    takeOneTest(caller);
-                    var request = new ProbeRequested(UUID.randomUUID().toString(), id, caller.tenant(), vendor,
-                            category, 1, baseUrl, config, metadata, clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                            caller.subject(), ProbeRequested.CANDIDATE);
-                    return Map.entry(request.correlationId(), publish(caller, request));
-                }
-            }).flatMap(pending -> awaitCompleted(pending.getKey(), pending.getValue()))
-                    .doOnSuccess(result -> record(started, vendor, result == null ? "other"
-                            : result.error() != null && result.error().code() != null ? result.error().code()
-                                    : result.healthy() ? "healthy" : "unhealthy"))
-                    .doOnError(ApiException.class, refused -> record(started, vendor, refused.code().title()));
+                        try (var logContext = LogContext.of(caller.tenant(), id)) {
+                            takeOneTest(caller);
+                            var request = new ProbeRequested(
+                                    UUID.randomUUID().toString(),
+                                    id,
+                                    caller.tenant(),
+                                    vendor,
+                                    category,
+                                    1,
+                                    baseUrl,
+                                    config,
+                                    metadata,
+                                    clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                                    caller.subject(),
+                                    ProbeRequested.CANDIDATE);
+                            return Map.entry(request.correlationId(), publish(caller, request));
+                        }
+                    })
+                    .flatMap(pending -> awaitCompleted(pending.getKey(), pending.getValue()))
+                    .doOnSuccess(result -> record(
+                            started,
+                            vendor,
+                            result == null
+                                    ? "other"
+                                    : result.error() != null && result.error().code() != null
+                                            ? result.error().code()
+                                            : result.healthy() ? "healthy" : "unhealthy"))
+                    .doOnError(
+                            ApiException.class,
+                            refused -> record(started, vendor, refused.code().title()));
         });
     }
 
-    private Mono<ProbeAnswer> awaitResult(ConnectionResource connection, String correlationId,
-            CompletableFuture<ProbeCompleted> pending) {
+    private Mono<ProbeAnswer> awaitResult(
+            ConnectionResource connection, String correlationId, CompletableFuture<ProbeCompleted> pending) {
         return awaitCompleted(correlationId, pending)
-                .map(result -> new ProbeAnswer(connection.id(), connection.vendor(), connection.configName(),
-                        result.healthy(), result.latencyMs(), result.checkedAt(), result.error()));
+                .map(result -> new ProbeAnswer(
+                        connection.id(),
+                        connection.vendor(),
+                        connection.configName(),
+                        result.healthy(),
+                        result.latencyMs(),
+                        result.checkedAt(),
+                        result.error()));
     }
 
     private Mono<ProbeCompleted> awaitCompleted(String correlationId, CompletableFuture<ProbeCompleted> pending) {
         Duration timeout = properties.timeout();
         return Mono.fromFuture(pending)
                 .timeout(timeout)
-                .onErrorMap(TimeoutException.class, late -> new ApiException(ProblemCode.PROBE_TIMEOUT,
-                        "No probe worker answered within " + timeout.toSeconds() + " s."))
+                .onErrorMap(
+                        TimeoutException.class,
+                        late -> new ApiException(
+                                ProblemCode.PROBE_TIMEOUT,
+                                "No probe worker answered within " + timeout.toSeconds() + " s."))
                 .doFinally(signal -> results.forget(correlationId));
     }
 }

@@ -39,27 +39,34 @@ class ProbeResults implements ConsumerSeekAware {
         waiting.remove(correlationId);
     }
 
-    @KafkaListener(topics = "#{T(dev.patchbay.contracts.topic.Topics).PROBE_RESULTS.name()}",
+    @KafkaListener(
+            topics = "#{T(dev.patchbay.contracts.topic.Topics).PROBE_RESULTS.name()}",
             groupId = "patchbay-command-probe-results-#{T(java.util.UUID).randomUUID()}",
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     void on(ConsumerRecord<String, byte[]> record) {
         try {
-            codec.decode(record).filter(ProbeCompleted.class::isInstance).map(ProbeCompleted.class::cast)
+            codec.decode(record)
+                    .filter(ProbeCompleted.class::isInstance)
+                    .map(ProbeCompleted.class::cast)
                     .ifPresent(result -> {
                         var future = waiting.remove(result.correlationId());
                         if (future != null) {
                             future.complete(result);
                         }
                     });
-        }
-        catch (RuntimeException unreadable) {
-            log.warn("Skipped an unreadable probe result at {}-{}@{}", record.topic(), record.partition(),
+        } catch (RuntimeException unreadable) {
+            log.warn(
+                    "Skipped an unreadable probe result at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
                     record.offset());
         }
     }
 
     @Override
-    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekAware.ConsumerSeekCallback callback) {
-        callback.seekToTimestamp(assignments.keySet(), Instant.now().minus(LOOK_BACK).toEpochMilli());
+    public void onPartitionsAssigned(
+            Map<TopicPartition, Long> assignments, ConsumerSeekAware.ConsumerSeekCallback callback) {
+        callback.seekToTimestamp(
+                assignments.keySet(), Instant.now().minus(LOOK_BACK).toEpochMilli());
     }
 }

@@ -25,17 +25,23 @@ class TestRateLimit {
 
     TestRateLimit(DataSource dataSource, ProbeProperties properties) {
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-                .primaryKeyMapper(PrimaryKeyMapper.STRING).table("probe_rate_buckets").idColumn("id")
-                .stateColumn("state").build();
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("probe_rate_buckets")
+                .idColumn("id")
+                .stateColumn("state")
+                .build();
         this.configuration = BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(properties.rateLimit())
-                        .refillGreedy(properties.rateLimit(), properties.ratePeriod()).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(properties.rateLimit())
+                        .refillGreedy(properties.rateLimit(), properties.ratePeriod())
+                        .build())
                 .build();
     }
 
     /** Takes one test from the tenant's bucket; when it is empty, answers how long until one is back. */
     Optional<Duration> tryTake(TenantId tenant) {
-        var probe = buckets.builder().build("tests:" + tenant.value(), () -> configuration)
+        var probe = buckets.builder()
+                .build("tests:" + tenant.value(), () -> configuration)
                 .tryConsumeAndReturnRemaining(1);
         return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }

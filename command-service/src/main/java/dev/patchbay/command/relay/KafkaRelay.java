@@ -97,31 +97,47 @@ class KafkaRelay {
     void on(ConnectionEvent event, EventMessage<?> message) {
         var sends = pendingSends();
         if (alreadyPublished.remove(message.getIdentifier())) {
-            log.debug("Not relaying {} v{} again: a batch that was not stored published it", event.getClass()
-                    .getSimpleName(), event.version());
+            log.debug(
+                    "Not relaying {} v{} again: a batch that was not stored published it",
+                    event.getClass().getSimpleName(),
+                    event.version());
             return;
         }
         var subject = event.connectionId().toString();
         var type = CloudEvents.typeOf(event.getClass());
-        var record = codec.record(Topics.CONNECTION_EVENTS, subject, event, new EventCodec.Envelope(
-                message.getIdentifier(), event.occurredAt(), subject, event.tenantId().value(), event.version()));
+        var record = codec.record(
+                Topics.CONNECTION_EVENTS,
+                subject,
+                event,
+                new EventCodec.Envelope(
+                        message.getIdentifier(),
+                        event.occurredAt(),
+                        subject,
+                        event.tenantId().value(),
+                        event.version()));
         Map<String, String> traceContext = new HashMap<>();
         for (var key : List.of(CloudEvents.TRACEPARENT, CommandTracing.TRACESTATE)) {
             if (message.getMetaData().get(key) instanceof String value) {
                 traceContext.put(key, value);
             }
         }
-        Observation.createNotStarted("patchbay.relay", () -> {
-            var context = new ReceiverContext<Map<String, String>>(Map::get);
-            context.setCarrier(traceContext);
-            context.setRemoteServiceName("event-store");
-            return context;
-        }, observations).contextualName("relay " + type).lowCardinalityKeyValue("event.type", type).observe(() -> {
-            try (var logContext = LogContext.of(event.tenantId(), event.connectionId())) {
-                sends.add(kafka.send(record));
-                log.debug("Relaying {} v{}", type, event.version());
-            }
-        });
+        Observation.createNotStarted(
+                        "patchbay.relay",
+                        () -> {
+                            var context = new ReceiverContext<Map<String, String>>(Map::get);
+                            context.setCarrier(traceContext);
+                            context.setRemoteServiceName("event-store");
+                            return context;
+                        },
+                        observations)
+                .contextualName("relay " + type)
+                .lowCardinalityKeyValue("event.type", type)
+                .observe(() -> {
+                    try (var logContext = LogContext.of(event.tenantId(), event.connectionId())) {
+                        sends.add(kafka.send(record));
+                        log.debug("Relaying {} v{}", type, event.version());
+                    }
+                });
     }
 
     /**
@@ -139,8 +155,8 @@ class KafkaRelay {
                 alreadyPublished = new HashSet<>(unaccountedOnceKafkaAnswers(topic, stored));
             }
             List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>();
-            unitOfWork.onPrepareCommit(u -> u.resources().put(PENDING_SENDS + ".positions",
-                    positions.accountFor(topic, stored, awaitAll(sends))));
+            unitOfWork.onPrepareCommit(u -> u.resources()
+                    .put(PENDING_SENDS + ".positions", positions.accountFor(topic, stored, awaitAll(sends))));
             unitOfWork.afterCommit(u -> positionsStoredHere = u.getResource(PENDING_SENDS + ".positions"));
             unitOfWork.onRollback(u -> positionsStoredHere = null);
             return sends;
@@ -164,20 +180,19 @@ class KafkaRelay {
                     log.info("Kafka answers again after {} looks; relaying", attempt);
                 }
                 return ids;
-            }
-            catch (KafkaException | IllegalStateException unanswered) {
+            } catch (KafkaException | IllegalStateException unanswered) {
                 if (System.nanoTime() > deadline) {
                     throw unanswered;
                 }
                 if (attempt == 1) {
-                    log.warn("Kafka does not answer the relay ({}); waiting for it, looking every second",
+                    log.warn(
+                            "Kafka does not answer the relay ({}); waiting for it, looking every second",
                             unanswered.toString());
                 }
             }
             try {
                 Thread.sleep(1_000);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 // not restored: see awaitAll
                 throw new IllegalStateException("interrupted while waiting for Kafka; the batch is retried", e);
             }
@@ -189,15 +204,13 @@ class KafkaRelay {
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return sends.stream().map(CompletableFuture::join).toList();
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             // Not restored, on purpose. This wait runs while the batch commits, outside the handler, where Axon does
             // not turn its janitor's interrupt (a unit of work past its time limit) into a timeout; a restored flag
             // would reach the tracking processor's retry sleep, which takes it as the order to shut down for good.
             // A real shutdown needs no flag: the processor's loop sees its own state and stops.
             throw new IllegalStateException("interrupted while waiting for Kafka; the batch is retried", e);
-        }
-        catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Kafka did not acknowledge the relayed events; the batch is retried", e);
         }
     }

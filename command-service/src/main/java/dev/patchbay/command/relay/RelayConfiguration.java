@@ -14,8 +14,7 @@ class RelayConfiguration {
      */
     @Bean
     ConfigurerModule relayErrorsPropagate() {
-        return configurer -> configurer.eventProcessing(processing -> processing
-                .registerListenerInvocationErrorHandler(KafkaRelay.PROCESSING_GROUP,
-                        configuration -> PropagatingErrorHandler.instance()));
+        return configurer -> configurer.eventProcessing(processing -> processing.registerListenerInvocationErrorHandler(
+                KafkaRelay.PROCESSING_GROUP, configuration -> PropagatingErrorHandler.instance()));
     }
 }

@@ -36,7 +36,8 @@ class RelayLag implements SmartLifecycle {
     RelayLag(JdbcClient jdbc, Serializer serializer, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.serializer = serializer;
-        Gauge.builder("patchbay.relay.lag", this, RelayLag::lag).baseUnit("events")
+        Gauge.builder("patchbay.relay.lag", this, RelayLag::lag)
+                .baseUnit("events")
                 .description("Events in the event store not yet relayed to patchbay.connections.v1 (upper bound)")
                 .register(registry);
     }
@@ -47,15 +48,21 @@ class RelayLag implements SmartLifecycle {
 
     void refresh() {
         try {
-            Long head = jdbc.sql("SELECT max(globalIndex) FROM DomainEventEntry").query(Long.class).optional()
+            Long head = jdbc.sql("SELECT max(globalIndex) FROM DomainEventEntry")
+                    .query(Long.class)
+                    .optional()
                     .orElse(null);
-            long position = jdbc.sql("SELECT token, tokenType FROM TokenEntry WHERE processorName = ?")
+            long position = jdbc
+                    .sql("SELECT token, tokenType FROM TokenEntry WHERE processorName = ?")
                     .param(KafkaRelay.PROCESSING_GROUP)
-                    .query((rs, n) -> position(rs.getBytes(1), rs.getString(2))).list().stream()
-                    .mapToLong(Long::longValue).min().orElse(0);
+                    .query((rs, n) -> position(rs.getBytes(1), rs.getString(2)))
+                    .list()
+                    .stream()
+                    .mapToLong(Long::longValue)
+                    .min()
+                    .orElse(0);
             lag = head == null ? 0 : Math.max(0, head - position);
-        }
-        catch (RuntimeException unavailable) {
+        } catch (RuntimeException unavailable) {
             lag = Double.NaN;
             log.debug("Relay lag unknown: {}", unavailable.getClass().getSimpleName());
         }

@@ -45,7 +45,8 @@ class RelayPositions {
     /** The stored positions of the topic's partitions: partition, next offset. */
     Map<Integer, Long> stored(String topic) {
         Map<Integer, Long> positions = new HashMap<>();
-        jdbc.sql("SELECT partition, next_offset FROM relay_positions WHERE topic = ?").param(topic)
+        jdbc.sql("SELECT partition, next_offset FROM relay_positions WHERE topic = ?")
+                .param(topic)
                 .query(rs -> {
                     positions.put(rs.getInt(1), rs.getLong(2));
                 });
@@ -64,11 +65,11 @@ class RelayPositions {
                 next.merge(metadata.partition(), metadata.offset() + 1, Math::max);
             }
         }
-        next.forEach((partition, offset) -> jdbc.sql("""
+        next.forEach((partition, offset) ->
+                jdbc.sql("""
                 INSERT INTO relay_positions (topic, partition, next_offset) VALUES (?, ?, ?)
                 ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
-                WHERE relay_positions.next_offset < EXCLUDED.next_offset""")
-                .params(topic, partition, offset).update());
+                WHERE relay_positions.next_offset < EXCLUDED.next_offset""").params(topic, partition, offset).update());
         Map<Integer, Long> now = new HashMap<>(stored);
         next.forEach((partition, offset) -> now.merge(partition, offset, Math::max));
         return now;
@@ -85,7 +86,8 @@ class RelayPositions {
         Set<String> ids = new HashSet<>();
         try (var consumer = consumers.createConsumer(null, null, "-relay-tail", overrides)) {
             var partitions = consumer.partitionsFor(topic, KAFKA_TIMEOUT).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             // assigned before their offsets are asked, or the consumer warns about each partition's high watermark
             consumer.assign(partitions);
             var beginnings = consumer.beginningOffsets(partitions, KAFKA_TIMEOUT);
@@ -97,8 +99,10 @@ class RelayPositions {
                 if (position == null && end - beginnings.get(partition) > MAX_UNPOSITIONED_RECORDS) {
                     // a topic relayed before positions were kept: this partition stays at least once until its
                     // next batch is stored
-                    log.warn("No relay position for {} and {} records on it; not looking for records to skip there",
-                            partition, end - beginnings.get(partition));
+                    log.warn(
+                            "No relay position for {} and {} records on it; not looking for records to skip there",
+                            partition,
+                            end - beginnings.get(partition));
                     continue;
                 }
                 long beginning = beginnings.get(partition);
@@ -129,8 +133,11 @@ class RelayPositions {
             }
         }
         if (!ids.isEmpty()) {
-            log.info("{} records on {} were published by a batch whose position was not stored; they are not "
-                    + "published again", ids.size(), topic);
+            log.info(
+                    "{} records on {} were published by a batch whose position was not stored; they are not "
+                            + "published again",
+                    ids.size(),
+                    topic);
         }
         return ids;
     }

@@ -34,16 +34,18 @@ class RelayWatchdog implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
     private boolean stoppedAtLastLook;
 
-    RelayWatchdog(ObjectProvider<Configuration> axon,
-            @Value("${patchbay.relay.watch-interval:10s}") Duration interval) {
+    RelayWatchdog(
+            ObjectProvider<Configuration> axon, @Value("${patchbay.relay.watch-interval:10s}") Duration interval) {
         this.axon = axon;
         this.interval = interval;
     }
 
     void look() {
         try {
-            var relay = axon.getObject().eventProcessingConfiguration()
-                    .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class).orElse(null);
+            var relay = axon.getObject()
+                    .eventProcessingConfiguration()
+                    .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class)
+                    .orElse(null);
             if (relay == null || relay.isRunning()) {
                 stoppedAtLastLook = false;
                 return;
@@ -56,8 +58,7 @@ class RelayWatchdog implements SmartLifecycle {
                     + "stored batch");
             relay.start();
             stoppedAtLastLook = false;
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Could not check or start the relay; trying again in {}", interval, e);
         }
     }
@@ -69,8 +70,7 @@ class RelayWatchdog implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(this::look, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::look, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -79,8 +79,7 @@ class RelayWatchdog implements SmartLifecycle {
             scheduler.shutdownNow();
             try {
                 scheduler.awaitTermination(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             scheduler = null;

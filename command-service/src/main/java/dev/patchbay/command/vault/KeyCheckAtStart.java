@@ -28,13 +28,22 @@ class KeyCheckAtStart implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        VaultKeys.mismatch(vault, store.recordedKeys(), store.keysInUse(), "Start with the right "
-                + "PATCHBAY_VAULT_KEY, or give a new key a new PATCHBAY_VAULT_KEY_NAME and list the old one under "
-                + "patchbay.vault.previous-keys.").ifPresent(mismatch -> {
+        VaultKeys.mismatch(
+                        vault,
+                        store.recordedKeys(),
+                        store.keysInUse(),
+                        "Start with the right "
+                                + "PATCHBAY_VAULT_KEY, or give a new key a new PATCHBAY_VAULT_KEY_NAME and list the old one under "
+                                + "patchbay.vault.previous-keys.")
+                .ifPresent(mismatch -> {
                     throw new IllegalStateException(mismatch);
                 });
         store.recordKey(vault.keyName(), vault.keyCheckValues().get(vault.keyName()));
-        log.info("Vault keys checked: sealing with '{}', opening with {}", vault.keyName(),
-                vault.keyCheckValues().isEmpty() ? "the KMS keyring" : vault.keyCheckValues().keySet());
+        log.info(
+                "Vault keys checked: sealing with '{}', opening with {}",
+                vault.keyName(),
+                vault.keyCheckValues().isEmpty()
+                        ? "the KMS keyring"
+                        : vault.keyCheckValues().keySet());
     }
 }

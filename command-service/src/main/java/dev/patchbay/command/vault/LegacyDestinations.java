@@ -49,17 +49,21 @@ class LegacyDestinations {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                if (recordPass() == 0) {
-                    scheduler.shutdown();
-                }
-            }
-            catch (RuntimeException e) {
-                log.warn("Recording the destinations of credentials sealed before binding failed: {}; retrying",
-                        e.getClass().getSimpleName());
-            }
-        }, 0, PERIOD_SECONDS, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (recordPass() == 0) {
+                            scheduler.shutdown();
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn(
+                                "Recording the destinations of credentials sealed before binding failed: {}; retrying",
+                                e.getClass().getSimpleName());
+                    }
+                },
+                0,
+                PERIOD_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     /** Records what it can; answers 0 when nothing is left that a later pass could record. */
@@ -78,15 +82,20 @@ class LegacyDestinations {
                 waiting++;
                 continue;
             }
-            var destination = Destination.of(type.get().configOutsideDestination(), connection.get().baseUrl(),
+            var destination = Destination.of(
+                    type.get().configOutsideDestination(),
+                    connection.get().baseUrl(),
                     connection.get().config());
             if (store.recordLegacyDestination(row.connectionId(), row.version(), destination.digest())) {
                 recorded++;
             }
         }
         if (recorded > 0 || waiting > 0) {
-            log.info("Credentials sealed before binding: recorded the destination of {}, {} wait for their connector "
-                    + "type", recorded, waiting);
+            log.info(
+                    "Credentials sealed before binding: recorded the destination of {}, {} wait for their connector "
+                            + "type",
+                    recorded,
+                    waiting);
         }
         // A full batch that recorded something may have more behind it.
         return waiting + (rows.size() == BATCH && recorded > 0 ? 1 : 0);

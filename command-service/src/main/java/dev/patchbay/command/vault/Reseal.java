@@ -24,8 +24,7 @@ class Reseal {
 
     /** What a reseal did: rows moved to the current key, rows no configured key opens, rows still to move. */
     @Schema(name = "ResealResult")
-    record Result(String keyName, int resealed, int unreadable, long remaining) {
-    }
+    record Result(String keyName, int resealed, int unreadable, long remaining) {}
 
     private final Vault vault;
     private final SealedSecretStore store;
@@ -52,13 +51,16 @@ class Reseal {
             after = outcome.last();
         }
         long remaining = store.remainingToReseal(vault.keyName());
-        log.info("Reseal under '{}': {} rows resealed, {} unreadable, {} remaining", vault.keyName(), resealed,
-                unreadable, remaining);
+        log.info(
+                "Reseal under '{}': {} rows resealed, {} unreadable, {} remaining",
+                vault.keyName(),
+                resealed,
+                unreadable,
+                remaining);
         return new Result(vault.keyName(), resealed, unreadable, remaining);
     }
 
-    private record Batch(int resealed, int unreadable, StoredRow last) {
-    }
+    private record Batch(int resealed, int unreadable, StoredRow last) {}
 
     private Batch resealBatch(StoredRow after) {
         var rows = store.lockRowsToReseal(vault.keyName(), after, BATCH);
@@ -70,8 +72,7 @@ class Reseal {
             try (var secret = vault.open(row.ciphertext(), row.sealedFor())) {
                 store.replaceSealed(row, vault.seal(secret, row.sealTo()), vault.keyName());
                 resealed++;
-            }
-            catch (SealedCredentialUnreadable e) {
+            } catch (SealedCredentialUnreadable e) {
                 unreadable++;
                 log.warn("Reseal: {}", e.getMessage());
             }

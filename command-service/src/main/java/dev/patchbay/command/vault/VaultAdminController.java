@@ -25,7 +25,9 @@ class VaultAdminController {
     }
 
     /** Re-seals every row under the current key; answers what it did. Safe to call again at any time. */
-    @Operation(summary = "Re-seal every vault row under the current key", operationId = "resealVault",
+    @Operation(
+            summary = "Re-seal every vault row under the current key",
+            operationId = "resealVault",
             description = "After a key rotation (a new PATCHBAY_VAULT_KEY, the old key under previous keys): moves "
                     + "every row to the current key while the service keeps serving. Safe to call again.")
     @ProblemResponses(ProblemCode.FORBIDDEN)

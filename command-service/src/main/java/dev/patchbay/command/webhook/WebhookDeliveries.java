@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 @Repository
 class WebhookDeliveries implements SmartLifecycle {
 
-    static final Duration RETENTION = WebhookSignatures.TOLERANCE.multipliedBy(2).plusMinutes(5);
+    static final Duration RETENTION =
+            WebhookSignatures.TOLERANCE.multipliedBy(2).plusMinutes(5);
     static final Duration CLEANUP_INTERVAL = Duration.ofMinutes(1);
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliveries.class);
@@ -51,13 +52,17 @@ class WebhookDeliveries implements SmartLifecycle {
     Optional<String> claim(ConnectionId connectionId, String webhookId, String deliveryId, Instant at) {
         while (true) {
             var inserted = jdbc.sql("INSERT INTO webhook_deliveries (connection_id, webhook_id, delivery_id, "
-                    + "received_at) VALUES (?, ?, ?, ?) ON CONFLICT (connection_id, webhook_id) DO NOTHING")
-                    .params(connectionId.value(), webhookId, deliveryId, Timestamp.from(at)).update();
+                            + "received_at) VALUES (?, ?, ?, ?) ON CONFLICT (connection_id, webhook_id) DO NOTHING")
+                    .params(connectionId.value(), webhookId, deliveryId, Timestamp.from(at))
+                    .update();
             if (inserted == 1) {
                 return Optional.empty();
             }
             var existing = jdbc.sql("SELECT delivery_id FROM webhook_deliveries WHERE connection_id = ? "
-                    + "AND webhook_id = ?").params(connectionId.value(), webhookId).query(String.class).optional();
+                            + "AND webhook_id = ?")
+                    .params(connectionId.value(), webhookId)
+                    .query(String.class)
+                    .optional();
             if (existing.isPresent()) {
                 return existing;
             }
@@ -67,17 +72,20 @@ class WebhookDeliveries implements SmartLifecycle {
 
     /** Forgets the webhook ids received before {@code cutoff}; answers how many. */
     int forgetBefore(Instant cutoff) {
-        return jdbc.sql("DELETE FROM webhook_deliveries WHERE received_at < ?").param(Timestamp.from(cutoff))
+        return jdbc.sql("DELETE FROM webhook_deliveries WHERE received_at < ?")
+                .param(Timestamp.from(cutoff))
                 .update();
     }
 
     private void cleanUp() {
         try {
             forgetBefore(clock.instant().minus(RETENTION));
-        }
-        catch (RuntimeException e) {
-            log.warn("Could not delete the webhook ids older than {}; trying again in {}", RETENTION,
-                    CLEANUP_INTERVAL, e);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Could not delete the webhook ids older than {}; trying again in {}",
+                    RETENTION,
+                    CLEANUP_INTERVAL,
+                    e);
         }
     }
 
@@ -88,8 +96,8 @@ class WebhookDeliveries implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(this::cleanUp, CLEANUP_INTERVAL.toMillis(), CLEANUP_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::cleanUp, CLEANUP_INTERVAL.toMillis(), CLEANUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

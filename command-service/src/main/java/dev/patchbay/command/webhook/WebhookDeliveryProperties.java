@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param ratePeriod the period of {@code rateLimit}
  */
 @ConfigurationProperties("patchbay.webhooks")
-record WebhookDeliveryProperties(@DefaultValue("600") int rateLimit, @DefaultValue("60s") Duration ratePeriod) {
+record WebhookDeliveryProperties(
+        @DefaultValue("600") int rateLimit,
+        @DefaultValue("60s") Duration ratePeriod) {
 
     WebhookDeliveryProperties {
         if (rateLimit < 1 || ratePeriod.isNegative() || ratePeriod.isZero()) {

@@ -10,7 +10,8 @@ import java.net.URI;
  *     ({@code patchbay.public-base-url})
  */
 @ConfigurationProperties("patchbay")
-record WebhookProperties(@DefaultValue("http://127.0.0.1:8080") URI publicBaseUrl) {
+record WebhookProperties(
+        @DefaultValue("http://127.0.0.1:8080") URI publicBaseUrl) {
 
     /** API.md: a delivery's payload is at most 256 KiB. */
     static final int MAX_PAYLOAD_BYTES = 256 * 1024;

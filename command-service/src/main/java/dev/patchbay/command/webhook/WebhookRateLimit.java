@@ -30,15 +30,23 @@ class WebhookRateLimit {
 
     WebhookRateLimit(WebhookDeliveryProperties properties) {
         this.properties = properties;
-        this.buckets = Caffeine.newBuilder().maximumSize(MAXIMUM_TOKENS).expireAfterAccess(properties.ratePeriod())
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(MAXIMUM_TOKENS)
+                .expireAfterAccess(properties.ratePeriod())
                 .build();
     }
 
     /** Takes one delivery from the token's bucket; when it is empty, answers how long until one is back. */
     Optional<Duration> tryTake(String tokenId) {
-        var probe = buckets.get(tokenId, id -> Bucket.builder().addLimit(Bandwidth.builder()
-                .capacity(properties.rateLimit()).refillGreedy(properties.rateLimit(), properties.ratePeriod())
-                .build()).build()).tryConsumeAndReturnRemaining(1);
+        var probe = buckets.get(
+                        tokenId,
+                        id -> Bucket.builder()
+                                .addLimit(Bandwidth.builder()
+                                        .capacity(properties.rateLimit())
+                                        .refillGreedy(properties.rateLimit(), properties.ratePeriod())
+                                        .build())
+                                .build())
+                .tryConsumeAndReturnRemaining(1);
         return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }
 }

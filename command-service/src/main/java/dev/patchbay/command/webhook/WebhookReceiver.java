@@ -65,9 +65,9 @@ import java.util.concurrent.TimeUnit;
 class WebhookReceiver {
 
     /** The answer to an accepted delivery. */
-    record DeliveryAccepted(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, examples = "whd_0193f6a2-7c1e-7d7a")
-            String deliveryId) {
-    }
+    record DeliveryAccepted(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, examples = "whd_0193f6a2-7c1e-7d7a")
+            String deliveryId) {}
 
     private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
     private static final String NOTHING_HERE = "There is no webhook endpoint at this address.";
@@ -85,9 +85,17 @@ class WebhookReceiver {
     private final TransactionTemplate transactions;
     private final EventCodec codec = new EventCodec("/patchbay/command-service");
 
-    WebhookReceiver(WebhookTokens tokens, WebhookSignatures signatures, WebhookRateLimit rateLimit,
-            WebhookDeliveries deliveries, WebhookDeliveryProperties properties, ConnectionDirectory connections,
-            KafkaTemplate<String, byte[]> kafka, JsonMapper json, Clock clock, DatabaseWork database,
+    WebhookReceiver(
+            WebhookTokens tokens,
+            WebhookSignatures signatures,
+            WebhookRateLimit rateLimit,
+            WebhookDeliveries deliveries,
+            WebhookDeliveryProperties properties,
+            ConnectionDirectory connections,
+            KafkaTemplate<String, byte[]> kafka,
+            JsonMapper json,
+            Clock clock,
+            DatabaseWork database,
             TransactionTemplate transactions) {
         this.tokens = tokens;
         this.signatures = signatures;
@@ -102,7 +110,9 @@ class WebhookReceiver {
         this.transactions = transactions;
     }
 
-    @Operation(summary = "Receive a vendor's webhook delivery", operationId = "receiveWebhook",
+    @Operation(
+            summary = "Receive a vendor's webhook delivery",
+            operationId = "receiveWebhook",
             description = "No bearer token: the webhook token in the path is the credential. Accepted deliveries are "
                     + "published on patchbay.webhooks.v1 before the 202. Where the connection has a webhook signing "
                     + "secret, deliveries are signed as Standard Webhooks sign them: webhook-id, webhook-timestamp "
@@ -114,38 +124,64 @@ class WebhookReceiver {
                     + "most patchbay.webhooks.rate-limit deliveries per patchbay.webhooks.rate-period (600 a minute) "
                     + "on an instance; more are 429 with Retry-After.",
             parameters = {
-                @Parameter(in = ParameterIn.HEADER, name = WebhookSignatures.ID, required = false,
+                @Parameter(
+                        in = ParameterIn.HEADER,
+                        name = WebhookSignatures.ID,
+                        required = false,
                         description = "The delivery's own id, the same on each of its retries (msg_...); "
                                 + "required, and signed, where the connection has a signing secret",
                         schema = @Schema(type = "string", pattern = "^[\\x21-\\x7E]{1,256}$")),
-                @Parameter(in = ParameterIn.HEADER, name = WebhookSignatures.TIMESTAMP, required = false,
+                @Parameter(
+                        in = ParameterIn.HEADER,
+                        name = WebhookSignatures.TIMESTAMP,
+                        required = false,
                         description = "When the delivery was signed, in unix seconds; required where the connection "
                                 + "has a signing secret",
                         schema = @Schema(type = "string", pattern = "^[0-9]{1,12}$")),
-                @Parameter(in = ParameterIn.HEADER, name = WebhookSignatures.SIGNATURE, required = false,
+                @Parameter(
+                        in = ParameterIn.HEADER,
+                        name = WebhookSignatures.SIGNATURE,
+                        required = false,
                         description = "Space-separated v1,<base64> signatures; required where the connection has a "
                                 + "signing secret",
-                        schema = @Schema(type = "string",
-                                examples = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="))},
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    description = "The vendor's JSON payload, at most 256 KiB, published unchanged",
-                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-                            schema = @Schema(types = {"object", "array"}))))
-    @ApiResponse(responseCode = "202", description = "Accepted and published, or a repeated webhook-id: the same "
-            + "delivery_id as the first time")
-    @ApiResponse(responseCode = "429", description = "rate_limited (PBAY-0401)", headers = @Header(
-            name = "Retry-After", schema = @Schema(type = "integer")))
+                        schema = @Schema(type = "string", examples = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="))
+            },
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            description = "The vendor's JSON payload, at most 256 KiB, published unchanged",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            schema = @Schema(types = {"object", "array"}))))
+    @ApiResponse(
+            responseCode = "202",
+            description =
+                    "Accepted and published, or a repeated webhook-id: the same " + "delivery_id as the first time")
+    @ApiResponse(
+            responseCode = "429",
+            description = "rate_limited (PBAY-0401)",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = "integer")))
     @SecurityRequirements
-    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.UNAUTHENTICATED, ProblemCode.NOT_FOUND,
-        ProblemCode.PAYLOAD_TOO_LARGE, ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.RATE_LIMITED,
-        ProblemCode.UNAVAILABLE})
+    @ProblemResponses({
+        ProblemCode.VALIDATION_FAILED,
+        ProblemCode.UNAUTHENTICATED,
+        ProblemCode.NOT_FOUND,
+        ProblemCode.PAYLOAD_TOO_LARGE,
+        ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+        ProblemCode.RATE_LIMITED,
+        ProblemCode.UNAVAILABLE
+    })
     @PostMapping(path = "/v1/webhooks/{vendor}/{token}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<DeliveryAccepted>> receive(@PathVariable("vendor") String vendor,
+    Mono<ResponseEntity<DeliveryAccepted>> receive(
+            @PathVariable("vendor") String vendor,
             @Parameter(description = "The raw webhook token of the minted webhook_url") @PathVariable("token")
-            String token, ServerHttpRequest request) {
+                    String token,
+            ServerHttpRequest request) {
         var contentType = request.getHeaders().getContentType();
-        if (contentType == null || !(contentType.isCompatibleWith(MediaType.APPLICATION_JSON)
-                || contentType.getSubtype().endsWith("+json"))) {
+        if (contentType == null
+                || !(contentType.isCompatibleWith(MediaType.APPLICATION_JSON)
+                        || contentType.getSubtype().endsWith("+json"))) {
             throw new ApiException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "Deliveries are JSON.");
         }
         if (request.getHeaders().getContentLength() > WebhookProperties.MAX_PAYLOAD_BYTES) {
@@ -171,9 +207,10 @@ class WebhookReceiver {
         }
     }
 
-    private ResponseEntity<DeliveryAccepted> accept(String vendor, WebhookTokens.Binding binding, HttpHeaders headers,
-            byte[] body) {
-        var connection = connections.describe(binding.tenant(), binding.connectionId())
+    private ResponseEntity<DeliveryAccepted> accept(
+            String vendor, WebhookTokens.Binding binding, HttpHeaders headers, byte[] body) {
+        var connection = connections
+                .describe(binding.tenant(), binding.connectionId())
                 .filter(c -> c.status() == ConnectionResource.Status.ACTIVE)
                 .orElseThrow(WebhookReceiver::nothingHere);
         var secret = tokens.signingSecret(binding.connectionId());
@@ -182,15 +219,19 @@ class WebhookReceiver {
         if (secret.isPresent()) {
             signed = WebhookSignatures.requireSigned(headers, clock.instant());
             webhookId = Optional.of(signed.webhookId());
-        }
-        else {
+        } else {
             webhookId = WebhookSignatures.unsignedId(headers);
         }
         rateLimit.tryTake(binding.tokenId()).ifPresent(wait -> {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            throw new ApiException(ProblemCode.RATE_LIMITED, "This webhook token made " + properties.rateLimit()
-                    + " deliveries in the last " + properties.ratePeriod().toSeconds() + " s; retry in " + seconds
-                    + " s.", List.of(), Map.of("Retry-After", Long.toString(seconds)));
+            throw new ApiException(
+                    ProblemCode.RATE_LIMITED,
+                    "This webhook token made " + properties.rateLimit()
+                            + " deliveries in the last "
+                            + properties.ratePeriod().toSeconds() + " s; retry in " + seconds
+                            + " s.",
+                    List.of(),
+                    Map.of("Retry-After", Long.toString(seconds)));
         });
         if (signed != null) {
             signatures.verify(signed, body, secret.get(), binding.connectionId());
@@ -198,8 +239,7 @@ class WebhookReceiver {
         JsonNode payload;
         try {
             payload = json.readTree(body);
-        }
-        catch (JacksonException notJson) {
+        } catch (JacksonException notJson) {
             throw ApiException.invalid(List.of(FieldProblem.of("body", "is not valid JSON")));
         }
         if (payload == null || !(payload.isObject() || payload.isArray())) {
@@ -207,8 +247,8 @@ class WebhookReceiver {
         }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var deliveryId = "whd_" + UUID.randomUUID();
-        var received = new WebhookReceived(deliveryId, binding.tenant(), binding.connectionId(), vendor,
-                connection.accountRef(), now, payload);
+        var received = new WebhookReceived(
+                deliveryId, binding.tenant(), binding.connectionId(), vendor, connection.accountRef(), now, payload);
         if (webhookId.isEmpty()) {
             publish(vendor, received);
             return accepted(deliveryId);
@@ -228,16 +268,25 @@ class WebhookReceiver {
     private void publish(String vendor, WebhookReceived received) {
         var key = received.connectionId().toString();
         try {
-            kafka.send(codec.record(Topics.WEBHOOKS, key, received, new EventCodec.Envelope(received.deliveryId(),
-                    received.receivedAt(), key, received.tenantId().value(), null))).get(10, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
+            kafka.send(codec.record(
+                            Topics.WEBHOOKS,
+                            key,
+                            received,
+                            new EventCodec.Envelope(
+                                    received.deliveryId(),
+                                    received.receivedAt(),
+                                    key,
+                                    received.tenantId().value(),
+                                    null)))
+                    .get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable();
-        }
-        catch (Exception brokerUnavailable) {
-            log.warn("A {} delivery for connection {} could not be published; the vendor was told to retry",
-                    vendor, key);
+        } catch (Exception brokerUnavailable) {
+            log.warn(
+                    "A {} delivery for connection {} could not be published; the vendor was told to retry",
+                    vendor,
+                    key);
             throw unavailable();
         }
     }
@@ -251,12 +300,16 @@ class WebhookReceiver {
     }
 
     private static ApiException tooLarge() {
-        return new ApiException(ProblemCode.PAYLOAD_TOO_LARGE, "A delivery's payload is at most "
-                + WebhookProperties.MAX_PAYLOAD_BYTES / 1024 + " KiB.");
+        return new ApiException(
+                ProblemCode.PAYLOAD_TOO_LARGE,
+                "A delivery's payload is at most " + WebhookProperties.MAX_PAYLOAD_BYTES / 1024 + " KiB.");
     }
 
     private static ApiException unavailable() {
-        return new ApiException(ProblemCode.UNAVAILABLE, "The delivery could not be accepted right now; retry it.",
-                List.of(), Map.of("Retry-After", "5"));
+        return new ApiException(
+                ProblemCode.UNAVAILABLE,
+                "The delivery could not be accepted right now; retry it.",
+                List.of(),
+                Map.of("Retry-After", "5"));
     }
 }

@@ -14,7 +14,9 @@ class WebhookRoutes implements ServiceRoutes {
 
     @Override
     public void authorize(AuthorizeExchangeSpec routes) {
-        routes.pathMatchers(HttpMethod.POST, "/v1/webhooks/tokens").hasRole("editor")
-                .pathMatchers(HttpMethod.POST, "/v1/webhooks/*/*").permitAll();
+        routes.pathMatchers(HttpMethod.POST, "/v1/webhooks/tokens")
+                .hasRole("editor")
+                .pathMatchers(HttpMethod.POST, "/v1/webhooks/*/*")
+                .permitAll();
     }
 }

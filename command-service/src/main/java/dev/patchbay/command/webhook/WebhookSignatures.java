@@ -54,10 +54,12 @@ class WebhookSignatures {
     static final Duration TOLERANCE = Duration.ofMinutes(5);
     /** How long an opened secret's key is kept in memory. */
     static final Duration KEPT_FOR = Duration.ofMinutes(1);
+
     static final String WHSEC_PREFIX = "whsec_";
 
     /** Printable ASCII without spaces, as senders' message ids are (msg_2KWPBgLlAfxdpx2AI54pPJ85f4W). */
     private static final Pattern ID_FORMAT = Pattern.compile("^[\\x21-\\x7E]{1,256}$");
+
     private static final Pattern TIMESTAMP_FORMAT = Pattern.compile("^[0-9]{1,12}$");
     private static final String HOW = "Deliveries to this connection are signed as Standard Webhooks sign them: "
             + "webhook-id, webhook-timestamp (unix seconds, within 5 minutes of now) and webhook-signature "
@@ -90,8 +92,7 @@ class WebhookSignatures {
         Mac fresh() {
             try {
                 return (Mac) keyed.clone();
-            }
-            catch (CloneNotSupportedException e) {
+            } catch (CloneNotSupportedException e) {
                 throw new IllegalStateException("HmacSHA256 of this JDK cannot be copied", e);
             }
         }
@@ -102,14 +103,16 @@ class WebhookSignatures {
         }
     }
 
-    private record SecretVersion(ConnectionId connectionId, int version) {
-    }
+    private record SecretVersion(ConnectionId connectionId, int version) {}
 
     private final Vault vault;
     private final Counter opens;
     /** Expired keys are dropped by a timer, not at the next use, which may never come. */
-    private final Cache<SecretVersion, SigningKey> kept = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(KEPT_FOR).scheduler(Scheduler.systemScheduler()).build();
+    private final Cache<SecretVersion, SigningKey> kept = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(KEPT_FOR)
+            .scheduler(Scheduler.systemScheduler())
+            .build();
 
     WebhookSignatures(Vault vault, MeterRegistry meters) {
         this.vault = vault;
@@ -128,8 +131,8 @@ class WebhookSignatures {
             return Optional.empty();
         }
         if (!ID_FORMAT.matcher(id).matches()) {
-            throw ApiException.invalid(List.of(FieldProblem.of("header." + ID,
-                    "must be 1 to 256 printable ASCII characters without spaces")));
+            throw ApiException.invalid(List.of(
+                    FieldProblem.of("header." + ID, "must be 1 to 256 printable ASCII characters without spaces")));
         }
         return Optional.of(id);
     }
@@ -145,7 +148,8 @@ class WebhookSignatures {
         if (id == null || timestamp == null || signature == null) {
             throw unauthenticated("A header is missing. " + HOW);
         }
-        if (!ID_FORMAT.matcher(id).matches() || !TIMESTAMP_FORMAT.matcher(timestamp).matches()) {
+        if (!ID_FORMAT.matcher(id).matches()
+                || !TIMESTAMP_FORMAT.matcher(timestamp).matches()) {
             throw unauthenticated("webhook-id or webhook-timestamp is malformed. " + HOW);
         }
         var sentAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
@@ -159,8 +163,7 @@ class WebhookSignatures {
             if (entry.startsWith("v1,")) {
                 try {
                     signatures.add(Base64.getDecoder().decode(entry.substring(3)));
-                }
-                catch (IllegalArgumentException notBase64) {
+                } catch (IllegalArgumentException notBase64) {
                     // an unreadable signature is one that does not match
                 }
             }
@@ -191,18 +194,16 @@ class WebhookSignatures {
     }
 
     private SigningKey open(WebhookTokens.SealedSecret secret, ConnectionId connectionId) {
-        var context = new SealingContext(secret.tenant(), connectionId, secret.version(),
-                SealingContext.WEBHOOK_SECRET);
+        var context =
+                new SealingContext(secret.tenant(), connectionId, secret.version(), SealingContext.WEBHOOK_SECRET);
         opens.increment();
         byte[] key = null;
         try (var opened = vault.open(secret.ciphertext(), context)) {
             key = keyBytes(opened.value("secret"));
             return new SigningKey(key);
-        }
-        catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
-        finally {
+        } finally {
             if (key != null) {
                 Arrays.fill(key, (byte) 0);
             }
@@ -216,8 +217,7 @@ class WebhookSignatures {
                 if (decoded.length > 0) {
                     return decoded;
                 }
-            }
-            catch (IllegalArgumentException notBase64) {
+            } catch (IllegalArgumentException notBase64) {
                 // then it is a secret that happens to start so, and keys by its bytes as any other
             }
         }

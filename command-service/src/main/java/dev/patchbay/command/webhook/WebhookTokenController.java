@@ -46,25 +46,41 @@ class WebhookTokenController {
     /** The seed API's MintRequest: both fields required, nothing else accepted. */
     @Schema(name = "MintRequest", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     record MintRequest(
-            @Schema(description = "Aggregator vendor the token is minted for: pluggy (Pluggy) or belvo (Belvo)",
-                    allowableValues = {"pluggy", "belvo"}, examples = "pluggy",
-                    requiredMode = Schema.RequiredMode.REQUIRED) String vendor,
-            @Schema(description = "Config name of the existing aggregator connection the token binds to",
-                    examples = "pluggy-main", minLength = 1, requiredMode = Schema.RequiredMode.REQUIRED)
-            String connectionConfigName) {
-    }
+            @Schema(
+                    description = "Aggregator vendor the token is minted for: pluggy (Pluggy) or belvo (Belvo)",
+                    allowableValues = {"pluggy", "belvo"},
+                    examples = "pluggy",
+                    requiredMode = Schema.RequiredMode.REQUIRED)
+            String vendor,
+
+            @Schema(
+                    description = "Config name of the existing aggregator connection the token binds to",
+                    examples = "pluggy-main",
+                    minLength = 1,
+                    requiredMode = Schema.RequiredMode.REQUIRED)
+            String connectionConfigName) {}
 
     /** The seed API's MintResponse. */
     @Schema(name = "MintResponse", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
     record MintResponse(
-            @Schema(description = "Raw bearer token, surfaced exactly once; only its SHA-256 hash is stored "
-                    + "server-side", requiredMode = Schema.RequiredMode.REQUIRED) String token,
-            @Schema(description = "Fully-formed provider-facing receiver URL embedding the raw token in its path "
-                    + "segment; configure this in the vendor dashboard", requiredMode = Schema.RequiredMode.REQUIRED)
+            @Schema(
+                    description =
+                            "Raw bearer token, surfaced exactly once; only its SHA-256 hash is stored " + "server-side",
+                    requiredMode = Schema.RequiredMode.REQUIRED)
+            String token,
+
+            @Schema(
+                    description = "Fully-formed provider-facing receiver URL embedding the raw token in its path "
+                            + "segment; configure this in the vendor dashboard",
+                    requiredMode = Schema.RequiredMode.REQUIRED)
             String webhookUrl,
-            @Schema(description = "Aggregator vendor the token is bound to", allowableValues = {"pluggy", "belvo"},
-                    examples = "pluggy", requiredMode = Schema.RequiredMode.REQUIRED) String vendor) {
-    }
+
+            @Schema(
+                    description = "Aggregator vendor the token is bound to",
+                    allowableValues = {"pluggy", "belvo"},
+                    examples = "pluggy",
+                    requiredMode = Schema.RequiredMode.REQUIRED)
+            String vendor) {}
 
     private final ConnectionDirectory connections;
     private final ConnectorTypes types;
@@ -76,9 +92,16 @@ class WebhookTokenController {
     private final Clock clock;
     private final DatabaseWork database;
 
-    WebhookTokenController(ConnectionDirectory connections, ConnectorTypes types, WebhookTokens tokens,
-            CommandGateway gateway, TransactionTemplate transactions, CommittedEventStore eventStore,
-            WebhookProperties properties, Clock clock, DatabaseWork database) {
+    WebhookTokenController(
+            ConnectionDirectory connections,
+            ConnectorTypes types,
+            WebhookTokens tokens,
+            CommandGateway gateway,
+            TransactionTemplate transactions,
+            CommittedEventStore eventStore,
+            WebhookProperties properties,
+            Clock clock,
+            DatabaseWork database) {
         this.connections = connections;
         this.types = types;
         this.tokens = tokens;
@@ -90,33 +113,44 @@ class WebhookTokenController {
         this.database = database;
     }
 
-    @Operation(summary = "Mint an aggregator webhook token", operationId = "mintAggregatorWebhookToken",
+    @Operation(
+            summary = "Mint an aggregator webhook token",
+            operationId = "mintAggregatorWebhookToken",
             description = "Mints a webhook token bound to an existing aggregator connection and returns the raw token "
                     + "plus its provider-facing webhook URL ONCE. Only the token's SHA-256 hash is stored.")
     @ApiResponse(responseCode = "201", description = "Created")
     @ProblemResponses({ProblemCode.UNKNOWN_VENDOR, ProblemCode.WEBHOOKS_UNSUPPORTED, ProblemCode.NOT_FOUND})
-    @PostMapping(path = {"/v1/webhooks/tokens", "/v1/discovery/webhooks/tokens"},
-            consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(
+            path = {"/v1/webhooks/tokens", "/v1/discovery/webhooks/tokens"},
+            consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<MintResponse>> mint(@AuthenticationPrincipal Caller caller, @RequestBody MintRequest request) {
         var errors = new ArrayList<FieldProblem>();
         if (request.vendor() == null || request.vendor().isBlank()) {
             errors.add(FieldProblem.of("body.vendor", "is required"));
         }
-        if (request.connectionConfigName() == null || request.connectionConfigName().isEmpty()) {
+        if (request.connectionConfigName() == null
+                || request.connectionConfigName().isEmpty()) {
             errors.add(FieldProblem.of("body.connection_config_name", "is required"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        var type = types.find(request.vendor()).orElseThrow(() -> new ApiException(ProblemCode.UNKNOWN_VENDOR,
-                "No connector type '" + request.vendor() + "' is registered.", List.of(new FieldProblem(
-                        "body.vendor", "is not a registered connector type", request.vendor()))));
+        var type = types.find(request.vendor())
+                .orElseThrow(() -> new ApiException(
+                        ProblemCode.UNKNOWN_VENDOR,
+                        "No connector type '" + request.vendor() + "' is registered.",
+                        List.of(new FieldProblem(
+                                "body.vendor", "is not a registered connector type", request.vendor()))));
         if (!type.supportsWebhooks()) {
-            throw new ApiException(ProblemCode.WEBHOOKS_UNSUPPORTED, type.displayName() + " connections take no "
-                    + "webhooks.", List.of(new FieldProblem("body.vendor", "takes no webhooks", request.vendor())));
+            throw new ApiException(
+                    ProblemCode.WEBHOOKS_UNSUPPORTED,
+                    type.displayName() + " connections take no " + "webhooks.",
+                    List.of(new FieldProblem("body.vendor", "takes no webhooks", request.vendor())));
         }
         return database.run(() -> {
-            var id = connections.find(caller.tenant(), request.vendor(), request.connectionConfigName(), null, null)
+            var id = connections
+                    .find(caller.tenant(), request.vendor(), request.connectionConfigName(), null, null)
                     .orElseThrow(() -> ApiException.notFound("No live " + request.vendor() + " connection named '"
                             + request.connectionConfigName() + "'"));
             var raw = WebhookTokens.newRawToken();
@@ -125,39 +159,38 @@ class WebhookTokenController {
             try {
                 transactions.executeWithoutResult(status -> {
                     tokens.store(tokenId, raw, caller.tenant(), id, request.vendor(), now, caller.subject());
-                    gateway.sendAndWait(new MintWebhookToken(id, caller.tenant(), caller.subject(), now, tokenId,
-                            request.vendor()));
+                    gateway.sendAndWait(new MintWebhookToken(
+                            id, caller.tenant(), caller.subject(), now, tokenId, request.vendor()));
                 });
-            }
-            catch (AggregateNotFoundException | ConnectionNotVisible gone) {
-                throw ApiException.notFound("No live " + request.vendor() + " connection named '"
-                        + request.connectionConfigName() + "'");
+            } catch (AggregateNotFoundException | ConnectionNotVisible gone) {
+                throw ApiException.notFound(
+                        "No live " + request.vendor() + " connection named '" + request.connectionConfigName() + "'");
             }
             eventStore.committed();
-            var url = properties.publicBaseUrl().toString().replaceAll("/+$", "") + "/v1/webhooks/"
-                    + request.vendor() + "/" + raw;
+            var url = properties.publicBaseUrl().toString().replaceAll("/+$", "") + "/v1/webhooks/" + request.vendor()
+                    + "/" + raw;
             return ResponseEntity.status(HttpStatus.CREATED).body(new MintResponse(raw, url, request.vendor()));
         });
     }
 
-    @Operation(summary = "Revoke a webhook token: deliveries with it are refused from then on",
+    @Operation(
+            summary = "Revoke a webhook token: deliveries with it are refused from then on",
             operationId = "revokeWebhookToken")
     @ApiResponse(responseCode = "204", description = "Revoked")
     @ProblemResponses(ProblemCode.NOT_FOUND)
     @DeleteMapping("/v1/webhooks/tokens/{tokenId}")
     Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Caller caller, @PathVariable("tokenId") String tokenId) {
         return database.run(() -> {
-            var binding = tokens.find(caller.tenant(), tokenId)
-                    .orElseThrow(() -> ApiException.notFound("The webhook token"));
+            var binding =
+                    tokens.find(caller.tenant(), tokenId).orElseThrow(() -> ApiException.notFound("The webhook token"));
             var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             try {
                 transactions.executeWithoutResult(status -> {
                     tokens.revoke(tokenId, now);
-                    gateway.sendAndWait(new RevokeWebhookToken(binding.connectionId(), caller.tenant(),
-                            caller.subject(), now, tokenId));
+                    gateway.sendAndWait(new RevokeWebhookToken(
+                            binding.connectionId(), caller.tenant(), caller.subject(), now, tokenId));
                 });
-            }
-            catch (AggregateNotFoundException | ConnectionNotVisible gone) {
+            } catch (AggregateNotFoundException | ConnectionNotVisible gone) {
                 throw ApiException.notFound("The webhook token");
             }
             eventStore.committed();

@@ -24,8 +24,7 @@ class WebhookTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A token's binding, as a delivery needs it. */
-    record Binding(String tokenId, TenantId tenant, ConnectionId connectionId, String vendor) {
-    }
+    record Binding(String tokenId, TenantId tenant, ConnectionId connectionId, String vendor) {}
 
     private final JdbcClient jdbc;
     private final SealedSecretStore vault;
@@ -48,18 +47,30 @@ class WebhookTokens {
 
     static byte[] hash(String rawToken) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(rawToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        catch (NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(rawToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    void store(String tokenId, String rawToken, TenantId tenant, ConnectionId connectionId, String vendor,
-            Instant at, String actor) {
+    void store(
+            String tokenId,
+            String rawToken,
+            TenantId tenant,
+            ConnectionId connectionId,
+            String vendor,
+            Instant at,
+            String actor) {
         jdbc.sql("INSERT INTO webhook_tokens (token_id, token_hash, tenant_id, connection_id, vendor, minted_at, "
-                + "minted_by) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .params(tokenId, hash(rawToken), tenant.value(), connectionId.value(), vendor, Timestamp.from(at),
+                        + "minted_by) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        tokenId,
+                        hash(rawToken),
+                        tenant.value(),
+                        connectionId.value(),
+                        vendor,
+                        Timestamp.from(at),
                         actor)
                 .update();
     }
@@ -67,10 +78,13 @@ class WebhookTokens {
     /** The live binding of a raw token for that vendor; empty when unknown, revoked or another vendor's. */
     Optional<Binding> findActive(String vendor, String rawToken) {
         return jdbc.sql("SELECT token_id, tenant_id, connection_id FROM webhook_tokens WHERE token_hash = ? "
-                + "AND vendor = ? AND revoked_at IS NULL")
+                        + "AND vendor = ? AND revoked_at IS NULL")
                 .params(hash(rawToken), vendor)
-                .query((rs, n) -> new Binding(rs.getString(1), TenantId.of(rs.getString(2)),
-                        new ConnectionId(rs.getObject(3, UUID.class)), vendor))
+                .query((rs, n) -> new Binding(
+                        rs.getString(1),
+                        TenantId.of(rs.getString(2)),
+                        new ConnectionId(rs.getObject(3, UUID.class)),
+                        vendor))
                 .optional();
     }
 
@@ -78,14 +92,15 @@ class WebhookTokens {
     Optional<Binding> find(TenantId tenant, String tokenId) {
         return jdbc.sql("SELECT connection_id, vendor FROM webhook_tokens WHERE token_id = ? AND tenant_id = ?")
                 .params(tokenId, tenant.value())
-                .query((rs, n) -> new Binding(tokenId, tenant, new ConnectionId(rs.getObject(1, UUID.class)),
-                        rs.getString(2)))
+                .query((rs, n) ->
+                        new Binding(tokenId, tenant, new ConnectionId(rs.getObject(1, UUID.class)), rs.getString(2)))
                 .optional();
     }
 
     void revoke(String tokenId, Instant at) {
         jdbc.sql("UPDATE webhook_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL")
-                .params(Timestamp.from(at), tokenId).update();
+                .params(Timestamp.from(at), tokenId)
+                .update();
     }
 
     /** The sealed webhook signing secret of the connection, newest version, if it has one. */
@@ -94,6 +109,5 @@ class WebhookTokens {
                 .map(row -> new SealedSecret(row.version(), row.tenant(), row.ciphertext()));
     }
 
-    record SealedSecret(int version, TenantId tenant, byte[] ciphertext) {
-    }
+    record SealedSecret(int version, TenantId tenant, byte[] ciphertext) {}
 }

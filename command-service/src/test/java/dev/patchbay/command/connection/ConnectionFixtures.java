@@ -22,8 +22,8 @@ final class ConnectionFixtures {
     static final TenantId TENANT = TenantId.of("tenant-a");
     static final Instant T0 = Instant.parse("2026-11-24T10:00:00.000Z");
     static final Instant T1 = T0.plusSeconds(60);
-    static final CredentialInfo CREDENTIAL = new CredentialInfo(List.of("password", "username"), 1,
-            "fp_0123456789abcdef", T0);
+    static final CredentialInfo CREDENTIAL =
+            new CredentialInfo(List.of("password", "username"), 1, "fp_0123456789abcdef", T0);
 
     static ConnectionId newId() {
         return new ConnectionId(UUID.randomUUID());
@@ -91,14 +91,45 @@ final class ConnectionFixtures {
         }
 
         CreateConnection create() {
-            return new CreateConnection(id, TENANT, "user-1", T0, "postgresql", "database", "warehouse", displayName,
-                    baseUrl, accountRef, config, Scope.ORGANIZATION, null, null, metadata, CREDENTIAL);
+            return new CreateConnection(
+                    id,
+                    TENANT,
+                    "user-1",
+                    T0,
+                    "postgresql",
+                    "database",
+                    "warehouse",
+                    displayName,
+                    baseUrl,
+                    accountRef,
+                    config,
+                    Scope.ORGANIZATION,
+                    null,
+                    null,
+                    metadata,
+                    CREDENTIAL);
         }
 
         /** The event {@link #create()} applies, spelled out here rather than derived the way the aggregate does. */
         ConnectionCreated created() {
-            return new ConnectionCreated(id, TENANT, 1, T0, "user-1", "postgresql", "database", "warehouse",
-                    displayName, baseUrl, accountRef, config, Scope.ORGANIZATION, null, null, metadata, CREDENTIAL);
+            return new ConnectionCreated(
+                    id,
+                    TENANT,
+                    1,
+                    T0,
+                    "user-1",
+                    "postgresql",
+                    "database",
+                    "warehouse",
+                    displayName,
+                    baseUrl,
+                    accountRef,
+                    config,
+                    Scope.ORGANIZATION,
+                    null,
+                    null,
+                    metadata,
+                    CREDENTIAL);
         }
     }
 
@@ -172,11 +203,16 @@ final class ConnectionFixtures {
         }
 
         UpdateConnection command() {
-            return new UpdateConnection(id, tenant, actor, at, expectedVersion, new DetailsPatch(named,
-                    new ConnectionDetails(displayName, baseUrl, accountRef, config, metadata)), newCredential);
+            return new UpdateConnection(
+                    id,
+                    tenant,
+                    actor,
+                    at,
+                    expectedVersion,
+                    new DetailsPatch(named, new ConnectionDetails(displayName, baseUrl, accountRef, config, metadata)),
+                    newCredential);
         }
     }
 
-    private ConnectionFixtures() {
-    }
+    private ConnectionFixtures() {}
 }

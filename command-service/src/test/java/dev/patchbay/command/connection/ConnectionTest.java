@@ -41,28 +41,54 @@ class ConnectionTest {
                 .when(create(id))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(created(id))
-                .expectResultMessagePayloadMatching(result(outcome -> outcome.version() == 1
-                        && outcome.connection().status() == Status.ACTIVE));
+                .expectResultMessagePayloadMatching(result(outcome ->
+                        outcome.version() == 1 && outcome.connection().status() == Status.ACTIVE));
     }
 
     @Test
     void anUpdateRecordsOnlyWhatChangedWithEveryFieldAsItNowIs() {
         var id = newId();
         fixture.given(created(id))
-                .when(anUpdateOf(id).withDisplayName("Warehouse (EU)").withAccountRef("acct-9").command())
-                .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "user-2",
-                        List.of("display_name", "account_ref"), "Warehouse (EU)", null, "acct-9",
-                        created(id).config(), Map.of()));
+                .when(anUpdateOf(id)
+                        .withDisplayName("Warehouse (EU)")
+                        .withAccountRef("acct-9")
+                        .command())
+                .expectEvents(new ConnectionUpdated(
+                        id,
+                        TENANT,
+                        2,
+                        T1,
+                        "user-2",
+                        List.of("display_name", "account_ref"),
+                        "Warehouse (EU)",
+                        null,
+                        "acct-9",
+                        created(id).config(),
+                        Map.of()));
     }
 
     @Test
     void anUpdateListsWhatChangedInWireOrderAndKeepsWhatItDoesNotName() {
         var id = newId();
-        var connection = aConnection().withId(id).withBaseUrl("https://a.example").withAccountRef("acct-1");
+        var connection =
+                aConnection().withId(id).withBaseUrl("https://a.example").withAccountRef("acct-1");
         fixture.given(connection.created())
-                .when(anUpdateOf(id).withConfig(Map.of("host", "db2")).withBaseUrl("https://b.example").command())
-                .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "user-2", List.of("base_url", "config"),
-                        "Warehouse", "https://b.example", "acct-1", Map.of("host", "db2"), Map.of()));
+                .when(anUpdateOf(id)
+                        .withConfig(Map.of("host", "db2"))
+                        .withBaseUrl("https://b.example")
+                        .command())
+                .expectEvents(new ConnectionUpdated(
+                        id,
+                        TENANT,
+                        2,
+                        T1,
+                        "user-2",
+                        List.of("base_url", "config"),
+                        "Warehouse",
+                        "https://b.example",
+                        "acct-1",
+                        Map.of("host", "db2"),
+                        Map.of()));
     }
 
     @Test
@@ -78,13 +104,27 @@ class ConnectionTest {
     void aNullClearsAFieldAndAnEmptyMapStandsForClearedConfig() {
         var id = newId();
         fixture.given(created(id))
-                .when(anUpdateOf(id).by("u").withDisplayName(null).withMetadata(null).command())
-                .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "u", List.of("display_name"), null, null, null,
-                        created(id).config(), Map.of()));
+                .when(anUpdateOf(id)
+                        .by("u")
+                        .withDisplayName(null)
+                        .withMetadata(null)
+                        .command())
+                .expectEvents(new ConnectionUpdated(
+                        id,
+                        TENANT,
+                        2,
+                        T1,
+                        "u",
+                        List.of("display_name"),
+                        null,
+                        null,
+                        null,
+                        created(id).config(),
+                        Map.of()));
         fixture.given(created(id))
                 .when(anUpdateOf(id).by("u").withConfig(null).command())
-                .expectEvents(new ConnectionUpdated(id, TENANT, 2, T1, "u", List.of("config"), "Warehouse", null,
-                        null, Map.of(), Map.of()));
+                .expectEvents(new ConnectionUpdated(
+                        id, TENANT, 2, T1, "u", List.of("config"), "Warehouse", null, null, Map.of(), Map.of()));
     }
 
     @Test
@@ -103,8 +143,9 @@ class ConnectionTest {
         fixture.given(created(id), new ConnectionRevoked(id, TENANT, 2, T0, "u", CREDENTIAL.fingerprint()))
                 .when(anUpdateOf(id).by("u").ifMatch(2).rotatingTo(next).command())
                 .expectEvents(new ConnectionRotated(id, TENANT, 3, T1, "u", next, CREDENTIAL.fingerprint()))
-                .expectResultMessagePayloadMatching(result(outcome -> outcome.connection().status() == Status.ACTIVE
-                        && outcome.connection().credential().version() == 2));
+                .expectResultMessagePayloadMatching(
+                        result(outcome -> outcome.connection().status() == Status.ACTIVE
+                                && outcome.connection().credential().version() == 2));
     }
 
     @Test
@@ -161,7 +202,10 @@ class ConnectionTest {
                 .expectException(ConnectionNotFound.class)
                 .expectNoEvents();
         fixture.given(created(id))
-                .when(anUpdateOf(id).fromTenant(TenantId.of("tenant-b")).withDisplayName("mine").command())
+                .when(anUpdateOf(id)
+                        .fromTenant(TenantId.of("tenant-b"))
+                        .withDisplayName("mine")
+                        .command())
                 .expectException(ConnectionNotFound.class)
                 .expectNoEvents();
     }

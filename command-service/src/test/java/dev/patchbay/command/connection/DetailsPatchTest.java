@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DetailsPatchTest {
 
-    private static final ConnectionDetails CURRENT = new ConnectionDetails("Warehouse", "https://a.example", "acct-1",
-            Map.of("host", "db"), Map.of("team", "data"));
+    private static final ConnectionDetails CURRENT = new ConnectionDetails(
+            "Warehouse", "https://a.example", "acct-1", Map.of("host", "db"), Map.of("team", "data"));
 
     @Test
     void aPatchFromTheWireNamesWhatWasSentAndNullClearsConfigToAnEmptyMap() {
@@ -24,14 +24,16 @@ class DetailsPatchTest {
         var patch = DetailsPatch.fromWire(body);
 
         assertThat(patch.named()).containsExactly(Field.DISPLAY_NAME, Field.ACCOUNT_REF, Field.CONFIG);
-        assertThat(patch.applyTo(CURRENT)).isEqualTo(new ConnectionDetails("Warehouse (EU)", "https://a.example",
-                null, Map.of(), Map.of("team", "data")));
+        assertThat(patch.applyTo(CURRENT))
+                .isEqualTo(new ConnectionDetails(
+                        "Warehouse (EU)", "https://a.example", null, Map.of(), Map.of("team", "data")));
     }
 
     @Test
     void aFieldFixedAtCreationIsNotUpdatable() {
         assertThatThrownBy(() -> DetailsPatch.fromWire(Map.of("display_name", "x", "vendor", "pluggy")))
-                .isInstanceOfSatisfying(FieldIsNotUpdatable.class, e -> assertThat(e.field()).isEqualTo("vendor"));
+                .isInstanceOfSatisfying(
+                        FieldIsNotUpdatable.class, e -> assertThat(e.field()).isEqualTo("vendor"));
     }
 
     @Test
@@ -40,7 +42,8 @@ class DetailsPatchTest {
         assertThat(DetailsPatch.changed(CURRENT, after)).containsExactly("base_url", "config", "metadata");
         assertThat(DetailsPatch.changed(CURRENT, CURRENT)).isEmpty();
         assertThat(DetailsPatch.NONE.applyTo(CURRENT)).isEqualTo(CURRENT);
-        assertThat(List.of(Field.values())).extracting(Field::wireName)
+        assertThat(List.of(Field.values()))
+                .extracting(Field::wireName)
                 .containsExactly("display_name", "base_url", "account_ref", "config", "metadata");
     }
 }

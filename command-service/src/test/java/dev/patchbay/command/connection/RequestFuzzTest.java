@@ -41,22 +41,21 @@ class RequestFuzzTest {
                     return;
                 }
                 Map<String, Object> fields = new LinkedHashMap<>(castMap(parsed));
-                var credential = fields.remove("credential") instanceof Map<?, ?> map
-                        ? Credential.fromJson(castMap(map)) : null;
+                var credential =
+                        fields.remove("credential") instanceof Map<?, ?> map ? Credential.fromJson(castMap(map)) : null;
                 RULES.checkUpdate(fields, credential, "postgresql");
-            }
-            else {
+            } else {
                 var request = WebPlatform.strictHttpMapper().readValue(body, CreateConnectionRequest.class);
                 if (request != null) {
                     RULES.checkCreate(request);
                 }
             }
-        }
-        catch (JacksonException | ApiException refused) {
+        } catch (JacksonException | ApiException refused) {
             if (refused instanceof ApiException api) {
                 for (FieldProblem problem : api.errors()) {
                     if (FieldProblem.isSensitive(problem.location())) {
-                        assertThat(problem.value()).as("a credential value echoed at %s", problem.location())
+                        assertThat(problem.value())
+                                .as("a credential value echoed at %s", problem.location())
                                 .isNull();
                     }
                 }
@@ -72,11 +71,19 @@ class RequestFuzzTest {
 
     private static ConnectionRequestRules rules() {
         var types = new ConnectorTypes();
-        types.register(new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
-                List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now()));
-        types.register(new ConnectorTypeRegistered("pluggy", "rest", "Pluggy", List.of(),
-                List.of("client_id", "secret"), true, Instant.now()));
-        return new ConnectionRequestRules(types, new ProbeProperties(false, Duration.ofSeconds(15), 100,
-                Duration.ofSeconds(60)), WebPlatform.strictHttpMapper());
+        types.register(new ConnectorTypeRegistered(
+                "postgresql",
+                "database",
+                "PostgreSQL",
+                List.of("host", "port", "database"),
+                List.of("username", "password"),
+                false,
+                Instant.now()));
+        types.register(new ConnectorTypeRegistered(
+                "pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"), true, Instant.now()));
+        return new ConnectionRequestRules(
+                types,
+                new ProbeProperties(false, Duration.ofSeconds(15), 100, Duration.ofSeconds(60)),
+                WebPlatform.strictHttpMapper());
     }
 }

@@ -49,14 +49,20 @@ import static org.awaitility.Awaitility.await;
  * ms; five minutes in production): Axon's janitor then interrupts the relay's thread, and a tracking processor that
  * is interrupted shuts itself down. The relay must come back by itself and publish everything.
  */
-@SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {CommandServiceApplication.CONFIG_NAME,
-            "logging.file.name=target/logs/command-service-it.log", "logging.threshold.console=OFF",
-            "logging.logback.rollingpolicy.max-file-size=1GB", "patchbay.log-format=json",
+@SpringBootTest(
+        classes = CommandServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            CommandServiceApplication.CONFIG_NAME,
+            "logging.file.name=target/logs/command-service-it.log",
+            "logging.threshold.console=OFF",
+            "logging.logback.rollingpolicy.max-file-size=1GB",
+            "patchbay.log-format=json",
             "axon.timeout.transaction.event-processor.kafka-relay.timeout-ms=" + BrokerOutageIT.RELAY_TIME_LIMIT_MS,
             "axon.timeout.transaction.event-processor.kafka-relay.warning-threshold-ms=2000",
             "axon.timeout.transaction.event-processor.kafka-relay.warning-interval-ms=1000",
-            "patchbay.relay.watch-interval=1s"})
+            "patchbay.relay.watch-interval=1s"
+        })
 class BrokerOutageIT {
 
     static final int RELAY_TIME_LIMIT_MS = 4000;
@@ -92,15 +98,40 @@ class BrokerOutageIT {
         var expected = new LinkedHashMap<String, Integer>();
         var before = create(client, tenant, "before-outage");
         expected.put(before, 1);
-        var pluggy = (String) client.post().uri("/v1/connections").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "pluggy", "config_name",
-                        "pluggy-main", "base_url", "https://api.pluggy.ai", "account_ref", "item-1",
-                        "credential", Map.of("client_id", "c", "secret", "s")))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
-        var token = (String) client.post().uri("/v1/webhooks/tokens").header("Authorization", editor(tenant))
+        var pluggy = (String) client.post()
+                .uri("/v1/connections")
+                .header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "pluggy-main")).exchange()
-                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("token");
+                .bodyValue(Map.of(
+                        "vendor",
+                        "pluggy",
+                        "config_name",
+                        "pluggy-main",
+                        "base_url",
+                        "https://api.pluggy.ai",
+                        "account_ref",
+                        "item-1",
+                        "credential",
+                        Map.of("client_id", "c", "secret", "s")))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("id");
+        var token = (String) client.post()
+                .uri("/v1/webhooks/tokens")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "pluggy-main"))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("token");
         expected.put(pluggy, 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> versionsOnTopic().containsKey(before));
 
@@ -108,13 +139,22 @@ class BrokerOutageIT {
         var started = Instant.now();
         for (int i = 0; i < 6; i++) {
             var id = create(client, tenant, "during-outage-" + i);
-            client.patch().uri("/v1/connections/" + id).header("Authorization", editor(tenant))
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("display_name", "v2")).exchange()
-                    .expectStatus().isOk();
+            client.patch()
+                    .uri("/v1/connections/" + id)
+                    .header("Authorization", editor(tenant))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("display_name", "v2"))
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
             expected.put(id, 2);
         }
-        client.post().uri("/v1/connections/" + before + "/revoke").header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isOk();
+        client.post()
+                .uri("/v1/connections/" + before + "/revoke")
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk();
         expected.put(before, 2);
         var writingTook = Duration.between(started, Instant.now());
         // long enough for the janitor to interrupt the relay's waiting batch, and for the relay to retry after that
@@ -122,27 +162,44 @@ class BrokerOutageIT {
         if (!rest.isNegative()) {
             Thread.sleep(rest.toMillis());
         }
-        client.post().uri("/v1/webhooks/pluggy/{token}", token).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"event\":\"item/updated\",\"itemId\":\"item-1\"}").exchange()
-                .expectStatus().isEqualTo(503).expectHeader().valueEquals("Retry-After", "5");
+        client.post()
+                .uri("/v1/webhooks/pluggy/{token}", token)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"event\":\"item/updated\",\"itemId\":\"item-1\"}")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(503)
+                .expectHeader()
+                .valueEquals("Retry-After", "5");
         BROKER.restart();
-        client.post().uri("/v1/webhooks/pluggy/{token}", token).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"event\":\"item/updated\",\"itemId\":\"item-1\"}").exchange()
-                .expectStatus().isAccepted();
+        client.post()
+                .uri("/v1/webhooks/pluggy/{token}", token)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"event\":\"item/updated\",\"itemId\":\"item-1\"}")
+                .exchange()
+                .expectStatus()
+                .isAccepted();
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            var onTopic = versionsOnTopic();
-            expected.forEach((id, version) -> {
-                var versions = onTopic.get(id);
-                assertThat(versions).as("versions of %s on the topic", id).isNotNull();
-                var wanted = new ArrayList<Long>();
-                for (long v = 1; v <= version; v++) {
-                    wanted.add(v);
-                }
-                assertThat(versions).as("versions of %s, in order, once each", id).isEqualTo(wanted);
-            });
-        });
-        assertThat(writingTook).as("writes during the outage were not held up by the broker")
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    var onTopic = versionsOnTopic();
+                    expected.forEach((id, version) -> {
+                        var versions = onTopic.get(id);
+                        assertThat(versions)
+                                .as("versions of %s on the topic", id)
+                                .isNotNull();
+                        var wanted = new ArrayList<Long>();
+                        for (long v = 1; v <= version; v++) {
+                            wanted.add(v);
+                        }
+                        assertThat(versions)
+                                .as("versions of %s, in order, once each", id)
+                                .isEqualTo(wanted);
+                    });
+                });
+        assertThat(writingTook)
+                .as("writes during the outage were not held up by the broker")
                 .isLessThan(Duration.ofSeconds(60));
     }
 
@@ -163,52 +220,82 @@ class BrokerOutageIT {
                 expected.add(create(client, tenant, "during-freeze-" + i));
             }
             Thread.sleep(2L * RELAY_TIME_LIMIT_MS);
-        }
-        finally {
+        } finally {
             BROKER.resume();
         }
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            var onTopic = versionsOnTopic();
-            assertThat(expected).allSatisfy(id -> assertThat(onTopic.get(id)).as("versions of %s on the topic", id)
-                    .isEqualTo(List.of(1L)));
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    var onTopic = versionsOnTopic();
+                    assertThat(expected)
+                            .allSatisfy(id -> assertThat(onTopic.get(id))
+                                    .as("versions of %s on the topic", id)
+                                    .isEqualTo(List.of(1L)));
+                });
     }
 
     /** A client of the service once it is healthy: the connector types are read, so no create is refused for them. */
     private WebTestClient healthyClient() {
-        var client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk());
+        var client = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> client.get()
+                        .uri("/actuator/health")
+                        .exchange()
+                        .expectStatus()
+                        .isOk());
         return client;
     }
 
     private static String create(WebTestClient client, String tenant, String name) {
-        var body = new HashMap<String, Object>(Map.of("vendor", "postgresql", "config_name", name,
-                "config", Map.of("host", "db", "port", 5432, "database", "d"),
-                "credential", Map.of("username", "u", "password", "p")));
-        return (String) client.post().uri("/v1/connections").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        var body = new HashMap<String, Object>(Map.of(
+                "vendor",
+                "postgresql",
+                "config_name",
+                name,
+                "config",
+                Map.of("host", "db", "port", 5432, "database", "d"),
+                "credential",
+                Map.of("username", "u", "password", "p")));
+        return (String) client.post()
+                .uri("/v1/connections")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("id");
     }
 
     /** Every connection's versions as they stand on the topic, in offset order. */
     private static Map<String, List<Long>> versionsOnTopic() {
         var versions = new HashMap<String, List<Long>>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "outage-" + UUID.randomUUID()), new StringDeserializer(),
+        try (var consumer = new KafkaConsumer<String, byte[]>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        BROKER.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "outage-" + UUID.randomUUID()),
+                new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             var topic = Topics.CONNECTION_EVENTS.name();
             var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     var event = (ConnectionEvent) CODEC.decode(record).orElseThrow();
-                    versions.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(event.version());
+                    versions.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                            .add(event.version());
                 }
             }
         }
@@ -216,20 +303,37 @@ class BrokerOutageIT {
     }
 
     private static void registerConnectorType() throws Exception {
-        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()), new StringSerializer(),
+        try (var producer = new KafkaProducer<String, byte[]>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()),
+                new StringSerializer(),
                 new ByteArraySerializer())) {
-            var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                    BROKER.bootstrapServers()));
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(Topics.CONNECTOR_TYPES.name(), 1,
-                    (short) 1))).all().get();
+            var admin =
+                    org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", BROKER.bootstrapServers()));
+            admin.createTopics(List.of(
+                            new org.apache.kafka.clients.admin.NewTopic(Topics.CONNECTOR_TYPES.name(), 1, (short) 1)))
+                    .all()
+                    .get();
             admin.close();
-            for (var type : List.of(new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
-                    List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now()),
-                    new ConnectorTypeRegistered("pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"),
-                            true, Instant.now()))) {
-                producer.send(CODEC.record(Topics.CONNECTOR_TYPES, type.vendor(), type,
-                        EventCodec.Envelope.of(type.vendor()))).get();
+            for (var type : List.of(
+                    new ConnectorTypeRegistered(
+                            "postgresql",
+                            "database",
+                            "PostgreSQL",
+                            List.of("host", "port", "database"),
+                            List.of("username", "password"),
+                            false,
+                            Instant.now()),
+                    new ConnectorTypeRegistered(
+                            "pluggy",
+                            "rest",
+                            "Pluggy",
+                            List.of(),
+                            List.of("client_id", "secret"),
+                            true,
+                            Instant.now()))) {
+                producer.send(CODEC.record(
+                                Topics.CONNECTOR_TYPES, type.vendor(), type, EventCodec.Envelope.of(type.vendor())))
+                        .get();
             }
         }
     }

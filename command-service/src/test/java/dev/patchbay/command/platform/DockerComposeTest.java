@@ -28,20 +28,25 @@ class DockerComposeTest {
     void theComposeFileIsValid() throws Exception {
         if (run(List.of("docker", "compose", "version")).exitCode() == 0) {
             var result = run(List.of("docker", "compose", "-f", COMPOSE.toString(), "config", "-q"));
-            assertThat(result.exitCode()).as("docker compose config -q: %s", result.output()).isZero();
+            assertThat(result.exitCode())
+                    .as("docker compose config -q: %s", result.output())
+                    .isZero();
             return;
         }
         var legacy = run(List.of("docker-compose", "version", "--short"));
-        Assumptions.assumeTrue(legacy.exitCode() == 0, "Skipped: neither `docker compose` (the Compose plugin of the "
-                + "docker client) nor `docker-compose` is installed here, so docker-compose.yml cannot be validated");
+        Assumptions.assumeTrue(
+                legacy.exitCode() == 0,
+                "Skipped: neither `docker compose` (the Compose plugin of the "
+                        + "docker client) nor `docker-compose` is installed here, so docker-compose.yml cannot be validated");
         // Compose v1 predates the top-level `name`; everything else it checks as v2 does
         var copy = Files.createTempFile(ROOT.toAbsolutePath().normalize(), ".docker-compose-check", ".yml");
         try {
             Files.writeString(copy, Files.readString(COMPOSE).replaceAll("(?m)^name:.*$", ""));
             var result = run(List.of("docker-compose", "-f", copy.toString(), "config", "-q"));
-            assertThat(result.exitCode()).as("docker-compose config -q: %s", result.output()).isZero();
-        }
-        finally {
+            assertThat(result.exitCode())
+                    .as("docker-compose config -q: %s", result.output())
+                    .isZero();
+        } finally {
             Files.deleteIfExists(copy);
         }
     }
@@ -56,13 +61,18 @@ class DockerComposeTest {
         while (matcher.find()) {
             exported.add(matcher.group(1));
         }
-        assertThat(exported).contains("PATCHBAY_SECURITY_JWT_PUBLIC_KEY_LOCATION", "PATCHBAY_VAULT_KEY_FILE",
-                "PATCHBAY_SECURITY_OPERATOR_PUBLIC_KEY_LOCATION", "PATCHBAY_SECURITY_OPERATOR_ISSUER",
-                "PATCHBAY_CONSISTENCY_KEY");
+        assertThat(exported)
+                .contains(
+                        "PATCHBAY_SECURITY_JWT_PUBLIC_KEY_LOCATION",
+                        "PATCHBAY_VAULT_KEY_FILE",
+                        "PATCHBAY_SECURITY_OPERATOR_PUBLIC_KEY_LOCATION",
+                        "PATCHBAY_SECURITY_OPERATOR_ISSUER",
+                        "PATCHBAY_CONSISTENCY_KEY");
         var compose = Files.readString(COMPOSE);
         var environment = compose.substring(compose.indexOf("x-service-environment:"), compose.indexOf("services:"));
         for (var name : exported) {
-            assertThat(environment).as("docker-compose.yml's service environment sets %s, as bin/patchbay does", name)
+            assertThat(environment)
+                    .as("docker-compose.yml's service environment sets %s, as bin/patchbay does", name)
                     .containsPattern("(?m)^  " + name + ":");
         }
         assertThat(Files.readString(ROOT.resolve("tools/docker/entrypoint.sh")))
@@ -75,8 +85,7 @@ class DockerComposeTest {
         }
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Result run(List<String> command) throws InterruptedException {
         try {
@@ -87,8 +96,7 @@ class DockerComposeTest {
                 return new Result(-1, "timed out");
             }
             return new Result(process.exitValue(), output);
-        }
-        catch (IOException notInstalled) {
+        } catch (IOException notInstalled) {
             return new Result(-1, notInstalled.getMessage());
         }
     }

@@ -39,40 +39,92 @@ class EventSchemasIT extends CommandServiceTestBase {
 
     @Test
     void everyRecordOfALifecycleConformsToTheSchemaOfItsType() throws Exception {
-        var id = (String) client().post().uri("/v1/connections").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "pluggy", "config_name",
-                        "pluggy-schemas", "base_url", "https://api.pluggy.example", "account_ref", "item-1",
-                        "metadata", Map.of("region", "br", "retries", 3),
-                        "credential", Map.of("client_id", "id", "secret", "s")))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+        var id = (String) client().post()
+                .uri("/v1/connections")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "vendor",
+                        "pluggy",
+                        "config_name",
+                        "pluggy-schemas",
+                        "base_url",
+                        "https://api.pluggy.example",
+                        "account_ref",
+                        "item-1",
+                        "metadata",
+                        Map.of("region", "br", "retries", 3),
+                        "credential",
+                        Map.of("client_id", "id", "secret", "s")))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
                 .get("id");
         patch(id, Map.of("display_name", "Pluggy", "account_ref", "item-2"));
-        client().put().uri("/v1/connections/{id}/webhook-secret", id).header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("secret", SECRET)).exchange()
-                .expectStatus().isOk();
-        var minted = client().post().uri("/v1/webhooks/tokens").header("Authorization", editor(tenant))
+        client().put()
+                .uri("/v1/connections/{id}/webhook-secret", id)
+                .header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "pluggy-schemas")).exchange()
-                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+                .bodyValue(Map.of("secret", SECRET))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        var minted = client().post()
+                .uri("/v1/webhooks/tokens")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("vendor", "pluggy", "connection_config_name", "pluggy-schemas"))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         var payload = "{\"event\":\"item/updated\",\"itemId\":\"item-2\",\"data\":[1,2.5,null]}";
         long now = java.time.Instant.now().getEpochSecond();
-        client().post().uri("/v1/webhooks/pluggy/{token}", minted.get("token"))
-                .contentType(MediaType.APPLICATION_JSON).header("webhook-id", "msg_schemas")
+        client().post()
+                .uri("/v1/webhooks/pluggy/{token}", minted.get("token"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("webhook-id", "msg_schemas")
                 .header("webhook-timestamp", Long.toString(now))
                 .header("webhook-signature", "v1," + hmac("msg_schemas." + now + "." + payload))
-                .bodyValue(payload).exchange().expectStatus().isAccepted();
+                .bodyValue(payload)
+                .exchange()
+                .expectStatus()
+                .isAccepted();
         // no probe worker answers here: the request is published all the same, then the test times out
-        client().post().uri("/v1/connections/{id}/test", id).header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isEqualTo(504);
+        client().post()
+                .uri("/v1/connections/{id}/test", id)
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(504);
         patch(id, Map.of("credential", Map.of("client_id", "id-2", "secret", "s-2")));
-        var tokenId = jdbc.sql("SELECT token_id FROM webhook_tokens WHERE connection_id = ?::uuid").param(id)
-                .query(String.class).single();
-        client().delete().uri("/v1/webhooks/tokens/{token}", tokenId).header("Authorization", editor(tenant))
-                .exchange().expectStatus().isNoContent();
-        client().post().uri("/v1/connections/{id}/revoke", id).header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isOk();
-        client().delete().uri("/v1/connections/{id}", id).header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isNoContent();
+        var tokenId = jdbc.sql("SELECT token_id FROM webhook_tokens WHERE connection_id = ?::uuid")
+                .param(id)
+                .query(String.class)
+                .single();
+        client().delete()
+                .uri("/v1/webhooks/tokens/{token}", tokenId)
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        client().post()
+                .uri("/v1/connections/{id}/revoke", id)
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        client().delete()
+                .uri("/v1/connections/{id}", id)
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
 
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -88,24 +140,37 @@ class EventSchemasIT extends CommandServiceTestBase {
         for (var record : records) {
             var type = EventCodec.header(record.headers(), CloudEvents.TYPE);
             types.add(type);
-            assertThat(EventSchemas.errors(type, record.value())).as("the body of %s on %s", type, record.topic())
+            assertThat(EventSchemas.errors(type, record.value()))
+                    .as("the body of %s on %s", type, record.topic())
                     .isEmpty();
             Map<String, String> headers = new LinkedHashMap<>();
             record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-            assertThat(EventSchemas.headerErrors(headers)).as("the headers of %s", type).isEmpty();
+            assertThat(EventSchemas.headerErrors(headers))
+                    .as("the headers of %s", type)
+                    .isEmpty();
             assertThat(headers).containsEntry(CloudEvents.SUBJECT, id).containsEntry(CloudEvents.TENANT_ID, tenant);
             assertThat(record.key()).isEqualTo(id);
         }
         var expected = new TreeSet<String>();
-        Arrays.stream(ConnectionEvent.class.getPermittedSubclasses()).map(CloudEvents::typeOf).forEach(expected::add);
+        Arrays.stream(ConnectionEvent.class.getPermittedSubclasses())
+                .map(CloudEvents::typeOf)
+                .forEach(expected::add);
         expected.add("dev.patchbay.probe.requested.v1");
         expected.add("dev.patchbay.webhook.received.v1");
-        assertThat(types).as("every event type command-service publishes was checked").isEqualTo(expected);
+        assertThat(types)
+                .as("every event type command-service publishes was checked")
+                .isEqualTo(expected);
     }
 
     private void patch(String id, Map<String, Object> body) {
-        client().patch().uri("/v1/connections/{id}", id).header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isOk();
+        client().patch()
+                .uri("/v1/connections/{id}", id)
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     /** A Standard Webhooks v1 signature's base64 HMAC-SHA256 of the signed content. */

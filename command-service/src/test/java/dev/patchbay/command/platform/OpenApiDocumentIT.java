@@ -3,6 +3,7 @@ package dev.patchbay.command.platform;
 import dev.patchbay.command.support.CommandServiceTestBase;
 import dev.patchbay.platform.test.OpenApiDocuments;
 import org.junit.jupiter.api.Test;
+
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,27 +23,51 @@ class OpenApiDocumentIT extends CommandServiceTestBase {
 
     @Test
     void mintAndErrorSchemasAreTheSeedApis() throws Exception {
-        var schemas = OpenApiDocuments.canonical(OpenApiDocuments.read(served())).path("components").path("schemas");
+        var schemas = OpenApiDocuments.canonical(OpenApiDocuments.read(served()))
+                .path("components")
+                .path("schemas");
         for (var name : List.of("MintRequest", "MintResponse", "Detail", "ErrorDetail")) {
             assertThat(schemas.path(name)).as(name).isEqualTo(OpenApiDocuments.seedSchema(name));
         }
-        var mint = OpenApiDocuments.read(served()).path("paths").path("/v1/discovery/webhooks/tokens").path("post");
-        assertThat(mint.path("requestBody").path("content").path("application/json").path("schema").path("$ref")
-                .asString()).isEqualTo("#/components/schemas/MintRequest");
-        assertThat(mint.path("responses").path("201").path("content").path("application/json").path("schema")
-                .path("$ref").asString()).isEqualTo("#/components/schemas/MintResponse");
+        var mint = OpenApiDocuments.read(served())
+                .path("paths")
+                .path("/v1/discovery/webhooks/tokens")
+                .path("post");
+        assertThat(mint.path("requestBody")
+                        .path("content")
+                        .path("application/json")
+                        .path("schema")
+                        .path("$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/MintRequest");
+        assertThat(mint.path("responses")
+                        .path("201")
+                        .path("content")
+                        .path("application/json")
+                        .path("schema")
+                        .path("$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/MintResponse");
     }
 
     @Test
     void everyOperationDocumentsItsErrorsAsProblemsAndItsSecurity() throws Exception {
         var operations = OpenApiDocuments.assertEveryOperationHasProblemsAndSecurity(
                 OpenApiDocuments.read(served()), List.of("POST /v1/webhooks/{vendor}/{token}"));
-        assertThat(operations).contains("POST /v1/connections", "PATCH /v1/connections/{id}",
-                "DELETE /v1/connections/{id}", "POST /v1/connections/{id}/revoke",
-                "PUT /v1/connections/{id}/webhook-secret", "POST /v1/connections/test",
-                "POST /v1/connections/{id}/test", "POST /v1/webhooks/tokens", "POST /v1/discovery/webhooks/tokens",
-                "DELETE /v1/webhooks/tokens/{tokenId}", "POST /v1/webhooks/{vendor}/{token}",
-                "POST /v1/admin/vault/reseal");
+        assertThat(operations)
+                .contains(
+                        "POST /v1/connections",
+                        "PATCH /v1/connections/{id}",
+                        "DELETE /v1/connections/{id}",
+                        "POST /v1/connections/{id}/revoke",
+                        "PUT /v1/connections/{id}/webhook-secret",
+                        "POST /v1/connections/test",
+                        "POST /v1/connections/{id}/test",
+                        "POST /v1/webhooks/tokens",
+                        "POST /v1/discovery/webhooks/tokens",
+                        "DELETE /v1/webhooks/tokens/{tokenId}",
+                        "POST /v1/webhooks/{vendor}/{token}",
+                        "POST /v1/admin/vault/reseal");
     }
 
     @Test
@@ -52,7 +77,13 @@ class OpenApiDocumentIT extends CommandServiceTestBase {
     }
 
     private String served() {
-        return client().get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody(String.class)
-                .returnResult().getResponseBody();
+        return client().get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
     }
 }

@@ -46,12 +46,19 @@ class ProbeRequestsIT extends CommandServiceTestBase {
     static void aStandInWorkerAnswersProbeRequests() {
         responder = new Thread(() -> {
             var codec = new EventCodec("/patchbay/test-worker");
-            try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "stand-in-worker", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    "latest"), new StringDeserializer(), new ByteArrayDeserializer());
-                    var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                            TestInfrastructure.kafkaBootstrapServers()), new StringSerializer(),
+            try (var consumer = new KafkaConsumer<String, byte[]>(
+                            Map.of(
+                                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    TestInfrastructure.kafkaBootstrapServers(),
+                                    ConsumerConfig.GROUP_ID_CONFIG,
+                                    "stand-in-worker",
+                                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                    "latest"),
+                            new StringDeserializer(),
+                            new ByteArrayDeserializer());
+                    var producer = new KafkaProducer<String, byte[]>(
+                            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
+                            new StringSerializer(),
                             new ByteArraySerializer())) {
                 consumer.subscribe(List.of(Topics.PROBE_REQUESTS.name()));
                 while (RUNNING.get()) {
@@ -63,11 +70,19 @@ class ProbeRequestsIT extends CommandServiceTestBase {
                             continue;
                         }
                         boolean healthy = !name.equals("bad");
-                        var result = new ProbeCompleted(request.correlationId(), request.connectionId(),
-                                request.tenantId(), request.vendor(), healthy, 12, Instant.now(), healthy ? null
+                        var result = new ProbeCompleted(
+                                request.correlationId(),
+                                request.connectionId(),
+                                request.tenantId(),
+                                request.vendor(),
+                                healthy,
+                                12,
+                                Instant.now(),
+                                healthy
+                                        ? null
                                         : new ProbeError("credentials_rejected", "The server refused the credential."));
-                        producer.send(codec.record(Topics.PROBE_RESULTS, record.key(), result,
-                                EventCodec.Envelope.of(record.key())));
+                        producer.send(codec.record(
+                                Topics.PROBE_RESULTS, record.key(), result, EventCodec.Envelope.of(record.key())));
                     }
                 }
             }
@@ -85,15 +100,29 @@ class ProbeRequestsIT extends CommandServiceTestBase {
     @Test
     void aTestByIdAnswersTheWorkersResultAndTheRequestCarriesNoSecret() {
         var id = create(tenant, "probe-me", "pw-never-sent");
-        client().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.connection_id").isEqualTo(id)
-                .jsonPath("$.vendor").isEqualTo("postgresql")
-                .jsonPath("$.config_name").isEqualTo("probe-me")
-                .jsonPath("$.healthy").isEqualTo(true)
-                .jsonPath("$.latency_ms").isEqualTo(12)
-                .jsonPath("$.error").isEmpty();
-        var request = REQUESTS.stream().filter(r -> r.connectionId().toString().equals(id)).findFirst().orElseThrow();
+        client().post()
+                .uri("/v1/connections/" + id + "/test")
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.connection_id")
+                .isEqualTo(id)
+                .jsonPath("$.vendor")
+                .isEqualTo("postgresql")
+                .jsonPath("$.config_name")
+                .isEqualTo("probe-me")
+                .jsonPath("$.healthy")
+                .isEqualTo(true)
+                .jsonPath("$.latency_ms")
+                .isEqualTo(12)
+                .jsonPath("$.error")
+                .isEmpty();
+        var request = REQUESTS.stream()
+                .filter(r -> r.connectionId().toString().equals(id))
+                .findFirst()
+                .orElseThrow();
         assertThat(request.credentialVersion()).isEqualTo(1);
         assertThat(request.requestedBy()).isEqualTo("user-" + tenant);
         assertThat(request.toString()).doesNotContain("pw-never-sent");
@@ -102,50 +131,101 @@ class ProbeRequestsIT extends CommandServiceTestBase {
     @Test
     void aCredentialThatDoesNotWorkIsANormalAnswerNotAnError() {
         create(tenant, "bad-one", "pw", "bad");
-        client().post().uri("/v1/connections/test").header("Authorization", editor(tenant))
+        client().post()
+                .uri("/v1/connections/test")
+                .header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("vendor", "postgresql", "config_name", "bad-one")).exchange()
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.healthy").isEqualTo(false)
-                .jsonPath("$.error.code").isEqualTo("credentials_rejected");
+                .bodyValue(Map.of("vendor", "postgresql", "config_name", "bad-one"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.healthy")
+                .isEqualTo(false)
+                .jsonPath("$.error.code")
+                .isEqualTo("credentials_rejected");
     }
 
     @Test
     void noResultInTimeIsAGatewayTimeoutAndAMissingConnectionIsNotFound() {
         create(tenant, "quiet", "pw", "silent");
-        client().post().uri("/v1/connections/test").header("Authorization", editor(tenant))
+        client().post()
+                .uri("/v1/connections/test")
+                .header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("vendor", "postgresql", "config_name", "quiet")).exchange()
-                .expectStatus().isEqualTo(504).expectBody().jsonPath("$.code").isEqualTo("PBAY-0502");
-        client().post().uri("/v1/connections/test").header("Authorization", editor(tenant))
+                .bodyValue(Map.of("vendor", "postgresql", "config_name", "quiet"))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(504)
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0502");
+        client().post()
+                .uri("/v1/connections/test")
+                .header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("vendor", "postgresql", "config_name", "nothing")).exchange()
-                .expectStatus().isNotFound();
-        client().post().uri("/v1/connections/test").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", "postgresql")).exchange()
-                .expectStatus().isBadRequest();
-        client().post().uri("/v1/connections/" + create(tenant, "other", "pw") + "/test")
-                .header("Authorization", editor(TestTokens.newTenant())).exchange().expectStatus().isNotFound();
+                .bodyValue(Map.of("vendor", "postgresql", "config_name", "nothing"))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        client().post()
+                .uri("/v1/connections/test")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("vendor", "postgresql"))
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
+        client().post()
+                .uri("/v1/connections/" + create(tenant, "other", "pw") + "/test")
+                .header("Authorization", editor(TestTokens.newTenant()))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
     @Test
     void aRevokedConnectionIsUnhealthyWithCodeRevokedAndTheTenantsRateLimitHolds() {
         var id = create(tenant, "revoked-one", "pw");
-        client().post().uri("/v1/connections/" + id + "/revoke").header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isOk();
+        client().post()
+                .uri("/v1/connections/" + id + "/revoke")
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk();
         for (int i = 0; i < 5; i++) {
-            client().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor(tenant)).exchange()
-                    .expectStatus().isOk().expectBody()
-                    .jsonPath("$.healthy").isEqualTo(false)
-                    .jsonPath("$.error.code").isEqualTo("revoked");
+            client().post()
+                    .uri("/v1/connections/" + id + "/test")
+                    .header("Authorization", editor(tenant))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.healthy")
+                    .isEqualTo(false)
+                    .jsonPath("$.error.code")
+                    .isEqualTo("revoked");
         }
         assertThat(REQUESTS).noneMatch(r -> r.connectionId().toString().equals(id));
-        client().post().uri("/v1/connections/" + id + "/test").header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isEqualTo(429)
-                .expectHeader().value("Retry-After", value -> assertThat(Integer.parseInt(value)).isBetween(1, 60))
-                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0401");
-        client().post().uri("/v1/connections/" + id + "/test")
-                .header("Authorization", editor(TestTokens.newTenant())).exchange().expectStatus().isNotFound();
+        client().post()
+                .uri("/v1/connections/" + id + "/test")
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(429)
+                .expectHeader()
+                .value(
+                        "Retry-After",
+                        value -> assertThat(Integer.parseInt(value)).isBetween(1, 60))
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0401");
+        client().post()
+                .uri("/v1/connections/" + id + "/test")
+                .header("Authorization", editor(TestTokens.newTenant()))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
     @Test
@@ -169,25 +249,52 @@ class ProbeRequestsIT extends CommandServiceTestBase {
         if (workspaceId != null) {
             body.put("workspace_id", workspaceId);
         }
-        return (String) client().post().uri("/v1/connections").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        return (String) client().post()
+                .uri("/v1/connections")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("id");
     }
 
     /** A test by the name look-alike in that scope; answers the id of the connection that was tested. */
     private String testByName(Map<String, String> scope) {
         var body = new java.util.HashMap<String, Object>(Map.of("vendor", "postgresql", "config_name", "look-alike"));
         body.putAll(scope);
-        return (String) client().post().uri("/v1/connections/test").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody().get("connection_id");
+        return (String) client().post()
+                .uri("/v1/connections/test")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("connection_id");
     }
 
     private String create(String tenant, String name, String password, String database) {
         var body = postgresql(name, password);
         body.put("config", Map.of("host", "db", "port", 5432, "database", database));
-        return (String) client().post().uri("/v1/connections").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        return (String) client().post()
+                .uri("/v1/connections")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("id");
     }
 }

@@ -55,7 +55,8 @@ class RelayIT extends CommandServiceTestBase {
     @Test
     void everyEventReachesTheTopicThoughCommitsLandOutOfIndexOrderWhileTheRelayRestarts() throws Exception {
         var relay = axon.eventProcessingConfiguration()
-                .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class).orElseThrow();
+                .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class)
+                .orElseThrow();
         var tenants = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
         var pool = Executors.newFixedThreadPool(FREE_WRITERS + HELD_CREATES_PER_ROUND);
         var restarts = new AtomicInteger();
@@ -100,30 +101,38 @@ class RelayIT extends CommandServiceTestBase {
                     future.get(60, TimeUnit.SECONDS);
                 }
             }
-        }
-        finally {
+        } finally {
             pool.shutdownNow();
         }
 
         var stored = storedVersions(tenants);
-        assertThat(stored.values().stream().mapToInt(Set::size).sum()).as("events stored")
+        assertThat(stored.values().stream().mapToInt(Set::size).sum())
+                .as("events stored")
                 .isEqualTo(ROUNDS * (1 + HELD_CREATES_PER_ROUND + 2 * FREE_WRITERS));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            var onTopic = new TreeMap<String, Set<Long>>();
-            for (var record : records(Topics.CONNECTION_EVENTS.name(), stored::containsKey)) {
-                var sequence = new String(record.headers().lastHeader("ce_sequence").value());
-                onTopic.computeIfAbsent(record.key(), k -> new TreeSet<>()).add(Long.parseLong(sequence));
-            }
-            assertThat(onTopic).as("every stored version on the topic").isEqualTo(stored);
-        });
-        System.out.printf("relay gaps: %d rounds, %d relay restarts, %d events stored and relayed%n", ROUNDS,
-                restarts.get(), stored.values().stream().mapToInt(Set::size).sum());
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    var onTopic = new TreeMap<String, Set<Long>>();
+                    for (var record : records(Topics.CONNECTION_EVENTS.name(), stored::containsKey)) {
+                        var sequence = new String(
+                                record.headers().lastHeader("ce_sequence").value());
+                        onTopic.computeIfAbsent(record.key(), k -> new TreeSet<>())
+                                .add(Long.parseLong(sequence));
+                    }
+                    assertThat(onTopic).as("every stored version on the topic").isEqualTo(stored);
+                });
+        System.out.printf(
+                "relay gaps: %d rounds, %d relay restarts, %d events stored and relayed%n",
+                ROUNDS,
+                restarts.get(),
+                stored.values().stream().mapToInt(Set::size).sum());
     }
 
     @Test
     void aBatchPublishedButNotStoredIsNotPublishedAgain() throws Exception {
         var relay = axon.eventProcessingConfiguration()
-                .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class).orElseThrow();
+                .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class)
+                .orElseThrow();
         var ids = new ArrayList<String>();
         for (int i = 0; i < 3; i++) {
             ids.add(create(TestTokens.newTenant(), "before", "p"));
@@ -132,10 +141,12 @@ class RelayIT extends CommandServiceTestBase {
         relay.shutDown();
         // what the database holds at this point is what a crash after the next batches' acknowledgement leaves
         var token = jdbc.sql("SELECT token, tokenType FROM TokenEntry WHERE processorName = ?")
-                .param(KafkaRelay.PROCESSING_GROUP).query((rs, n) -> new Object[] {rs.getBytes(1), rs.getString(2)})
+                .param(KafkaRelay.PROCESSING_GROUP)
+                .query((rs, n) -> new Object[] {rs.getBytes(1), rs.getString(2)})
                 .single();
         var positions = jdbc.sql("SELECT topic, partition, next_offset FROM relay_positions")
-                .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2), rs.getLong(3)}).list();
+                .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2), rs.getLong(3)})
+                .list();
         relay.start();
         var republished = new ArrayList<String>();
         for (int i = 0; i < 6; i++) {
@@ -143,11 +154,13 @@ class RelayIT extends CommandServiceTestBase {
         }
         awaitOnTopic(republished);
         relay.shutDown();
-        jdbc.sql("UPDATE TokenEntry SET token = ?, tokenType = ? WHERE processorName = ?").params(token[0], token[1],
-                KafkaRelay.PROCESSING_GROUP).update();
+        jdbc.sql("UPDATE TokenEntry SET token = ?, tokenType = ? WHERE processorName = ?")
+                .params(token[0], token[1], KafkaRelay.PROCESSING_GROUP)
+                .update();
         jdbc.sql("DELETE FROM relay_positions").update();
         for (var position : positions) {
-            jdbc.sql("INSERT INTO relay_positions (topic, partition, next_offset) VALUES (?, ?, ?)").params(position)
+            jdbc.sql("INSERT INTO relay_positions (topic, partition, next_offset) VALUES (?, ?, ?)")
+                    .params(position)
                     .update();
         }
         relay.start();
@@ -159,17 +172,22 @@ class RelayIT extends CommandServiceTestBase {
         var onTopic = new TreeMap<String, List<Long>>();
         for (var record : records(Topics.CONNECTION_EVENTS.name(), ids::contains)) {
             onTopic.computeIfAbsent(record.key(), k -> new ArrayList<>())
-                    .add(Long.parseLong(new String(record.headers().lastHeader("ce_sequence").value())));
+                    .add(Long.parseLong(new String(
+                            record.headers().lastHeader("ce_sequence").value())));
         }
-        assertThat(onTopic).hasSize(ids.size()).allSatisfy((id, versions) -> assertThat(versions)
-                .as("versions of %s on the topic", id).containsExactly(1L));
+        assertThat(onTopic)
+                .hasSize(ids.size())
+                .allSatisfy((id, versions) -> assertThat(versions)
+                        .as("versions of %s on the topic", id)
+                        .containsExactly(1L));
     }
 
     /** A relay that stops while the service runs (Axon stops it when its thread is interrupted) is started again. */
     @Test
     void aRelayThatStopsIsStartedAgainByItsWatchdog() {
         var relay = axon.eventProcessingConfiguration()
-                .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class).orElseThrow();
+                .eventProcessor(KafkaRelay.PROCESSING_GROUP, TrackingEventProcessor.class)
+                .orElseThrow();
         relay.shutDown();
         var id = create(TestTokens.newTenant(), "while-stopped", "p");
         await().atMost(Duration.ofSeconds(30)).until(relay::isRunning);
@@ -177,36 +195,53 @@ class RelayIT extends CommandServiceTestBase {
     }
 
     private void awaitOnTopic(List<String> ids) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(records(Topics.CONNECTION_EVENTS.name(),
-                ids::contains).stream().map(r -> r.key()).distinct()).hasSize(ids.size()));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(records(Topics.CONNECTION_EVENTS.name(), ids::contains).stream()
+                                .map(r -> r.key())
+                                .distinct())
+                        .hasSize(ids.size()));
     }
 
     private void update(String tenant, String id, String displayName) {
-        client().patch().uri("/v1/connections/" + id).header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("display_name", displayName)).exchange()
-                .expectStatus().isOk();
+        client().patch()
+                .uri("/v1/connections/" + id)
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("display_name", displayName))
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     private void awaitWaitingOnTheQuotaRow(int creates) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("SELECT count(*) FROM pg_stat_activity "
-                + "WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO tenant_usage%' AND datname = "
-                + "current_database()").query(Long.class).single() >= creates);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.sql("SELECT count(*) FROM pg_stat_activity "
+                                        + "WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO tenant_usage%' AND datname = "
+                                        + "current_database()")
+                                .query(Long.class)
+                                .single()
+                        >= creates);
     }
 
     private Map<String, Set<Long>> storedVersions(Set<String> tenants) {
         var stored = new TreeMap<String, Set<Long>>();
-        jdbc.sql("SELECT aggregateIdentifier, sequenceNumber FROM DomainEventEntry").query((rs, n) -> {
-            stored.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getLong(2) + 1);
-            return null;
-        }).list();
+        jdbc.sql("SELECT aggregateIdentifier, sequenceNumber FROM DomainEventEntry")
+                .query((rs, n) -> {
+                    stored.computeIfAbsent(rs.getString(1), k -> new TreeSet<>())
+                            .add(rs.getLong(2) + 1);
+                    return null;
+                })
+                .list();
         // only this test's connections: other tests share the database
         var ours = new TreeMap<String, Set<Long>>();
-        jdbc.sql("SELECT connection_id::text, tenant_id FROM live_connections").query((rs, n) -> {
-            if (tenants.contains(rs.getString(2)) && stored.containsKey(rs.getString(1))) {
-                ours.put(rs.getString(1), stored.get(rs.getString(1)));
-            }
-            return null;
-        }).list();
+        jdbc.sql("SELECT connection_id::text, tenant_id FROM live_connections")
+                .query((rs, n) -> {
+                    if (tenants.contains(rs.getString(2)) && stored.containsKey(rs.getString(1))) {
+                        ours.put(rs.getString(1), stored.get(rs.getString(1)));
+                    }
+                    return null;
+                })
+                .list();
         return ours;
     }
 }

@@ -44,18 +44,27 @@ import static org.awaitility.Awaitility.await;
  * registered on the topic as a probe worker would. Every IT class shares this one context; tests stay apart
  * through fresh tenants.
  */
-@SpringBootTest(classes = CommandServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {CommandServiceApplication.CONFIG_NAME, "patchbay.probe.allow-insecure-http=true",
+@SpringBootTest(
+        classes = CommandServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            CommandServiceApplication.CONFIG_NAME,
+            "patchbay.probe.allow-insecure-http=true",
             // logging starts before dynamic properties are known, so the file is named here; the console shows the
             // tests and their results, the service's own log is in the file
-            "logging.file.name=target/logs/command-service-it.log", "logging.threshold.console=OFF",
+            "logging.file.name=target/logs/command-service-it.log",
+            "logging.threshold.console=OFF",
             "logging.logback.rollingpolicy.max-file-size=1GB",
-            "patchbay.quota.connections-per-tenant=5", "patchbay.probe.timeout=3s", "patchbay.probe.rate-limit=5",
+            "patchbay.quota.connections-per-tenant=5",
+            "patchbay.probe.timeout=3s",
+            "patchbay.probe.rate-limit=5",
             "patchbay.webhooks.rate-limit=10",
             // as in production with PATCHBAY_LOG_FORMAT=json and the access log on: every IT checks what that logs
-            "patchbay.log-format=json", "patchbay.access-log.enabled=true",
+            "patchbay.log-format=json",
+            "patchbay.access-log.enabled=true",
             // a stopped relay is started again within seconds (RelayIT)
-            "patchbay.relay.watch-interval=2s"})
+            "patchbay.relay.watch-interval=2s"
+        })
 public abstract class CommandServiceTestBase {
 
     protected static final TestTokens TOKENS = new TestTokens();
@@ -86,38 +95,89 @@ public abstract class CommandServiceTestBase {
         if (typesRegistered) {
             return;
         }
-        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = new KafkaProducer<String, byte[]>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (var type : List.of(
                     // as probe-worker registers them: what is outside each destination, and Belvo only at its host
-                    new ConnectorTypeRegistered("postgresql", "database", "PostgreSQL",
-                            List.of("host", "port", "database"), List.of("username", "password"), false, Instant.now(),
-                            List.of("database"), List.of()),
-                    new ConnectorTypeRegistered("mysql", "database", "MySQL", List.of("host", "port", "database"),
-                            List.of("username", "password"), false, Instant.now(), List.of("database"), List.of()),
-                    new ConnectorTypeRegistered("kafka", "broker", "Apache Kafka", List.of("bootstrap_servers"),
-                            List.of("username", "password"), false, Instant.now()),
-                    new ConnectorTypeRegistered("rest_api", "rest", "REST API", List.of(), List.of("token"), false,
-                            Instant.now(), List.of("health_path"), List.of()),
-                    new ConnectorTypeRegistered("webhook", "rest", "Webhook endpoint", List.of(),
-                            List.of("signing_secret"), false, Instant.now()),
-                    new ConnectorTypeRegistered("pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"),
-                            true, Instant.now()),
-                    new ConnectorTypeRegistered("belvo", "rest", "Belvo", List.of(), List.of("client_id", "secret"),
-                            true, Instant.now(), List.of(), List.of("api.belvo.example")))) {
-                producer.send(CODEC.record(Topics.CONNECTOR_TYPES, type.vendor(), type,
-                        EventCodec.Envelope.of(type.vendor()))).get();
+                    new ConnectorTypeRegistered(
+                            "postgresql",
+                            "database",
+                            "PostgreSQL",
+                            List.of("host", "port", "database"),
+                            List.of("username", "password"),
+                            false,
+                            Instant.now(),
+                            List.of("database"),
+                            List.of()),
+                    new ConnectorTypeRegistered(
+                            "mysql",
+                            "database",
+                            "MySQL",
+                            List.of("host", "port", "database"),
+                            List.of("username", "password"),
+                            false,
+                            Instant.now(),
+                            List.of("database"),
+                            List.of()),
+                    new ConnectorTypeRegistered(
+                            "kafka",
+                            "broker",
+                            "Apache Kafka",
+                            List.of("bootstrap_servers"),
+                            List.of("username", "password"),
+                            false,
+                            Instant.now()),
+                    new ConnectorTypeRegistered(
+                            "rest_api",
+                            "rest",
+                            "REST API",
+                            List.of(),
+                            List.of("token"),
+                            false,
+                            Instant.now(),
+                            List.of("health_path"),
+                            List.of()),
+                    new ConnectorTypeRegistered(
+                            "webhook",
+                            "rest",
+                            "Webhook endpoint",
+                            List.of(),
+                            List.of("signing_secret"),
+                            false,
+                            Instant.now()),
+                    new ConnectorTypeRegistered(
+                            "pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"), true, Instant.now()),
+                    new ConnectorTypeRegistered(
+                            "belvo",
+                            "rest",
+                            "Belvo",
+                            List.of(),
+                            List.of("client_id", "secret"),
+                            true,
+                            Instant.now(),
+                            List.of(),
+                            List.of("api.belvo.example")))) {
+                producer.send(CODEC.record(
+                                Topics.CONNECTOR_TYPES, type.vendor(), type, EventCodec.Envelope.of(type.vendor())))
+                        .get();
             }
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> client().get().uri("/actuator/health")
-                .exchange().expectStatus().isOk());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> client().get()
+                        .uri("/actuator/health")
+                        .exchange()
+                        .expectStatus()
+                        .isOk());
         typesRegistered = true;
     }
 
     protected WebTestClient client() {
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build();
+        return WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     protected static String editor(String tenant) {
@@ -126,10 +186,17 @@ public abstract class CommandServiceTestBase {
 
     /** Creates a PostgreSQL connection for the tenant and answers its id. */
     protected String create(String tenant, String configName, String password) {
-        var body = client().post().uri("/v1/connections").header("Authorization", editor(tenant))
+        var body = client().post()
+                .uri("/v1/connections")
+                .header("Authorization", editor(tenant))
                 .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-                .bodyValue(postgresql(configName, password)).exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .bodyValue(postgresql(configName, password))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         return (String) body.get("id");
     }
 
@@ -146,12 +213,17 @@ public abstract class CommandServiceTestBase {
     /** Every record on the topic, from the beginning, whose key matches. */
     protected static List<ConsumerRecord<String, byte[]>> records(String topic, Predicate<String> key) {
         var found = new ArrayList<ConsumerRecord<String, byte[]>>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID()), new StringDeserializer(),
+        try (var consumer = new KafkaConsumer<String, byte[]>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestInfrastructure.kafkaBootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + UUID.randomUUID()),
+                new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);

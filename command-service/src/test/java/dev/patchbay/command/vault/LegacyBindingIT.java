@@ -45,10 +45,12 @@ class LegacyBindingIT extends CommandServiceTestBase {
         // What a row written by the previous version looks like: sealed without a destination, none recorded.
         try (var credential = Credential.of(Map.of("username", "app", "password", "legacy-pw"))) {
             jdbc.sql("UPDATE sealed_secrets SET ciphertext = ?, destination = NULL, bound = false "
-                    + "WHERE connection_id = ?::uuid").params(vault.seal(credential, unbound), id).update();
+                            + "WHERE connection_id = ?::uuid")
+                    .params(vault.seal(credential, unbound), id)
+                    .update();
         }
-        var destination = Destination.of(List.of("database"), null, Map.of("host", "db.internal", "port", 5432,
-                "database", "dw"));
+        var destination = Destination.of(
+                List.of("database"), null, Map.of("host", "db.internal", "port", 5432, "database", "dw"));
 
         legacy.recordPass();
 
@@ -67,33 +69,53 @@ class LegacyBindingIT extends CommandServiceTestBase {
         }
         assertThatThrownBy(() -> vault.open(ciphertext(id), unbound)).isInstanceOf(SealedCredentialUnreadable.class);
         assertThat(jdbc.sql("SELECT count(*) FROM sealed_secrets WHERE purpose = 'credential' AND NOT bound")
-                .query(Long.class).single()).isZero();
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
     void aLegacyConnectionCannotBeMovedWithoutItsCredentialEither() {
         var id = create(tenant, "legacy-moved", "legacy-pw");
         jdbc.sql("UPDATE sealed_secrets SET destination = NULL, bound = false WHERE connection_id = ?::uuid")
-                .param(id).update();
+                .param(id)
+                .update();
 
-        client().patch().uri("/v1/connections/" + id).header("Authorization", editor(tenant))
+        client().patch()
+                .uri("/v1/connections/" + id)
+                .header("Authorization", editor(tenant))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("config", Map.of("host", "collector.attacker.example", "port", 5432, "database",
-                        "dw"))).exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("PBAY-0010");
+                .bodyValue(
+                        Map.of("config", Map.of("host", "collector.attacker.example", "port", 5432, "database", "dw")))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0010");
         legacy.recordPass();
 
-        assertThat(row(id)).containsEntry("destination", Destination.of(List.of("database"), null, Map.of("host",
-                "db.internal", "port", 5432, "database", "dw")).digest());
+        assertThat(row(id))
+                .containsEntry(
+                        "destination",
+                        Destination.of(
+                                        List.of("database"),
+                                        null,
+                                        Map.of("host", "db.internal", "port", 5432, "database", "dw"))
+                                .digest());
     }
 
     private Map<String, Object> row(String id) {
-        return jdbc.sql("SELECT destination, bound FROM sealed_secrets WHERE connection_id = ?::uuid").param(id)
-                .query().singleRow();
+        return jdbc.sql("SELECT destination, bound FROM sealed_secrets WHERE connection_id = ?::uuid")
+                .param(id)
+                .query()
+                .singleRow();
     }
 
     private byte[] ciphertext(String id) {
-        return jdbc.sql("SELECT ciphertext FROM sealed_secrets WHERE connection_id = ?::uuid").param(id)
-                .query(byte[].class).single();
+        return jdbc.sql("SELECT ciphertext FROM sealed_secrets WHERE connection_id = ?::uuid")
+                .param(id)
+                .query(byte[].class)
+                .single();
     }
 }

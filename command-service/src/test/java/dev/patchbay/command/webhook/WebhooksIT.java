@@ -59,18 +59,23 @@ class WebhooksIT extends CommandServiceTestBase {
         assertThat(token).hasSizeGreaterThan(40);
 
         var hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        var row = jdbc.sql("SELECT token_id, token_hash FROM webhook_tokens WHERE connection_id = ?::uuid").param(id)
-                .query().singleRow();
+        var row = jdbc.sql("SELECT token_id, token_hash FROM webhook_tokens WHERE connection_id = ?::uuid")
+                .param(id)
+                .query()
+                .singleRow();
         assertThat((byte[]) row.get("token_hash")).isEqualTo(hash);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             var events = records(Topics.CONNECTION_EVENTS.name(), id::equals);
             assertThat(events).hasSize(2);
             var event = (WebhookTokenMinted) CODEC.decode(events.get(1)).orElseThrow();
             assertThat(event.tokenId()).isEqualTo(row.get("token_id"));
-            assertThat(new String(events.get(1).value(), StandardCharsets.UTF_8)).doesNotContain(token);
+            assertThat(new String(events.get(1).value(), StandardCharsets.UTF_8))
+                    .doesNotContain(token);
         });
 
-        deliver("pluggy", token, "{\"event\":\"item/updated\",\"itemId\":\"item-42\"}").expectStatus().isAccepted();
+        deliver("pluggy", token, "{\"event\":\"item/updated\",\"itemId\":\"item-42\"}")
+                .expectStatus()
+                .isAccepted();
         assertThat(Files.readString(LOG_FILE)).doesNotContain(token);
     }
 
@@ -78,49 +83,90 @@ class WebhooksIT extends CommandServiceTestBase {
     void bothMintPathsAreOneHandlerWithTheSeedSchemasAndTheirRules() {
         aggregator("belvo", "belvo-main", "link-7");
         mint("/v1/discovery/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name", "belvo-main"));
-        mintRequest("/v1/webhooks/tokens", Map.of("vendor", "belvo")).expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].location").isEqualTo("body.connection_config_name");
-        mintRequest("/v1/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name", "belvo-main",
-                "extra", 1)).expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("PBAY-0001");
+        mintRequest("/v1/webhooks/tokens", Map.of("vendor", "belvo"))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].location")
+                .isEqualTo("body.connection_config_name");
+        mintRequest(
+                        "/v1/webhooks/tokens",
+                        Map.of("vendor", "belvo", "connection_config_name", "belvo-main", "extra", 1))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0001");
         mintRequest("/v1/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name", "nope"))
-                .expectStatus().isNotFound();
+                .expectStatus()
+                .isNotFound();
         create(tenant, "warehouse", "pw");
         mintRequest("/v1/webhooks/tokens", Map.of("vendor", "postgresql", "connection_config_name", "warehouse"))
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("PBAY-0009");
-        client().post().uri("/v1/webhooks/tokens").header("Authorization", "Bearer " + TOKENS.token(tenant, "viewer"))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0009");
+        client().post()
+                .uri("/v1/webhooks/tokens")
+                .header("Authorization", "Bearer " + TOKENS.token(tenant, "viewer"))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("vendor", "belvo", "connection_config_name", "belvo-main")).exchange()
-                .expectStatus().isForbidden();
+                .bodyValue(Map.of("vendor", "belvo", "connection_config_name", "belvo-main"))
+                .exchange()
+                .expectStatus()
+                .isForbidden();
     }
 
     @Test
     void mintingByNameBindsTheOrganizationsConnectionBesideUserConnectionsOfLookAlikeScopes() {
-        for (var scope : java.util.List.of(Map.of("end_user_id", "u", "workspace_id", "w"),
-                Map.of("end_user_id", "u@workspace:w"))) {
-            var body = new java.util.HashMap<String, Object>(Map.of("vendor", "pluggy", "config_name", "pluggy-shared",
-                    "scope", "user", "base_url", "https://api.pluggy.example",
-                    "credential", Map.of("client_id", "id", "secret", "s")));
+        for (var scope : java.util.List.of(
+                Map.of("end_user_id", "u", "workspace_id", "w"), Map.of("end_user_id", "u@workspace:w"))) {
+            var body = new java.util.HashMap<String, Object>(Map.of(
+                    "vendor",
+                    "pluggy",
+                    "config_name",
+                    "pluggy-shared",
+                    "scope",
+                    "user",
+                    "base_url",
+                    "https://api.pluggy.example",
+                    "credential",
+                    Map.of("client_id", "id", "secret", "s")));
             body.putAll(scope);
             // the old scope keys of these two were one key: the second create was a 409
-            client().post().uri("/v1/connections").header("Authorization", editor(tenant))
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isCreated();
+            client().post()
+                    .uri("/v1/connections")
+                    .header("Authorization", editor(tenant))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .exchange()
+                    .expectStatus()
+                    .isCreated();
         }
         var organization = aggregator("pluggy", "pluggy-shared", "item-org");
         var token = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name", "pluggy-shared"))
                 .get("token");
         assertThat(jdbc.sql("SELECT connection_id::text FROM webhook_tokens WHERE token_hash = ?")
-                .param(WebhookTokens.hash(token)).query(String.class).single()).isEqualTo(organization);
+                        .param(WebhookTokens.hash(token))
+                        .query(String.class)
+                        .single())
+                .isEqualTo(organization);
     }
 
     @Test
     void anAcceptedDeliveryIsOnTheTopicWithTenantConnectionAndAccountBeforeThe202() {
         var id = aggregator("belvo", "belvo-deliveries", "link-99");
-        var token = mint("/v1/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name",
-                "belvo-deliveries")).get("token");
+        var token = mint("/v1/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name", "belvo-deliveries"))
+                .get("token");
         var payload = "{\"webhook_id\":\"wh-1\",\"webhook_type\":\"TRANSACTIONS\","
                 + "\"webhook_code\":\"historical_update\",\"link_id\":\"link-99\",\"data\":{\"new_transactions\":3}}";
-        var deliveryId = deliver("belvo", token, payload).expectStatus().isAccepted()
-                .expectBody(Map.class).returnResult().getResponseBody().get("delivery_id");
+        var deliveryId = deliver("belvo", token, payload)
+                .expectStatus()
+                .isAccepted()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("delivery_id");
 
         var records = records(Topics.WEBHOOKS.name(), id::equals);
         assertThat(records).hasSize(1);
@@ -139,36 +185,66 @@ class WebhooksIT extends CommandServiceTestBase {
     @Test
     void unknownRevokedAndOrphanedTokensAllLookTheSame() {
         var pluggy = aggregator("pluggy", "pluggy-gone", "item-1");
-        var revokedToken = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name",
-                "pluggy-gone")).get("token");
-        var tokenId = jdbc.sql("SELECT token_id FROM webhook_tokens WHERE connection_id = ?::uuid").param(pluggy)
-                .query(String.class).single();
-        client().delete().uri("/v1/webhooks/tokens/" + tokenId).header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isNoContent();
-        client().delete().uri("/v1/webhooks/tokens/" + tokenId).header("Authorization", editor(TestTokens.newTenant()))
-                .exchange().expectStatus().isNotFound();
+        var revokedToken = mint(
+                        "/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name", "pluggy-gone"))
+                .get("token");
+        var tokenId = jdbc.sql("SELECT token_id FROM webhook_tokens WHERE connection_id = ?::uuid")
+                .param(pluggy)
+                .query(String.class)
+                .single();
+        client().delete()
+                .uri("/v1/webhooks/tokens/" + tokenId)
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        client().delete()
+                .uri("/v1/webhooks/tokens/" + tokenId)
+                .header("Authorization", editor(TestTokens.newTenant()))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
 
         aggregator("pluggy", "pluggy-deleted", "item-2");
-        var deletedToken = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name",
-                "pluggy-deleted")).get("token");
+        var deletedToken = mint(
+                        "/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name", "pluggy-deleted"))
+                .get("token");
         var deletedId = jdbc.sql("SELECT connection_id::text FROM webhook_tokens WHERE token_hash = ?")
-                .param(WebhookTokens.hash(deletedToken)).query(String.class).single();
-        client().delete().uri("/v1/connections/" + deletedId).header("Authorization", editor(tenant)).exchange()
-                .expectStatus().isNoContent();
+                .param(WebhookTokens.hash(deletedToken))
+                .query(String.class)
+                .single();
+        client().delete()
+                .uri("/v1/connections/" + deletedId)
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
 
         var revokedConnection = aggregator("pluggy", "pluggy-revoked", "item-3");
-        var revokedConnectionToken = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name",
-                "pluggy-revoked")).get("token");
-        client().post().uri("/v1/connections/" + revokedConnection + "/revoke").header("Authorization",
-                editor(tenant)).exchange().expectStatus().isOk();
+        var revokedConnectionToken = mint(
+                        "/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name", "pluggy-revoked"))
+                .get("token");
+        client().post()
+                .uri("/v1/connections/" + revokedConnection + "/revoke")
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk();
 
         var answers = new java.util.HashSet<String>();
         for (var token : new String[] {revokedToken, deletedToken, revokedConnectionToken, "pbwh_unknown"}) {
-            answers.add(deliver("pluggy", token, "{\"event\":\"item/updated\"}").expectStatus().isNotFound()
-                    .expectBody(Map.class).returnResult().getResponseBody().toString());
+            answers.add(deliver("pluggy", token, "{\"event\":\"item/updated\"}")
+                    .expectStatus()
+                    .isNotFound()
+                    .expectBody(Map.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .toString());
         }
         assertThat(answers).as("one answer for every kind of dead token").hasSize(1);
-        assertThat(answers.iterator().next()).contains("/v1/webhooks/pluggy/{token}").doesNotContain("pbwh_");
+        assertThat(answers.iterator().next())
+                .contains("/v1/webhooks/pluggy/{token}")
+                .doesNotContain("pbwh_");
     }
 
     @Test
@@ -178,36 +254,75 @@ class WebhooksIT extends CommandServiceTestBase {
         long now = Instant.now().getEpochSecond();
         var signature = sign(SECRET_BYTES, "msg_1", now, body);
 
-        deliver("pluggy", hook.token(), body).expectStatus().isUnauthorized().expectBody()
-                .jsonPath("$.code").isEqualTo("PBAY-0101");
+        deliver("pluggy", hook.token(), body)
+                .expectStatus()
+                .isUnauthorized()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0101");
         deliverSigned(hook.token(), body, "msg_1", now, null).expectStatus().isUnauthorized();
-        deliverSigned(hook.token(), body, "msg_1", now, "v1," + Base64.getEncoder().encodeToString(new byte[32]))
-                .expectStatus().isUnauthorized();
-        deliverSigned(hook.token(), body + " ", "msg_1", now, signature).expectStatus().isUnauthorized();
+        deliverSigned(
+                        hook.token(),
+                        body,
+                        "msg_1",
+                        now,
+                        "v1," + Base64.getEncoder().encodeToString(new byte[32]))
+                .expectStatus()
+                .isUnauthorized();
+        deliverSigned(hook.token(), body + " ", "msg_1", now, signature)
+                .expectStatus()
+                .isUnauthorized();
         // the id and the timestamp are signed too: neither can be changed to pass a copy off as new
-        deliverSigned(hook.token(), body, "msg_2", now, signature).expectStatus().isUnauthorized();
-        deliverSigned(hook.token(), body, "msg_1", now - 1, signature).expectStatus().isUnauthorized();
+        deliverSigned(hook.token(), body, "msg_2", now, signature)
+                .expectStatus()
+                .isUnauthorized();
+        deliverSigned(hook.token(), body, "msg_1", now - 1, signature)
+                .expectStatus()
+                .isUnauthorized();
         // the old scheme (a body-only HMAC, replayable) is no signature any more
-        client().post().uri("/v1/webhooks/pluggy/{token}", hook.token()).header("X-Patchbay-Signature", "sha256="
-                + HexFormat.of().formatHex(hmac(SECRET_BYTES, body))).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body).exchange().expectStatus().isUnauthorized();
-        var problem = deliverSigned(hook.token(), body, "msg_1", now, "v1,not-base64!").expectStatus()
-                .isUnauthorized().expectBody(String.class).returnResult().getResponseBody();
+        client().post()
+                .uri("/v1/webhooks/pluggy/{token}", hook.token())
+                .header("X-Patchbay-Signature", "sha256=" + HexFormat.of().formatHex(hmac(SECRET_BYTES, body)))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+        var problem = deliverSigned(hook.token(), body, "msg_1", now, "v1,not-base64!")
+                .expectStatus()
+                .isUnauthorized()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(problem).doesNotContain("not-base64").doesNotContain("msg_1");
 
-        deliverSigned(hook.token(), body, "msg_1", now, signature).expectStatus().isAccepted();
+        deliverSigned(hook.token(), body, "msg_1", now, signature)
+                .expectStatus()
+                .isAccepted();
         var published = records(Topics.WEBHOOKS.name(), hook.connectionId()::equals);
         assertThat(published).hasSize(1);
-        assertThat(new String(published.get(0).value(), StandardCharsets.UTF_8)).doesNotContain(SECRET)
+        assertThat(new String(published.get(0).value(), StandardCharsets.UTF_8))
+                .doesNotContain(SECRET)
                 .doesNotContain(signature.substring(3));
-        assertThat(Files.readString(LOG_FILE)).doesNotContain(SECRET).doesNotContain(signature.substring(3))
+        assertThat(Files.readString(LOG_FILE))
+                .doesNotContain(SECRET)
+                .doesNotContain(signature.substring(3))
                 .doesNotContain(hook.token());
 
         var big = "{\"data\":\"" + "x".repeat(256 * 1024) + "\"}";
-        deliver("pluggy", hook.token(), big).expectStatus().isEqualTo(413).expectBody().jsonPath("$.code")
+        deliver("pluggy", hook.token(), big)
+                .expectStatus()
+                .isEqualTo(413)
+                .expectBody()
+                .jsonPath("$.code")
                 .isEqualTo("PBAY-0007");
-        client().post().uri("/v1/webhooks/pluggy/{token}", hook.token()).contentType(MediaType.TEXT_PLAIN)
-                .bodyValue("hello").exchange().expectStatus().isEqualTo(415);
+        client().post()
+                .uri("/v1/webhooks/pluggy/{token}", hook.token())
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue("hello")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(415);
     }
 
     @Test
@@ -217,16 +332,27 @@ class WebhooksIT extends CommandServiceTestBase {
         long now = Instant.now().getEpochSecond();
         for (long stale : new long[] {now - 301, now + 301, now - 86_400}) {
             deliverSigned(hook.token(), body, "msg_" + stale, stale, sign(SECRET_BYTES, "msg_" + stale, stale, body))
-                    .expectStatus().isUnauthorized().expectBody().jsonPath("$.detail").value(String.class,
-                            detail -> assertThat(detail).contains("5 minutes"));
+                    .expectStatus()
+                    .isUnauthorized()
+                    .expectBody()
+                    .jsonPath("$.detail")
+                    .value(String.class, detail -> assertThat(detail).contains("5 minutes"));
         }
         for (long skewed : new long[] {now - 290, now + 290}) {
-            deliverSigned(hook.token(), body, "msg_" + skewed, skewed, sign(SECRET_BYTES, "msg_" + skewed, skewed,
-                    body)).expectStatus().isAccepted();
+            deliverSigned(
+                            hook.token(),
+                            body,
+                            "msg_" + skewed,
+                            skewed,
+                            sign(SECRET_BYTES, "msg_" + skewed, skewed, body))
+                    .expectStatus()
+                    .isAccepted();
         }
-        deliverSigned(hook.token(), body, "msg_x", now, sign(SECRET_BYTES, "msg_x", now, body)).expectStatus()
+        deliverSigned(hook.token(), body, "msg_x", now, sign(SECRET_BYTES, "msg_x", now, body))
+                .expectStatus()
                 .isAccepted();
-        deliverSigned(hook.token(), body, "msg_y", -1, sign(SECRET_BYTES, "msg_y", now, body)).expectStatus()
+        deliverSigned(hook.token(), body, "msg_y", -1, sign(SECRET_BYTES, "msg_y", now, body))
+                .expectStatus()
                 .isUnauthorized();
     }
 
@@ -240,8 +366,11 @@ class WebhooksIT extends CommandServiceTestBase {
 
         deliverSigned(hook.token(), body, "msg_r", now, retired).expectStatus().isUnauthorized();
         deliverSigned(hook.token(), body, "msg_r", now, "v1a,c29tZXRoaW5nLWVsc2U= " + retired + "  " + current)
-                .expectStatus().isAccepted();
-        deliverSigned(hook.token(), body, "msg_r", now, current + " " + retired).expectStatus().isAccepted();
+                .expectStatus()
+                .isAccepted();
+        deliverSigned(hook.token(), body, "msg_r", now, current + " " + retired)
+                .expectStatus()
+                .isAccepted();
     }
 
     @Test
@@ -253,9 +382,17 @@ class WebhooksIT extends CommandServiceTestBase {
         var body = "{\"event\":\"item/deleted\"}";
         long now = Instant.now().getEpochSecond();
 
-        deliverSigned(hook.token(), body, "msg_w", now, sign(secret.getBytes(StandardCharsets.UTF_8), "msg_w", now,
-                body)).expectStatus().isUnauthorized();
-        deliverSigned(hook.token(), body, "msg_w", now, sign(key, "msg_w", now, body)).expectStatus().isAccepted();
+        deliverSigned(
+                        hook.token(),
+                        body,
+                        "msg_w",
+                        now,
+                        sign(secret.getBytes(StandardCharsets.UTF_8), "msg_w", now, body))
+                .expectStatus()
+                .isUnauthorized();
+        deliverSigned(hook.token(), body, "msg_w", now, sign(key, "msg_w", now, body))
+                .expectStatus()
+                .isAccepted();
     }
 
     @Test
@@ -268,41 +405,52 @@ class WebhooksIT extends CommandServiceTestBase {
         var first = deliveryId(deliverSigned(hook.token(), body, "msg_once", now, signature));
         var again = deliveryId(deliverSigned(hook.token(), body, "msg_once", now, signature));
         // another token of the same connection is the same connection: still the same delivery
-        var otherToken = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name",
-                "pluggy-replayed")).get("token");
+        var otherToken = mint(
+                        "/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name", "pluggy-replayed"))
+                .get("token");
         var viaOtherToken = deliveryId(deliverSigned(otherToken, body, "msg_once", now, signature));
-        var next = deliveryId(deliverSigned(hook.token(), body, "msg_next", now, sign(SECRET_BYTES, "msg_next",
-                now, body)));
+        var next = deliveryId(
+                deliverSigned(hook.token(), body, "msg_next", now, sign(SECRET_BYTES, "msg_next", now, body)));
 
         assertThat(again).isEqualTo(first);
         assertThat(viaOtherToken).isEqualTo(first);
         assertThat(next).isNotEqualTo(first);
         var published = records(Topics.WEBHOOKS.name(), hook.connectionId()::equals).stream()
-                .map(record -> ((WebhookReceived) CODEC.decode(record).orElseThrow()).deliveryId()).toList();
+                .map(record -> ((WebhookReceived) CODEC.decode(record).orElseThrow()).deliveryId())
+                .toList();
         assertThat(published).containsExactly(first, next);
     }
 
     @Test
     void withoutASecretDeliveriesStayUnsignedAndAWebhookIdStillMakesACopyTheSameDelivery() {
         var id = aggregator("belvo", "belvo-unsigned", "link-3");
-        var token = mint("/v1/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name",
-                "belvo-unsigned")).get("token");
+        var token = mint("/v1/webhooks/tokens", Map.of("vendor", "belvo", "connection_config_name", "belvo-unsigned"))
+                .get("token");
         var body = "{\"webhook_code\":\"new_accounts_available\"}";
 
         var first = deliveryId(withId(token, body, "evt-1"));
         assertThat(deliveryId(withId(token, body, "evt-1"))).isEqualTo(first);
         var anonymous = deliveryId(deliver("belvo", token, body));
         assertThat(deliveryId(deliver("belvo", token, body))).isNotEqualTo(anonymous);
-        withId(token, body, "evt 2").expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].location")
+        withId(token, body, "evt 2")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].location")
                 .isEqualTo("header.webhook-id");
         assertThat(records(Topics.WEBHOOKS.name(), id::equals)).hasSize(3);
 
         // after the retention, an id is forgotten: the same id is a new delivery again
         jdbc.sql("UPDATE webhook_deliveries SET received_at = received_at - interval '16 minutes' "
-                + "WHERE connection_id = ?::uuid").param(id).update();
+                        + "WHERE connection_id = ?::uuid")
+                .param(id)
+                .update();
         deliveries.forgetBefore(Instant.now().minus(WebhookDeliveries.RETENTION));
-        assertThat(jdbc.sql("SELECT count(*) FROM webhook_deliveries WHERE connection_id = ?::uuid").param(id)
-                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM webhook_deliveries WHERE connection_id = ?::uuid")
+                        .param(id)
+                        .query(Integer.class)
+                        .single())
+                .isZero();
         assertThat(deliveryId(withId(token, body, "evt-1"))).isNotEqualTo(first);
     }
 
@@ -333,8 +481,7 @@ class WebhooksIT extends CommandServiceTestBase {
             assertThat(published).hasSize(1);
             assertThat(((WebhookReceived) CODEC.decode(published.get(0)).orElseThrow()).deliveryId())
                     .isEqualTo(deliveryIds.iterator().next());
-        }
-        finally {
+        } finally {
             pool.shutdownNow();
         }
     }
@@ -347,40 +494,58 @@ class WebhooksIT extends CommandServiceTestBase {
         double opensBefore = opens();
         for (int i = 0; i < properties.rateLimit(); i++) {
             deliverSigned(hook.token(), body, "msg_" + i, now, sign(SECRET_BYTES, "msg_" + i, now, body))
-                    .expectStatus().isAccepted();
+                    .expectStatus()
+                    .isAccepted();
         }
-        assertThat(opens()).as("the opened key is kept: one open for all of them").isEqualTo(opensBefore + 1);
+        assertThat(opens())
+                .as("the opened key is kept: one open for all of them")
+                .isEqualTo(opensBefore + 1);
 
         deliverSigned(hook.token(), body, "msg_over", now, sign(SECRET_BYTES, "msg_over", now, body))
-                .expectStatus().isEqualTo(429)
-                .expectHeader().value("Retry-After", value -> assertThat(Integer.parseInt(value)).isBetween(1, 60))
-                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0401");
+                .expectStatus()
+                .isEqualTo(429)
+                .expectHeader()
+                .value(
+                        "Retry-After",
+                        value -> assertThat(Integer.parseInt(value)).isBetween(1, 60))
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0401");
         // a wrong signature is 429 too, not 401: the limit comes before the signature is checked
-        deliverSigned(hook.token(), body, "msg_bad", now, sign("wrong-secret-wrong-secret".getBytes(
-                StandardCharsets.UTF_8), "msg_bad", now, body)).expectStatus().isEqualTo(429);
+        deliverSigned(
+                        hook.token(),
+                        body,
+                        "msg_bad",
+                        now,
+                        sign("wrong-secret-wrong-secret".getBytes(StandardCharsets.UTF_8), "msg_bad", now, body))
+                .expectStatus()
+                .isEqualTo(429);
         // a new secret is a new version, which a check would have to open: the limited token opens nothing
         var rotated = "the-next-signing-secret-0123456789";
         putSecret(hook.connectionId(), rotated);
         var rotatedBytes = rotated.getBytes(StandardCharsets.UTF_8);
-        deliverSigned(hook.token(), body, "msg_rot", now, sign(rotatedBytes, "msg_rot", now, body)).expectStatus()
+        deliverSigned(hook.token(), body, "msg_rot", now, sign(rotatedBytes, "msg_rot", now, body))
+                .expectStatus()
                 .isEqualTo(429);
         assertThat(opens()).isEqualTo(opensBefore + 1);
         // cheap refusals come first and take nothing from the bucket (a 401 here, not a 429)
         deliverSigned(hook.token(), body, "msg_old", now - 3600, sign(rotatedBytes, "msg_old", now - 3600, body))
-                .expectStatus().isUnauthorized();
+                .expectStatus()
+                .isUnauthorized();
 
         // the limit is the token's: another token of the connection delivers, and opens the new secret once
-        var fresh = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name",
-                "pluggy-flooded")).get("token");
-        deliverSigned(fresh, body, "msg_rot", now, sign(rotatedBytes, "msg_rot", now, body)).expectStatus()
+        var fresh = mint("/v1/webhooks/tokens", Map.of("vendor", "pluggy", "connection_config_name", "pluggy-flooded"))
+                .get("token");
+        deliverSigned(fresh, body, "msg_rot", now, sign(rotatedBytes, "msg_rot", now, body))
+                .expectStatus()
                 .isAccepted();
-        deliverSigned(fresh, body, "msg_rot", now, sign(SECRET_BYTES, "msg_rot", now, body)).expectStatus()
+        deliverSigned(fresh, body, "msg_rot", now, sign(SECRET_BYTES, "msg_rot", now, body))
+                .expectStatus()
                 .isUnauthorized();
         assertThat(opens()).isEqualTo(opensBefore + 2);
     }
 
-    private record Hook(String connectionId, String token) {
-    }
+    private record Hook(String connectionId, String token) {}
 
     /** A pluggy connection with that signing secret, and a token for it. */
     private Hook signedHook(String name, String secret) {
@@ -392,9 +557,14 @@ class WebhooksIT extends CommandServiceTestBase {
     }
 
     private void putSecret(String connectionId, String secret) {
-        client().put().uri("/v1/connections/" + connectionId + "/webhook-secret").header("Authorization",
-                editor(tenant)).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("secret", secret)).exchange()
-                .expectStatus().isOk();
+        client().put()
+                .uri("/v1/connections/" + connectionId + "/webhook-secret")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("secret", secret))
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     private double opens() {
@@ -413,39 +583,72 @@ class WebhooksIT extends CommandServiceTestBase {
     }
 
     private static String deliveryId(WebTestClient.ResponseSpec answer) {
-        return (String) answer.expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody()
+        return (String) answer.expectStatus()
+                .isAccepted()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
                 .get("delivery_id");
     }
 
     private String aggregator(String vendor, String name, String accountRef) {
-        return (String) client().post().uri("/v1/connections").header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("vendor", vendor, "config_name", name,
-                        "base_url", "https://api." + vendor + ".example", "account_ref", accountRef,
-                        "credential", Map.of("client_id", "id", "secret", "s")))
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+        return (String) client().post()
+                .uri("/v1/connections")
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "vendor",
+                        vendor,
+                        "config_name",
+                        name,
+                        "base_url",
+                        "https://api." + vendor + ".example",
+                        "account_ref",
+                        accountRef,
+                        "credential",
+                        Map.of("client_id", "id", "secret", "s")))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
                 .get("id");
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, String> mint(String path, Map<String, Object> body) {
-        return mintRequest(path, body).expectStatus().isCreated().expectBody(Map.class).returnResult()
+        return mintRequest(path, body)
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
                 .getResponseBody();
     }
 
     private WebTestClient.ResponseSpec mintRequest(String path, Map<String, Object> body) {
-        return client().post().uri(path).header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        return client().post()
+                .uri(path)
+                .header("Authorization", editor(tenant))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
     }
 
     private WebTestClient.ResponseSpec deliver(String vendor, String token, String body) {
-        return client().post().uri("/v1/webhooks/{vendor}/{token}", vendor, token)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        return client().post()
+                .uri("/v1/webhooks/{vendor}/{token}", vendor, token)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
     }
 
-    private WebTestClient.ResponseSpec deliverSigned(String token, String body, String webhookId, long timestamp,
-            String signature) {
-        var request = client().post().uri("/v1/webhooks/pluggy/{token}", token)
-                .header("webhook-id", webhookId).header("webhook-timestamp", Long.toString(timestamp));
+    private WebTestClient.ResponseSpec deliverSigned(
+            String token, String body, String webhookId, long timestamp, String signature) {
+        var request = client().post()
+                .uri("/v1/webhooks/pluggy/{token}", token)
+                .header("webhook-id", webhookId)
+                .header("webhook-timestamp", Long.toString(timestamp));
         if (signature != null) {
             request = request.header("webhook-signature", signature);
         }
@@ -453,7 +656,11 @@ class WebhooksIT extends CommandServiceTestBase {
     }
 
     private WebTestClient.ResponseSpec withId(String token, String body, String webhookId) {
-        return client().post().uri("/v1/webhooks/belvo/{token}", token).header("webhook-id", webhookId)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        return client().post()
+                .uri("/v1/webhooks/belvo/{token}", token)
+                .header("webhook-id", webhookId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
     }
 }

@@ -6,8 +6,15 @@ import java.time.Instant;
  * Every fact about a connection, in the order it happened. Published on {@code patchbay.connections.v1} keyed by
  * connection id; {@link #version()} is the connection's event sequence, starting at 1. No event ever holds a secret.
  */
-public sealed interface ConnectionEvent permits ConnectionCreated, ConnectionUpdated, ConnectionRotated,
-        ConnectionRevoked, WebhookSecretSet, WebhookTokenMinted, WebhookTokenRevoked, ConnectionDeleted {
+public sealed interface ConnectionEvent
+        permits ConnectionCreated,
+                ConnectionUpdated,
+                ConnectionRotated,
+                ConnectionRevoked,
+                WebhookSecretSet,
+                WebhookTokenMinted,
+                WebhookTokenRevoked,
+                ConnectionDeleted {
 
     ConnectionId connectionId();
 

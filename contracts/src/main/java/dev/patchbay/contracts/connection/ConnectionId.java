@@ -23,8 +23,7 @@ public record ConnectionId(UUID value) {
     public static Optional<ConnectionId> parse(String value) {
         try {
             return value == null || value.length() != 36 ? Optional.empty() : Optional.of(of(value));
-        }
-        catch (IllegalArgumentException notAUuid) {
+        } catch (IllegalArgumentException notAUuid) {
             return Optional.empty();
         }
     }

@@ -4,13 +4,31 @@ import java.time.Instant;
 import java.util.Map;
 
 /** A connection as every read returns it: where the system is and how to reach it, never the credential. */
-public record ConnectionResource(ConnectionId id, String vendor, String category, String configName,
-        String displayName, String baseUrl, String accountRef, Map<String, Object> config, Scope scope,
-        String workspaceId, String endUserId, Map<String, Object> metadata, Status status, CredentialInfo credential,
-        Health health, long version, Instant createdAt, Instant updatedAt, String createdBy, String updatedBy) {
+public record ConnectionResource(
+        ConnectionId id,
+        String vendor,
+        String category,
+        String configName,
+        String displayName,
+        String baseUrl,
+        String accountRef,
+        Map<String, Object> config,
+        Scope scope,
+        String workspaceId,
+        String endUserId,
+        Map<String, Object> metadata,
+        Status status,
+        CredentialInfo credential,
+        Health health,
+        long version,
+        Instant createdAt,
+        Instant updatedAt,
+        String createdBy,
+        String updatedBy) {
 
     public enum Status {
-        ACTIVE, REVOKED;
+        ACTIVE,
+        REVOKED;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wireName() {
@@ -27,14 +45,30 @@ public record ConnectionResource(ConnectionId id, String vendor, String category
     }
 
     /** A secret-free probe failure: a stable code and a message for humans. */
-    public record ProbeError(String code, String message) {
-    }
+    public record ProbeError(String code, String message) {}
 
     /** The connection exactly as its creation made it: what a 201 returns. */
     public static ConnectionResource createdBy(ConnectionCreated e) {
-        return new ConnectionResource(e.connectionId(), e.vendor(), e.category(), e.configName(), e.displayName(),
-                e.baseUrl(), e.accountRef(), e.config(), e.scope(), e.workspaceId(), e.endUserId(), e.metadata(),
-                Status.ACTIVE, e.credential(), Health.unknown(), e.version(), e.occurredAt(), e.occurredAt(),
-                e.actor(), e.actor());
+        return new ConnectionResource(
+                e.connectionId(),
+                e.vendor(),
+                e.category(),
+                e.configName(),
+                e.displayName(),
+                e.baseUrl(),
+                e.accountRef(),
+                e.config(),
+                e.scope(),
+                e.workspaceId(),
+                e.endUserId(),
+                e.metadata(),
+                Status.ACTIVE,
+                e.credential(),
+                Health.unknown(),
+                e.version(),
+                e.occurredAt(),
+                e.occurredAt(),
+                e.actor(),
+                e.actor());
     }
 }

@@ -8,6 +8,12 @@ import java.time.Instant;
  *
  * @param previousFingerprint the fingerprint of the credential it replaced, so auditors can follow the chain
  */
-public record ConnectionRotated(ConnectionId connectionId, TenantId tenantId, long version, Instant occurredAt,
-        String actor, CredentialInfo credential, String previousFingerprint) implements ConnectionEvent {
-}
+public record ConnectionRotated(
+        ConnectionId connectionId,
+        TenantId tenantId,
+        long version,
+        Instant occurredAt,
+        String actor,
+        CredentialInfo credential,
+        String previousFingerprint)
+        implements ConnectionEvent {}

@@ -6,5 +6,4 @@ package dev.patchbay.contracts.connection;
  * for the tenant it was issued to (platform's {@code ConsistencyTokens}), so that no one can make a read wait for a
  * write that never happened.
  */
-public record ConsistencyToken(ConnectionId connectionId, long version) {
-}
+public record ConsistencyToken(ConnectionId connectionId, long version) {}

@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /** Who a connection serves: the whole organization, one workspace, or one end user. */
 public enum Scope {
-    ORGANIZATION, WORKSPACE, USER;
+    ORGANIZATION,
+    WORKSPACE,
+    USER;
 
     @JsonValue
     public String wireName() {
@@ -16,7 +18,9 @@ public enum Scope {
     }
 
     public static Optional<Scope> parse(String wireName) {
-        return Arrays.stream(values()).filter(s -> s.wireName().equals(wireName)).findFirst();
+        return Arrays.stream(values())
+                .filter(s -> s.wireName().equals(wireName))
+                .findFirst();
     }
 
     @JsonCreator

@@ -18,8 +18,14 @@ import java.util.List;
  * @param allowedHosts the only hosts a {@code base_url} of this type may name (an aggregator's own API hosts, or
  *     what an operator allowed instead); empty (and left out) when any host is allowed
  */
-public record ConnectorTypeRegistered(String vendor, String category, String displayName,
-        List<String> requiredConfig, List<String> secretFields, boolean supportsWebhooks, Instant registeredAt,
+public record ConnectorTypeRegistered(
+        String vendor,
+        String category,
+        String displayName,
+        List<String> requiredConfig,
+        List<String> secretFields,
+        boolean supportsWebhooks,
+        Instant registeredAt,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> configOutsideDestination,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> allowedHosts) {
 
@@ -33,9 +39,23 @@ public record ConnectorTypeRegistered(String vendor, String category, String dis
     }
 
     /** A type whose whole config is its destination, at any host. */
-    public ConnectorTypeRegistered(String vendor, String category, String displayName, List<String> requiredConfig,
-            List<String> secretFields, boolean supportsWebhooks, Instant registeredAt) {
-        this(vendor, category, displayName, requiredConfig, secretFields, supportsWebhooks, registeredAt, List.of(),
+    public ConnectorTypeRegistered(
+            String vendor,
+            String category,
+            String displayName,
+            List<String> requiredConfig,
+            List<String> secretFields,
+            boolean supportsWebhooks,
+            Instant registeredAt) {
+        this(
+                vendor,
+                category,
+                displayName,
+                requiredConfig,
+                secretFields,
+                supportsWebhooks,
+                registeredAt,
+                List.of(),
                 List.of());
     }
 }

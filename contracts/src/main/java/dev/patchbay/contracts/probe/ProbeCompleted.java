@@ -11,6 +11,12 @@ import java.time.Instant;
  * The error, if any, is a stable code and a message that never contains a secret. query-service projects it into
  * the connection's {@code health}; command-service answers the waiting test request with it.
  */
-public record ProbeCompleted(String correlationId, ConnectionId connectionId, TenantId tenantId, String vendor,
-        boolean healthy, long latencyMs, Instant checkedAt, ProbeError error) {
-}
+public record ProbeCompleted(
+        String correlationId,
+        ConnectionId connectionId,
+        TenantId tenantId,
+        String vendor,
+        boolean healthy,
+        long latencyMs,
+        Instant checkedAt,
+        ProbeError error) {}

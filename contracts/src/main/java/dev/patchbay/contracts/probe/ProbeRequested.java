@@ -20,9 +20,18 @@ import java.util.Map;
  * @param purpose the vault row to open: {@code candidate} for a test before store; absent (null, and left out of
  *     the JSON) for a stored connection's {@code credential}
  */
-public record ProbeRequested(String correlationId, ConnectionId connectionId, TenantId tenantId, String vendor,
-        String category, int credentialVersion, String baseUrl, Map<String, Object> config,
-        Map<String, Object> metadata, Instant requestedAt, String requestedBy,
+public record ProbeRequested(
+        String correlationId,
+        ConnectionId connectionId,
+        TenantId tenantId,
+        String vendor,
+        String category,
+        int credentialVersion,
+        String baseUrl,
+        Map<String, Object> config,
+        Map<String, Object> metadata,
+        Instant requestedAt,
+        String requestedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) String purpose) {
 
     /** The purpose of a candidate's credential, as the vault names it. */
@@ -36,11 +45,31 @@ public record ProbeRequested(String correlationId, ConnectionId connectionId, Te
     }
 
     /** A test of a stored connection's credential. */
-    public ProbeRequested(String correlationId, ConnectionId connectionId, TenantId tenantId, String vendor,
-            String category, int credentialVersion, String baseUrl, Map<String, Object> config,
-            Map<String, Object> metadata, Instant requestedAt, String requestedBy) {
-        this(correlationId, connectionId, tenantId, vendor, category, credentialVersion, baseUrl, config, metadata,
-                requestedAt, requestedBy, null);
+    public ProbeRequested(
+            String correlationId,
+            ConnectionId connectionId,
+            TenantId tenantId,
+            String vendor,
+            String category,
+            int credentialVersion,
+            String baseUrl,
+            Map<String, Object> config,
+            Map<String, Object> metadata,
+            Instant requestedAt,
+            String requestedBy) {
+        this(
+                correlationId,
+                connectionId,
+                tenantId,
+                vendor,
+                category,
+                credentialVersion,
+                baseUrl,
+                config,
+                metadata,
+                requestedAt,
+                requestedBy,
+                null);
     }
 
     /** Whether this tests a candidate (a connection not stored) rather than a stored connection. */

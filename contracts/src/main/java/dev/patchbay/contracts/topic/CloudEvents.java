@@ -8,10 +8,10 @@ import dev.patchbay.contracts.connection.ConnectionUpdated;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
 import dev.patchbay.contracts.connection.WebhookTokenMinted;
 import dev.patchbay.contracts.connection.WebhookTokenRevoked;
+import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.contracts.webhook.WebhookReceived;
-import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 
 import java.util.Map;
 import java.util.Optional;
@@ -49,8 +49,8 @@ public final class CloudEvents {
             Map.entry(ProbeCompleted.class, "dev.patchbay.probe.completed.v1"),
             Map.entry(WebhookReceived.class, "dev.patchbay.webhook.received.v1"));
 
-    private static final Map<String, Class<?>> CLASSES = TYPES.entrySet().stream()
-            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+    private static final Map<String, Class<?>> CLASSES =
+            TYPES.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
     /**
      * The W3C trace context of the work that produced a record (the HTTP request, through the relay), when there
@@ -77,6 +77,5 @@ public final class CloudEvents {
         return Optional.ofNullable(type).map(CLASSES::get);
     }
 
-    private CloudEvents() {
-    }
+    private CloudEvents() {}
 }

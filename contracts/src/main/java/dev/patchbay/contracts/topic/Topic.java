@@ -7,7 +7,12 @@ package dev.patchbay.contracts.topic;
  * @param compacted a compacted topic keeps the latest value per key
  * @param retention how long records are kept on a topic that is not compacted; {@link #FOREVER} for the audit log
  */
-public record Topic<K, V>(String name, Class<K> keyType, Class<V> valueType, int partitions, boolean compacted,
+public record Topic<K, V>(
+        String name,
+        Class<K> keyType,
+        Class<V> valueType,
+        int partitions,
+        boolean compacted,
         java.time.Duration retention) {
 
     /** Kept for ever. */

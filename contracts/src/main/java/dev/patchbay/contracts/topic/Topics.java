@@ -17,8 +17,8 @@ public final class Topics {
             new Topic<>("patchbay.connections.v1", String.class, ConnectionEvent.class, 6, false, Topic.FOREVER);
 
     /** The connector types that probe workers can check, keyed by vendor. */
-    public static final Topic<String, ConnectorTypeRegistered> CONNECTOR_TYPES =
-            new Topic<>("patchbay.connector-types.v1", String.class, ConnectorTypeRegistered.class, 1, true, Topic.FOREVER);
+    public static final Topic<String, ConnectorTypeRegistered> CONNECTOR_TYPES = new Topic<>(
+            "patchbay.connector-types.v1", String.class, ConnectorTypeRegistered.class, 1, true, Topic.FOREVER);
 
     /** Live test requests, keyed by connection id. */
     public static final Topic<String, ProbeRequested> PROBE_REQUESTS =
@@ -32,9 +32,8 @@ public final class Topics {
     public static final Topic<String, WebhookReceived> WEBHOOKS =
             new Topic<>("patchbay.webhooks.v1", String.class, WebhookReceived.class, 6, false, Duration.ofDays(7));
 
-    public static final List<Topic<?, ?>> ALL = List.of(CONNECTION_EVENTS, CONNECTOR_TYPES, PROBE_REQUESTS,
-            PROBE_RESULTS, WEBHOOKS);
+    public static final List<Topic<?, ?>> ALL =
+            List.of(CONNECTION_EVENTS, CONNECTOR_TYPES, PROBE_REQUESTS, PROBE_RESULTS, WEBHOOKS);
 
-    private Topics() {
-    }
+    private Topics() {}
 }

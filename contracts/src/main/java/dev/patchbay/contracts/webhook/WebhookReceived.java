@@ -10,6 +10,11 @@ import java.time.Instant;
  * delivery, before the vendor gets its 202: so a downstream service can fetch the vendor's data for the right
  * account ({@code accountRef}). The payload is the vendor's JSON, unchanged.
  */
-public record WebhookReceived(String deliveryId, TenantId tenantId, ConnectionId connectionId, String vendor,
-        String accountRef, Instant receivedAt, Object payload) {
-}
+public record WebhookReceived(
+        String deliveryId,
+        TenantId tenantId,
+        ConnectionId connectionId,
+        String vendor,
+        String accountRef,
+        Instant receivedAt,
+        Object payload) {}

@@ -44,8 +44,7 @@ public record ConsistencyProperties(String key) {
     private static byte[] decode(String key) {
         try {
             return Base64.getDecoder().decode(key.strip());
-        }
-        catch (IllegalArgumentException notBase64) {
+        } catch (IllegalArgumentException notBase64) {
             return null;
         }
     }

@@ -42,8 +42,8 @@ public final class ConsistencyTokens {
 
     public ConsistencyTokens(byte[] key, Clock clock) {
         if (key.length < ConsistencyProperties.MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("a consistency key has at least " + ConsistencyProperties.MIN_KEY_BYTES
-                    + " bytes");
+            throw new IllegalArgumentException(
+                    "a consistency key has at least " + ConsistencyProperties.MIN_KEY_BYTES + " bytes");
         }
         this.key = new SecretKeySpec(key.clone(), ALGORITHM);
         this.clock = clock;
@@ -85,8 +85,7 @@ public final class ConsistencyTokens {
                 return Optional.empty();
             }
             return ConnectionId.parse(fields[1]).map(id -> new ConsistencyToken(id, version));
-        }
-        catch (IllegalArgumentException malformed) {
+        } catch (IllegalArgumentException malformed) {
             return Optional.empty();
         }
     }
@@ -97,11 +96,12 @@ public final class ConsistencyTokens {
         try {
             var mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(tenantBytes.length).array());
+            mac.update(ByteBuffer.allocate(Integer.BYTES)
+                    .putInt(tenantBytes.length)
+                    .array());
             mac.update(tenantBytes);
             return mac.doFinal(payload);
-        }
-        catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }

@@ -35,8 +35,8 @@ public final class EventCodec {
         }
     }
 
-    public <V> ProducerRecord<String, byte[]> record(Topic<String, ? super V> topic, String key, V event,
-            Envelope envelope) {
+    public <V> ProducerRecord<String, byte[]> record(
+            Topic<String, ? super V> topic, String key, V event, Envelope envelope) {
         var headers = new RecordHeaders();
         put(headers, CloudEvents.ID, envelope.id());
         put(headers, CloudEvents.SOURCE, source);
@@ -46,7 +46,10 @@ public final class EventCodec {
         put(headers, CloudEvents.CONTENT_TYPE, "application/json");
         put(headers, CloudEvents.SUBJECT, envelope.subject());
         put(headers, CloudEvents.TENANT_ID, envelope.tenantId());
-        put(headers, CloudEvents.SEQUENCE, envelope.sequence() == null ? null : envelope.sequence().toString());
+        put(
+                headers,
+                CloudEvents.SEQUENCE,
+                envelope.sequence() == null ? null : envelope.sequence().toString());
         return new ProducerRecord<>(topic.name(), null, key, encode(event), headers);
     }
 

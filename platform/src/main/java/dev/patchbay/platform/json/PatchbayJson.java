@@ -35,14 +35,16 @@ public final class PatchbayJson {
                 gen.writeString(format(value));
             }
         });
-        return builder.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).addModule(timestamps);
+        return builder.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .addModule(timestamps);
     }
 
     /** The mapper for events: tolerant of fields a newer producer added (additive changes only). */
     public static JsonMapper eventMapper() {
-        return configure(JsonMapper.builder()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        return configure(JsonMapper.builder())
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
     }
 
-    private PatchbayJson() {
-    }
+    private PatchbayJson() {}
 }

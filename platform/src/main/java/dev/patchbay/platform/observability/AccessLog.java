@@ -19,7 +19,8 @@ import reactor.core.publisher.Mono;
 final class AccessLog implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger("dev.patchbay.access");
-    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+    private static final ContextSnapshotFactory SNAPSHOTS =
+            ContextSnapshotFactory.builder().build();
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -28,9 +29,12 @@ final class AccessLog implements WebFilter, Ordered {
         response.beforeCommit(() -> Mono.deferContextual(context -> {
             try (var scope = SNAPSHOTS.setThreadLocalsFrom(context)) {
                 var status = response.getStatusCode();
-                log.info("{} {} {} {}ms", exchange.getRequest().getMethod(),
+                log.info(
+                        "{} {} {} {}ms",
+                        exchange.getRequest().getMethod(),
                         RequestPaths.redacted(exchange.getRequest().getPath().value()),
-                        status == null ? 200 : status.value(), (System.nanoTime() - started) / 1_000_000);
+                        status == null ? 200 : status.value(),
+                        (System.nanoTime() - started) / 1_000_000);
             }
             return Mono.empty();
         }));

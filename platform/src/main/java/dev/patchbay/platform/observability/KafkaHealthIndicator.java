@@ -21,8 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
 
-    private record Checked(Health health, long atNanos) {
-    }
+    private record Checked(Health health, long atNanos) {}
 
     private final Map<String, Object> config;
     private final Duration timeout;
@@ -58,17 +57,19 @@ final class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
     private Health check() {
         try {
             var cluster = admin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
-            var brokers = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            var brokers = cluster.nodes()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .size();
             return Health.up().withDetail("brokers", brokers).build();
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Health.down().withDetail("error", "interrupted").build();
-        }
-        catch (ExecutionException | TimeoutException | RuntimeException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             // the class name only: a client's message may quote its configuration
             var cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            return Health.down().withDetail("error", cause.getClass().getSimpleName()).build();
+            return Health.down()
+                    .withDetail("error", cause.getClass().getSimpleName())
+                    .build();
         }
     }
 

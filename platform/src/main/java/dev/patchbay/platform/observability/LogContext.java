@@ -40,8 +40,7 @@ public final class LogContext implements AutoCloseable {
     private static void restore(String key, String value) {
         if (value == null) {
             MDC.remove(key);
-        }
-        else {
+        } else {
             MDC.put(key, value);
         }
     }

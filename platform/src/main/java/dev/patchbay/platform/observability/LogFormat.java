@@ -40,8 +40,9 @@ public final class LogFormat implements EnvironmentPostProcessor, Ordered {
             case "json", "ecs" -> "ecs";
             case "logstash" -> "logstash";
             case "gelf" -> "gelf";
-            default -> throw new IllegalArgumentException(PROPERTY + " must be text or json (or ecs, logstash, "
-                    + "gelf), not '" + value + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        PROPERTY + " must be text or json (or ecs, logstash, " + "gelf), not '" + value + "'");
         };
     }
 

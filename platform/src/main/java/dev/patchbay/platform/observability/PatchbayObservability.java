@@ -20,8 +20,8 @@ public class PatchbayObservability {
     /** {@code kafka} in the health groups: the broker answers a describe-cluster within 2 s, rechecked every 5 s. */
     @Bean
     KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin) {
-        return new KafkaHealthIndicator(admin.getConfigurationProperties(), Duration.ofSeconds(2),
-                Duration.ofSeconds(5));
+        return new KafkaHealthIndicator(
+                admin.getConfigurationProperties(), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     /** Spans carry the request's URL; a webhook delivery's URL holds its token, so it is redacted there. */
@@ -37,8 +37,7 @@ public class PatchbayObservability {
      * {@code patchbay.observability.security-spans=true} brings them back.
      */
     @Bean
-    @ConditionalOnProperty(name = "patchbay.observability.security-spans", havingValue = "false",
-            matchIfMissing = true)
+    @ConditionalOnProperty(name = "patchbay.observability.security-spans", havingValue = "false", matchIfMissing = true)
     SecurityObservationSettings patchbayNoSecurityObservations() {
         return SecurityObservationSettings.noObservations();
     }

@@ -11,8 +11,11 @@ final class RedactingServerRequestObservationConvention extends DefaultServerReq
 
     @Override
     protected KeyValue httpUrl(ServerRequestObservationContext context) {
-        var path = context.getCarrier() == null ? null : context.getCarrier().getPath().value();
-        return KeyValue.of(ServerHttpObservationDocumentation.HighCardinalityKeyNames.HTTP_URL,
+        var path = context.getCarrier() == null
+                ? null
+                : context.getCarrier().getPath().value();
+        return KeyValue.of(
+                ServerHttpObservationDocumentation.HighCardinalityKeyNames.HTTP_URL,
                 path == null ? "UNKNOWN" : RequestPaths.redacted(path));
     }
 }

@@ -54,15 +54,19 @@ public class PatchbayOpenApi {
     static {
         // typed ids travel as their string form (@JsonValue)
         SpringDocUtils.getConfig()
-                .replaceWithSchema(ConnectionId.class, new JsonSchema().types(types("string")).format("uuid"))
+                .replaceWithSchema(
+                        ConnectionId.class,
+                        new JsonSchema().types(types("string")).format("uuid"))
                 .replaceWithSchema(TenantId.class, new JsonSchema().types(types("string")));
     }
 
     /** Property names as the API writes them: snake_case, like Patchbay's JSON dialect. */
     @Bean
     ModelResolver patchbaySnakeCaseModels(ObjectMapperProvider objectMapperProvider) {
-        return new ModelResolver(objectMapperProvider.jsonMapper().copy()
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
+        return new ModelResolver(objectMapperProvider
+                        .jsonMapper()
+                        .copy()
+                        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
                 .openapi31(objectMapperProvider.isOpenapi31());
     }
 
@@ -72,8 +76,10 @@ public class PatchbayOpenApi {
         return (operation, handler) -> {
             var publicOperation = handler.hasMethodAnnotation(SecurityRequirements.class)
                     && handler.getMethodAnnotation(SecurityRequirements.class).value().length == 0;
-            operation.setSecurity(publicOperation ? new ArrayList<>()
-                    : new ArrayList<>(List.of(new SecurityRequirement().addList(BEARER_AUTH))));
+            operation.setSecurity(
+                    publicOperation
+                            ? new ArrayList<>()
+                            : new ArrayList<>(List.of(new SecurityRequirement().addList(BEARER_AUTH))));
             Set<ProblemCode> codes = EnumSet.noneOf(ProblemCode.class);
             var declared = handler.getMethodAnnotation(ProblemResponses.class);
             if (declared != null) {
@@ -97,10 +103,11 @@ public class PatchbayOpenApi {
 
     private static void addProblems(Operation operation, Set<ProblemCode> codes) {
         var responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-        Map<Integer, List<ProblemCode>> byStatus = codes.stream()
-                .collect(Collectors.groupingBy(ProblemCode::status, TreeMap::new, Collectors.toList()));
+        Map<Integer, List<ProblemCode>> byStatus =
+                codes.stream().collect(Collectors.groupingBy(ProblemCode::status, TreeMap::new, Collectors.toList()));
         byStatus.forEach((status, group) -> {
-            var problem = problem(group.stream().map(code -> code.title() + " (" + code.code() + ")")
+            var problem = problem(group.stream()
+                    .map(code -> code.title() + " (" + code.code() + ")")
                     .collect(Collectors.joining(", ")));
             var declared = responses.get(Integer.toString(status));
             if (declared != null && declared.getHeaders() != null) {
@@ -113,8 +120,12 @@ public class PatchbayOpenApi {
     }
 
     private static ApiResponse problem(String description) {
-        return new ApiResponse().description(description).content(new Content().addMediaType(PROBLEM_JSON,
-                new MediaType().schema(new JsonSchema().$ref("#/components/schemas/" + DETAIL))));
+        return new ApiResponse()
+                .description(description)
+                .content(new Content()
+                        .addMediaType(
+                                PROBLEM_JSON,
+                                new MediaType().schema(new JsonSchema().$ref("#/components/schemas/" + DETAIL))));
     }
 
     /** The document-wide parts: the bearer scheme and the problem schemas. */
@@ -122,15 +133,20 @@ public class PatchbayOpenApi {
     OpenApiCustomizer patchbayComponents() {
         return openApi -> {
             var components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
-            components.addSecuritySchemes(BEARER_AUTH, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                    .scheme("bearer").bearerFormat("JWT")
-                    .description("Bearer token authentication (format: \"Bearer {token}\"): a JWT from the "
-                            + "configured issuer, naming the tenant (claim tenant_id) and the roles (claim roles: "
-                            + "viewer, editor, admin)"));
+            components.addSecuritySchemes(
+                    BEARER_AUTH,
+                    new SecurityScheme()
+                            .type(SecurityScheme.Type.HTTP)
+                            .scheme("bearer")
+                            .bearerFormat("JWT")
+                            .description("Bearer token authentication (format: \"Bearer {token}\"): a JWT from the "
+                                    + "configured issuer, naming the tenant (claim tenant_id) and the roles (claim roles: "
+                                    + "viewer, editor, admin)"));
             components.addSchemas(DETAIL, detail());
             components.addSchemas(ERROR_DETAIL, errorDetail());
             if (components.getSchemas() != null) {
-                CONTRACT_NULLABLES.forEach((name, nullable) -> refine(components.getSchemas().get(name), nullable));
+                CONTRACT_NULLABLES.forEach(
+                        (name, nullable) -> refine(components.getSchemas().get(name), nullable));
             }
             openApi.setComponents(components);
             sortSchemas(openApi);
@@ -160,10 +176,14 @@ public class PatchbayOpenApi {
                 continue;
             }
             if (property.get$ref() != null) {
-                schema.getProperties().put(name, new JsonSchema().oneOf(List.of(
-                        new JsonSchema().$ref(property.get$ref()), new JsonSchema().types(types("null")))));
-            }
-            else if (property.getTypes() != null) {
+                schema.getProperties()
+                        .put(
+                                name,
+                                new JsonSchema()
+                                        .oneOf(List.of(
+                                                new JsonSchema().$ref(property.get$ref()),
+                                                new JsonSchema().types(types("null")))));
+            } else if (property.getTypes() != null) {
                 var withNull = new LinkedHashSet<String>(property.getTypes());
                 withNull.add("null");
                 property.setTypes(withNull);
@@ -176,7 +196,9 @@ public class PatchbayOpenApi {
         var schemas = openApi.getComponents().getSchemas();
         if (schemas != null) {
             schemas.values().forEach(schema -> {
-                if (schema.getProperties() != null && schema.getTypes() == null && schema.getType() == null
+                if (schema.getProperties() != null
+                        && schema.getTypes() == null
+                        && schema.getType() == null
                         && schema.get$ref() == null) {
                     schema.setTypes(types("object"));
                 }
@@ -188,24 +210,47 @@ public class PatchbayOpenApi {
     /** The seed's {@code Detail}: exactly the members of {@link dev.patchbay.platform.web.Problem}. */
     static Schema<?> detail() {
         Map<String, Schema> properties = new LinkedHashMap<>();
-        properties.put("code", string("Stable, machine-readable domain error code scoped to the emitting service "
-                + "(format: <SERVICE>-NNNN).").examples(List.<Object>of("ERR-0001")));
-        properties.put("detail", string("A human-readable explanation specific to this occurrence of the problem.")
-                .examples(List.<Object>of("Property foo is required but is missing.")));
-        properties.put("errors", new JsonSchema().types(types("array", "null"))
-                .description("Optional list of individual error details")
-                .items(new JsonSchema().$ref("#/components/schemas/" + ERROR_DETAIL)));
-        properties.put("instance", string("A URI reference that identifies the specific occurrence of the problem.")
-                .format("uri").examples(List.<Object>of("https://example.com/error-log/abc123")));
-        properties.put("status", new JsonSchema().types(types("integer")).format("int64")
-                .description("HTTP status code").examples(List.<Object>of(400)));
-        properties.put("title", string("A short, human-readable summary of the problem type. This value should not "
-                + "change between occurrences of the error.").examples(List.<Object>of("Bad Request")));
-        var type = string("A URI reference to human-readable documentation for the error.").format("uri")
+        properties.put(
+                "code",
+                string("Stable, machine-readable domain error code scoped to the emitting service "
+                                + "(format: <SERVICE>-NNNN).")
+                        .examples(List.<Object>of("ERR-0001")));
+        properties.put(
+                "detail",
+                string("A human-readable explanation specific to this occurrence of the problem.")
+                        .examples(List.<Object>of("Property foo is required but is missing.")));
+        properties.put(
+                "errors",
+                new JsonSchema()
+                        .types(types("array", "null"))
+                        .description("Optional list of individual error details")
+                        .items(new JsonSchema().$ref("#/components/schemas/" + ERROR_DETAIL)));
+        properties.put(
+                "instance",
+                string("A URI reference that identifies the specific occurrence of the problem.")
+                        .format("uri")
+                        .examples(List.<Object>of("https://example.com/error-log/abc123")));
+        properties.put(
+                "status",
+                new JsonSchema()
+                        .types(types("integer"))
+                        .format("int64")
+                        .description("HTTP status code")
+                        .examples(List.<Object>of(400)));
+        properties.put(
+                "title",
+                string("A short, human-readable summary of the problem type. This value should not "
+                                + "change between occurrences of the error.")
+                        .examples(List.<Object>of("Bad Request")));
+        var type = string("A URI reference to human-readable documentation for the error.")
+                .format("uri")
                 .examples(List.<Object>of("https://example.com/errors/example"));
         type.setDefault("about:blank");
         properties.put("type", type);
-        return new JsonSchema().types(types("object")).additionalProperties(false).properties(properties);
+        return new JsonSchema()
+                .types(types("object"))
+                .additionalProperties(false)
+                .properties(properties);
     }
 
     static Schema<?> errorDetail() {
@@ -213,7 +258,10 @@ public class PatchbayOpenApi {
         properties.put("location", string("Where the error occurred, e.g. 'body.items[3].tags' or 'path.thing-id'"));
         properties.put("message", string("Error message text"));
         properties.put("value", new JsonSchema().description("The value at the given location"));
-        return new JsonSchema().types(types("object")).additionalProperties(false).properties(properties);
+        return new JsonSchema()
+                .types(types("object"))
+                .additionalProperties(false)
+                .properties(properties);
     }
 
     private static Schema<Object> string(String description) {

@@ -12,8 +12,12 @@ final class CallerAuthentication extends JwtAuthenticationToken {
     private final Caller caller;
 
     CallerAuthentication(Jwt jwt, Caller caller) {
-        super(jwt, caller.roles().stream().map(r -> new SimpleGrantedAuthority(r.authority()))
-                .collect(Collectors.toUnmodifiableSet()), caller.subject());
+        super(
+                jwt,
+                caller.roles().stream()
+                        .map(r -> new SimpleGrantedAuthority(r.authority()))
+                        .collect(Collectors.toUnmodifiableSet()),
+                caller.subject());
         this.caller = caller;
     }
 

@@ -17,9 +17,14 @@ import java.util.Set;
  * PEM key does not widen them to every algorithm its key type could verify.
  */
 @ConfigurationProperties("patchbay.security.jwt")
-public record JwtProperties(URI jwksUri, Resource publicKeyLocation, String issuer,
-        @DefaultValue("patchbay") String audience, @DefaultValue("tenant_id") String tenantClaim,
-        @DefaultValue("roles") String rolesClaim, @DefaultValue("5m") Duration verifiedTokenCacheTtl,
+public record JwtProperties(
+        URI jwksUri,
+        Resource publicKeyLocation,
+        String issuer,
+        @DefaultValue("patchbay") String audience,
+        @DefaultValue("tenant_id") String tenantClaim,
+        @DefaultValue("roles") String rolesClaim,
+        @DefaultValue("5m") Duration verifiedTokenCacheTtl,
         @DefaultValue("RS256") Set<SignatureAlgorithm> algorithms) {
 
     public JwtProperties {
@@ -28,16 +33,16 @@ public record JwtProperties(URI jwksUri, Resource publicKeyLocation, String issu
                     + "or patchbay.security.jwt.public-key-location (PATCHBAY_SECURITY_JWT_PUBLIC_KEY_LOCATION)");
         }
         if (issuer == null || issuer.isBlank()) {
-            throw new IllegalStateException("patchbay.security.jwt.issuer is required: tokens from any other issuer "
-                    + "are refused");
+            throw new IllegalStateException(
+                    "patchbay.security.jwt.issuer is required: tokens from any other issuer " + "are refused");
         }
         if (verifiedTokenCacheTtl == null || verifiedTokenCacheTtl.isNegative()) {
-            throw new IllegalStateException("patchbay.security.jwt.verified-token-cache-ttl must be 0 (no cache) or "
-                    + "positive");
+            throw new IllegalStateException(
+                    "patchbay.security.jwt.verified-token-cache-ttl must be 0 (no cache) or " + "positive");
         }
         if (algorithms == null || algorithms.isEmpty()) {
-            throw new IllegalStateException("patchbay.security.jwt.algorithms must name at least one signature "
-                    + "algorithm (default RS256)");
+            throw new IllegalStateException(
+                    "patchbay.security.jwt.algorithms must name at least one signature " + "algorithm (default RS256)");
         }
         algorithms = Set.copyOf(algorithms);
     }

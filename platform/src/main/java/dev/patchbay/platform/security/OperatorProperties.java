@@ -15,8 +15,12 @@ import java.util.Set;
  * no key configured, every operator operation is refused to everyone.
  */
 @ConfigurationProperties("patchbay.security.operator")
-public record OperatorProperties(URI jwksUri, Resource publicKeyLocation, String issuer,
-        @DefaultValue("patchbay-operator") String audience, @DefaultValue("RS256") Set<SignatureAlgorithm> algorithms) {
+public record OperatorProperties(
+        URI jwksUri,
+        Resource publicKeyLocation,
+        String issuer,
+        @DefaultValue("patchbay-operator") String audience,
+        @DefaultValue("RS256") Set<SignatureAlgorithm> algorithms) {
 
     public OperatorProperties {
         if (jwksUri != null && publicKeyLocation != null) {

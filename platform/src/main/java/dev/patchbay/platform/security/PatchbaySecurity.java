@@ -1,14 +1,14 @@
 package dev.patchbay.platform.security;
 
-import dev.patchbay.contracts.connection.TenantId;
-import dev.patchbay.contracts.problem.ProblemCode;
-import dev.patchbay.platform.PrintableText;
-import dev.patchbay.platform.web.ProblemWriter;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.JWKSecurityContext;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.problem.ProblemCode;
+import dev.patchbay.platform.PrintableText;
+import dev.patchbay.platform.web.ProblemWriter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -32,9 +32,9 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import reactor.core.publisher.Flux;
@@ -65,8 +65,16 @@ import java.util.Set;
 public class PatchbaySecurity {
 
     /** Paths that answer without a token, in every service. */
-    static final String[] PUBLIC_PATHS = {"/actuator/health", "/actuator/health/**", "/actuator/info",
-        "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**"};
+    static final String[] PUBLIC_PATHS = {
+        "/actuator/health",
+        "/actuator/health/**",
+        "/actuator/info",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/webjars/**"
+    };
 
     /** Paths that act on, or tell about, every tenant: an operator token only. */
     static final String[] OPERATOR_PATHS = {"/v1/admin/**", "/actuator/prometheus", "/actuator/prometheus/**"};
@@ -80,8 +88,10 @@ public class PatchbaySecurity {
         var validator = validator(properties, Clock.systemUTC());
         var decoder = decoder(properties, validator);
         var timeToLive = properties.verifiedTokenCacheTtl();
-        return timeToLive.isZero() ? decoder : new VerifiedTokenCache(decoder, validator,
-                VerifiedTokenCache.MAXIMUM_TOKENS, timeToLive, Ticker.systemTicker());
+        return timeToLive.isZero()
+                ? decoder
+                : new VerifiedTokenCache(
+                        decoder, validator, VerifiedTokenCache.MAXIMUM_TOKENS, timeToLive, Ticker.systemTicker());
     }
 
     /** The verified-token cache's hits, misses, evictions and size, tagged only {@code cache=verified-tokens}. */
@@ -103,19 +113,21 @@ public class PatchbaySecurity {
      * Checks a token's signature with the keys of a JWK Set or of a PEM file, by the allowed algorithms only, then its
      * claims with {@code validator}.
      */
-    static NimbusReactiveJwtDecoder decoder(URI jwksUri, Resource publicKeyLocation,
-            Set<SignatureAlgorithm> algorithms, OAuth2TokenValidator<Jwt> validator) {
+    static NimbusReactiveJwtDecoder decoder(
+            URI jwksUri,
+            Resource publicKeyLocation,
+            Set<SignatureAlgorithm> algorithms,
+            OAuth2TokenValidator<Jwt> validator) {
         NimbusReactiveJwtDecoder decoder;
         if (publicKeyLocation != null) {
             var keys = TrustedKeys.fromPem(publicKeyLocation, algorithms);
             // The builder keeps a single algorithm; the key selector takes the whole allowed set.
             var trusted = new ImmutableJWKSet<JWKSecurityContext>(new JWKSet(keys.key()));
             decoder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.just(keys.key()))
-                    .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(
-                            new JWSVerificationKeySelector<>(keys.algorithms(), trusted)))
+                    .jwtProcessorCustomizer(processor ->
+                            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(keys.algorithms(), trusted)))
                     .build();
-        }
-        else {
+        } else {
             decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwksUri.toString())
                     .jwsAlgorithms(allowed -> {
                         allowed.clear();
@@ -137,7 +149,10 @@ public class PatchbaySecurity {
         timestamps.setClock(clock);
         return new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithValidators(timestamps, new JwtIssuerValidator(properties.issuer())),
-                expiry(), audience(properties.audience()), tenant(properties.tenantClaim()), subject());
+                expiry(),
+                audience(properties.audience()),
+                tenant(properties.tenantClaim()),
+                subject());
     }
 
     /**
@@ -149,7 +164,10 @@ public class PatchbaySecurity {
         timestamps.setClock(clock);
         return new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithValidators(timestamps, new JwtIssuerValidator(operator.issuer())),
-                expiry(), audience(operator.audience()), noTenant(tenantClaim), subject());
+                expiry(),
+                audience(operator.audience()),
+                noTenant(tenantClaim),
+                subject());
     }
 
     /**
@@ -160,7 +178,10 @@ public class PatchbaySecurity {
         if (!operator.configured()) {
             return token -> Mono.error(new BadJwtException("no operator key is configured"));
         }
-        return decoder(operator.jwksUri(), operator.publicKeyLocation(), operator.algorithms(),
+        return decoder(
+                operator.jwksUri(),
+                operator.publicKeyLocation(),
+                operator.algorithms(),
                 operatorValidator(operator, tenantClaim, clock));
     }
 
@@ -169,60 +190,75 @@ public class PatchbaySecurity {
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityWebFilterChain operatorSecurityWebFilterChain(ServerHttpSecurity http, OperatorProperties operator,
-            JwtProperties properties, ProblemWriter problems) {
+    SecurityWebFilterChain operatorSecurityWebFilterChain(
+            ServerHttpSecurity http, OperatorProperties operator, JwtProperties properties, ProblemWriter problems) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, ex) -> {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            return problems.write(exchange, ProblemCode.UNAUTHENTICATED,
+            return problems.write(
+                    exchange,
+                    ProblemCode.UNAUTHENTICATED,
                     "This operation spans tenants: it needs an operator token (a bearer JWT from the configured "
                             + "operator issuer, naming no tenant). A tenant's token never reaches it.");
         };
-        ServerAccessDeniedHandler forbidden = (exchange, ex) -> problems.write(exchange, ProblemCode.FORBIDDEN,
-                "This operation spans tenants: only an operator may call it.");
+        ServerAccessDeniedHandler forbidden = (exchange, ex) -> problems.write(
+                exchange, ProblemCode.FORBIDDEN, "This operation spans tenants: only an operator may call it.");
         var decoder = operatorDecoder(operator, properties.tenantClaim(), Clock.systemUTC());
         return common(http)
                 .securityMatcher(ServerWebExchangeMatchers.pathMatchers(OPERATOR_PATHS))
                 .authorizeExchange(authorize -> authorize.anyExchange().hasRole(OperatorAuthentication.ROLE))
-                .oauth2ResourceServer(server -> server
-                        .jwt(jwt -> jwt.jwtDecoder(decoder)
+                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtDecoder(decoder)
                                 .jwtAuthenticationConverter(token -> Mono.just(new OperatorAuthentication(token))))
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(forbidden))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden))
                 .build();
     }
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
-            JwtProperties properties, ProblemWriter problems, ObjectProvider<ServiceRoutes> serviceRoutes) {
+    SecurityWebFilterChain securityWebFilterChain(
+            ServerHttpSecurity http,
+            ReactiveJwtDecoder decoder,
+            JwtProperties properties,
+            ProblemWriter problems,
+            ObjectProvider<ServiceRoutes> serviceRoutes) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, ex) -> {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            return problems.write(exchange, ProblemCode.UNAUTHENTICATED,
+            return problems.write(
+                    exchange,
+                    ProblemCode.UNAUTHENTICATED,
                     "A valid bearer token from a trusted issuer, naming your tenant, is required.");
         };
-        ServerAccessDeniedHandler forbidden = (exchange, ex) -> problems.write(exchange, ProblemCode.FORBIDDEN,
-                "Your role does not allow this operation.");
+        ServerAccessDeniedHandler forbidden = (exchange, ex) ->
+                problems.write(exchange, ProblemCode.FORBIDDEN, "Your role does not allow this operation.");
         return common(http)
                 .authorizeExchange(authorize -> {
-                    authorize.pathMatchers(PUBLIC_PATHS).permitAll()
+                    authorize
+                            .pathMatchers(PUBLIC_PATHS)
+                            .permitAll()
                             // the operator chain answers these first; should a path slip past its matcher, no tenant
                             // role reaches it here either
-                            .pathMatchers(OPERATOR_PATHS).denyAll();
+                            .pathMatchers(OPERATOR_PATHS)
+                            .denyAll();
                     serviceRoutes.orderedStream().forEach(service -> service.authorize(authorize));
-                    authorize.pathMatchers(HttpMethod.GET, "/v1/**").hasRole("viewer")
-                            .pathMatchers(HttpMethod.HEAD, "/v1/**").hasRole("viewer")
-                            .pathMatchers("/v1/**").hasRole("editor")
-                            .anyExchange().authenticated();
+                    authorize
+                            .pathMatchers(HttpMethod.GET, "/v1/**")
+                            .hasRole("viewer")
+                            .pathMatchers(HttpMethod.HEAD, "/v1/**")
+                            .hasRole("viewer")
+                            .pathMatchers("/v1/**")
+                            .hasRole("editor")
+                            .anyExchange()
+                            .authenticated();
                 })
-                .oauth2ResourceServer(server -> server
-                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(
-                                token -> Mono.just(new CallerAuthentication(token, caller(token, properties)))))
+                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtDecoder(decoder)
+                                .jwtAuthenticationConverter(
+                                        token -> Mono.just(new CallerAuthentication(token, caller(token, properties)))))
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(forbidden))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden))
                 .build();
     }
 
@@ -241,14 +277,15 @@ public class PatchbaySecurity {
      */
     @Bean
     ServerExchangeRejectedHandler problemForRejectedExchanges(ProblemWriter problems) {
-        return (exchange, rejected) -> problems.write(exchange, ProblemCode.VALIDATION_FAILED,
-                "The request's URL has characters this API does not accept.");
+        return (exchange, rejected) -> problems.write(
+                exchange, ProblemCode.VALIDATION_FAILED, "The request's URL has characters this API does not accept.");
     }
 
     static Caller caller(Jwt jwt, JwtProperties properties) {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         Object claim = jwt.getClaims().get(properties.rolesClaim());
-        Collection<?> values = claim instanceof Collection<?> list ? list
+        Collection<?> values = claim instanceof Collection<?> list
+                ? list
                 : claim instanceof String text ? List.of(text.split("[\\s,]+")) : List.of();
         for (Object value : values) {
             Role.parse(String.valueOf(value)).ifPresent(role -> roles.addAll(role.withIncluded()));
@@ -283,8 +320,10 @@ public class PatchbaySecurity {
      * tenant fail in the read tables for ever.
      */
     private static OAuth2TokenValidator<Jwt> tenant(String claim) {
-        return jwt -> jwt.getClaims().get(claim) instanceof String tenant && !tenant.isBlank()
-                && tenant.length() <= 128 && PrintableText.isPrintable(tenant)
+        return jwt -> jwt.getClaims().get(claim) instanceof String tenant
+                        && !tenant.isBlank()
+                        && tenant.length() <= 128
+                        && PrintableText.isPrintable(tenant)
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant", null));
     }
@@ -292,7 +331,7 @@ public class PatchbaySecurity {
     /** The subject, where there is one: at most 255 characters (as OpenID Connect allows), no control character. */
     private static OAuth2TokenValidator<Jwt> subject() {
         return jwt -> jwt.getSubject() == null
-                || jwt.getSubject().length() <= 255 && PrintableText.isPrintable(jwt.getSubject())
+                        || jwt.getSubject().length() <= 255 && PrintableText.isPrintable(jwt.getSubject())
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "bad subject", null));
     }

@@ -7,7 +7,9 @@ import java.util.Set;
 
 /** What a caller may do. Each role includes the ones below it. */
 public enum Role {
-    VIEWER, EDITOR, ADMIN;
+    VIEWER,
+    EDITOR,
+    ADMIN;
 
     public String authority() {
         return "ROLE_" + name().toLowerCase(Locale.ROOT);

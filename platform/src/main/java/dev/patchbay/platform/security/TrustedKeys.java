@@ -30,7 +30,8 @@ record TrustedKeys(JWK key, Set<JWSAlgorithm> algorithms) {
 
     static TrustedKeys fromPem(Resource pem, Set<SignatureAlgorithm> allowed) {
         var keys = fromPem(pem);
-        var configured = allowed.stream().map(algorithm -> JWSAlgorithm.parse(algorithm.getName()))
+        var configured = allowed.stream()
+                .map(algorithm -> JWSAlgorithm.parse(algorithm.getName()))
                 .collect(Collectors.toSet());
         var usable = new HashSet<>(keys.algorithms());
         usable.retainAll(configured);
@@ -47,8 +48,7 @@ record TrustedKeys(JWK key, Set<JWSAlgorithm> algorithms) {
         String text;
         try {
             text = pem.getContentAsString(StandardCharsets.US_ASCII);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot read the JWT public key at " + pem.getDescription(), e);
         }
         var base64 = text.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
@@ -58,12 +58,20 @@ record TrustedKeys(JWK key, Set<JWSAlgorithm> algorithms) {
         var spec = new X509EncodedKeySpec(Base64.getDecoder().decode(base64));
         PublicKey key = parse(spec, pem);
         if (key instanceof RSAPublicKey rsa) {
-            return new TrustedKeys(new RSAKey.Builder(rsa).build(), Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-                    JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512));
+            return new TrustedKeys(
+                    new RSAKey.Builder(rsa).build(),
+                    Set.of(
+                            JWSAlgorithm.RS256,
+                            JWSAlgorithm.RS384,
+                            JWSAlgorithm.RS512,
+                            JWSAlgorithm.PS256,
+                            JWSAlgorithm.PS384,
+                            JWSAlgorithm.PS512));
         }
         var ec = (ECPublicKey) key;
         var curve = Curve.forECParameterSpec(ec.getParams());
-        var algorithm = curve == Curve.P_256 ? JWSAlgorithm.ES256
+        var algorithm = curve == Curve.P_256
+                ? JWSAlgorithm.ES256
                 : curve == Curve.P_384 ? JWSAlgorithm.ES384 : JWSAlgorithm.ES512;
         return new TrustedKeys(new ECKey.Builder(curve, ec).build(), Set.of(algorithm));
     }
@@ -72,8 +80,7 @@ record TrustedKeys(JWK key, Set<JWSAlgorithm> algorithms) {
         for (var algorithm : new String[] {"RSA", "EC"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePublic(spec);
-            }
-            catch (GeneralSecurityException notThisKind) {
+            } catch (GeneralSecurityException notThisKind) {
                 // try the next kind
             }
         }

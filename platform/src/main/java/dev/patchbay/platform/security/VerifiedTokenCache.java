@@ -45,12 +45,20 @@ final class VerifiedTokenCache implements ReactiveJwtDecoder {
      * @param decoder checks the signature, then the claims with {@code validator}
      * @param validator the very validator {@code decoder} applies, run again on each hit
      */
-    VerifiedTokenCache(ReactiveJwtDecoder decoder, OAuth2TokenValidator<Jwt> validator, long maximumTokens,
-            Duration timeToLive, Ticker ticker) {
+    VerifiedTokenCache(
+            ReactiveJwtDecoder decoder,
+            OAuth2TokenValidator<Jwt> validator,
+            long maximumTokens,
+            Duration timeToLive,
+            Ticker ticker) {
         this.decoder = decoder;
         this.validator = validator;
-        this.verified = Caffeine.newBuilder().maximumSize(maximumTokens).expireAfterWrite(timeToLive).ticker(ticker)
-                .recordStats().build();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(maximumTokens)
+                .expireAfterWrite(timeToLive)
+                .ticker(ticker)
+                .recordStats()
+                .build();
     }
 
     @Override
@@ -87,8 +95,7 @@ final class VerifiedTokenCache implements ReactiveJwtDecoder {
         try {
             var digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(digest);
-        }
-        catch (NoSuchAlgorithmException everyJavaHasIt) {
+        } catch (NoSuchAlgorithmException everyJavaHasIt) {
             throw new IllegalStateException(everyJavaHasIt);
         }
     }

@@ -25,7 +25,9 @@ final class BodySizeLimit implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long length = exchange.getRequest().getHeaders().getContentLength();
         if (length > maxBytes) {
-            return problems.write(exchange, ProblemCode.PAYLOAD_TOO_LARGE,
+            return problems.write(
+                    exchange,
+                    ProblemCode.PAYLOAD_TOO_LARGE,
                     "The request body is " + length + " bytes; at most " + maxBytes + " are accepted.");
         }
         return chain.filter(exchange);

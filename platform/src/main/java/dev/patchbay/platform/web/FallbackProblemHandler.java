@@ -23,8 +23,8 @@ final class FallbackProblemHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
-        HttpStatusCode status = ex instanceof ResponseStatusException rse ? rse.getStatusCode()
-                : HttpStatus.INTERNAL_SERVER_ERROR;
+        HttpStatusCode status =
+                ex instanceof ResponseStatusException rse ? rse.getStatusCode() : HttpStatus.INTERNAL_SERVER_ERROR;
         return writer.write(exchange, ProblemDetailsAdvice.translate(ex, status, exchange));
     }
 }

@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
  * One thing wrong with a request: where, what, and the offending value, which is echoed except for anything
  * under {@code credential}, {@code secret}, {@code token} or {@code authorization}: never echoed.
  */
-public record FieldProblem(String location, String message, @JsonInclude(JsonInclude.Include.NON_NULL) Object value) {
+public record FieldProblem(
+        String location,
+        String message,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Object value) {
 
     private static final Pattern SENSITIVE = Pattern.compile("credential|secret|token|authorization|password");
 
@@ -24,6 +27,7 @@ public record FieldProblem(String location, String message, @JsonInclude(JsonInc
     }
 
     public static boolean isSensitive(String location) {
-        return location != null && SENSITIVE.matcher(location.toLowerCase(Locale.ROOT)).find();
+        return location != null
+                && SENSITIVE.matcher(location.toLowerCase(Locale.ROOT)).find();
     }
 }

@@ -48,8 +48,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
      * A problem answered as every handler here answers one (problem+json, the redacted path as its instance): for a
      * service's own {@code @RestControllerAdvice} that maps its domain's rejections, ordered before this one.
      */
-    public static ResponseEntity<Object> problem(ProblemCode code, String detail, List<FieldProblem> errors,
-            HttpHeaders headers, ServerWebExchange exchange) {
+    public static ResponseEntity<Object> problem(
+            ProblemCode code,
+            String detail,
+            List<FieldProblem> errors,
+            HttpHeaders headers,
+            ServerWebExchange exchange) {
         return answer(Problem.of(code, detail, path(exchange), errors), headers);
     }
 
@@ -59,8 +63,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         var out = new HttpHeaders();
         if (headers != null) {
             out.putAll(headers);
@@ -75,15 +79,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return Problem.of(api.code(), api.getMessage(), path, api.errors());
         }
         if (ex instanceof UnsupportedMediaTypeStatusException) {
-            return Problem.of(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.", path, List.of());
+            return Problem.of(
+                    ProblemCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.", path, List.of());
         }
         if (ex instanceof MethodNotAllowedException) {
-            return Problem.of(ProblemCode.METHOD_NOT_ALLOWED, "This method is not allowed on this resource.", path,
-                    List.of());
+            return Problem.of(
+                    ProblemCode.METHOD_NOT_ALLOWED, "This method is not allowed on this resource.", path, List.of());
         }
         if (ex instanceof NotAcceptableStatusException) {
-            return Problem.of(ProblemCode.NOT_ACCEPTABLE, "This resource answers in application/json only.", path,
-                    List.of());
+            return Problem.of(
+                    ProblemCode.NOT_ACCEPTABLE, "This resource answers in application/json only.", path, List.of());
         }
         if (ex instanceof ServerWebInputException input) {
             return inputProblem(input, path);
@@ -92,8 +97,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return Problem.of(ProblemCode.NOT_FOUND, "There is nothing at this path.", path, List.of());
         }
         if (status.is4xxClientError()) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "The request cannot be processed as sent.", path,
-                    List.of());
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED, "The request cannot be processed as sent.", path, List.of());
         }
         return unexpected(ex, exchange);
     }
@@ -101,51 +106,80 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static Problem inputProblem(ServerWebInputException input, String path) {
         for (Throwable cause = input; cause != null; cause = cause.getCause()) {
             if (cause instanceof DataBufferLimitException) {
-                return Problem.of(ProblemCode.PAYLOAD_TOO_LARGE, "The request body is over the size limit.", path,
-                        List.of());
+                return Problem.of(
+                        ProblemCode.PAYLOAD_TOO_LARGE, "The request body is over the size limit.", path, List.of());
             }
             if (cause instanceof JacksonException json) {
                 return jsonProblem(json, path);
             }
         }
         if (input instanceof MissingRequestValueException missing) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "A required value is missing.", path,
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED,
+                    "A required value is missing.",
+                    path,
                     List.of(FieldProblem.of(missing.getLabel() + "." + missing.getName(), "is required")));
         }
-        if (input.getMethodParameter() != null && input.getCause() == null
-                && input.getReason() != null && input.getReason().contains("body")) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "A JSON body is required.", path,
+        if (input.getMethodParameter() != null
+                && input.getCause() == null
+                && input.getReason() != null
+                && input.getReason().contains("body")) {
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED,
+                    "A JSON body is required.",
+                    path,
                     List.of(FieldProblem.of("body", "is required")));
         }
         if (input.getCause() instanceof DecodingException) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "The body is not valid JSON.", path,
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED,
+                    "The body is not valid JSON.",
+                    path,
                     List.of(FieldProblem.of("body", "is not valid JSON")));
         }
         var parameter = input.getMethodParameter();
         var name = parameter == null ? "request" : "path." + parameter.getParameterName();
-        return Problem.of(ProblemCode.VALIDATION_FAILED, "A request value is malformed.", path,
+        return Problem.of(
+                ProblemCode.VALIDATION_FAILED,
+                "A request value is malformed.",
+                path,
                 List.of(FieldProblem.of(name, "is malformed")));
     }
 
     private static Problem jsonProblem(JacksonException json, String path) {
         var location = location(json);
         if (json instanceof UnrecognizedPropertyException) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "The body has a field that is not part of the API.", path,
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED,
+                    "The body has a field that is not part of the API.",
+                    path,
                     List.of(FieldProblem.of(location, "is not a known field")));
         }
         if (json instanceof InvalidFormatException format) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "A field has a value of the wrong form.", path,
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED,
+                    "A field has a value of the wrong form.",
+                    path,
                     List.of(new FieldProblem(location, "has the wrong form", format.getValue())));
         }
         if (json instanceof MismatchedInputException) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "A field has a value of the wrong type.", path,
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED,
+                    "A field has a value of the wrong type.",
+                    path,
                     List.of(FieldProblem.of(location, "has the wrong type")));
         }
         if (json instanceof StreamReadException) {
-            return Problem.of(ProblemCode.VALIDATION_FAILED, "The body is not valid JSON.", path,
+            return Problem.of(
+                    ProblemCode.VALIDATION_FAILED,
+                    "The body is not valid JSON.",
+                    path,
                     List.of(FieldProblem.of(location, "is not valid JSON")));
         }
-        return Problem.of(ProblemCode.VALIDATION_FAILED, "The body cannot be read.", path,
+        return Problem.of(
+                ProblemCode.VALIDATION_FAILED,
+                "The body cannot be read.",
+                path,
                 List.of(FieldProblem.of(location, "cannot be read")));
     }
 
@@ -154,8 +188,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         for (var reference : json.getPath()) {
             if (reference.getPropertyName() != null) {
                 location.append('.').append(reference.getPropertyName());
-            }
-            else if (reference.getIndex() >= 0) {
+            } else if (reference.getIndex() >= 0) {
                 location.append('[').append(reference.getIndex()).append(']');
             }
         }
@@ -164,11 +197,17 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static Problem unexpected(Throwable ex, ServerWebExchange exchange) {
         var traceId = UUID.randomUUID().toString();
-        log.error("Unexpected error on {} {} (trace id {})", exchange.getRequest().getMethod(),
-                path(exchange), traceId, ex);
-        return Problem.of(ProblemCode.INTERNAL_ERROR,
+        log.error(
+                "Unexpected error on {} {} (trace id {})",
+                exchange.getRequest().getMethod(),
+                path(exchange),
+                traceId,
+                ex);
+        return Problem.of(
+                ProblemCode.INTERNAL_ERROR,
                 "Something went wrong on our side; quote trace id " + traceId + " when you report it.",
-                path(exchange), List.of());
+                path(exchange),
+                List.of());
     }
 
     static String path(ServerWebExchange exchange) {
@@ -176,7 +215,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> answer(Problem problem, HttpHeaders headers) {
-        return ResponseEntity.status(problem.status()).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(problem.status())
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 }

@@ -20,8 +20,13 @@ public final class ProblemWriter {
     }
 
     public Mono<Void> write(ServerWebExchange exchange, ProblemCode code, String detail) {
-        return write(exchange, Problem.of(code, detail, RequestPaths.redacted(exchange.getRequest().getPath().value()),
-                List.of()));
+        return write(
+                exchange,
+                Problem.of(
+                        code,
+                        detail,
+                        RequestPaths.redacted(exchange.getRequest().getPath().value()),
+                        List.of()));
     }
 
     public Mono<Void> write(ServerWebExchange exchange, Problem problem) {

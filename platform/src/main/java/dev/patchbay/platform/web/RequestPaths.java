@@ -14,6 +14,5 @@ public final class RequestPaths {
         return path == null ? null : WEBHOOK_DELIVERY.matcher(path).replaceFirst("$1{token}$2");
     }
 
-    private RequestPaths() {
-    }
+    private RequestPaths() {}
 }

@@ -1,11 +1,11 @@
 package dev.patchbay.platform.web;
 
+import dev.patchbay.platform.json.PatchbayJson;
+import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
-import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import dev.patchbay.platform.json.PatchbayJson;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.util.JsonRecyclerPools;
@@ -36,7 +36,8 @@ public class WebPlatform {
     JsonMapperBuilderCustomizer patchbayHttpJson() {
         return builder -> {
             PatchbayJson.configure(builder)
-                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                    .enable(
+                            DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                             DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                             DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -51,8 +52,11 @@ public class WebPlatform {
      */
     @Bean
     JsonFactoryBuilderCustomizer patchbayJsonLimits() {
-        return builder -> builder.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
-                .maxStringLength(MAX_BODY_BYTES).build()).recyclerPool(JsonRecyclerPools.nonRecyclingPool());
+        return builder -> builder.streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxStringLength(MAX_BODY_BYTES)
+                        .build())
+                .recyclerPool(JsonRecyclerPools.nonRecyclingPool());
     }
 
     @Bean

@@ -48,8 +48,10 @@ class ConsistencyTokensTest {
         var header = tokens.issue(TENANT, write);
         var parts = header.split("\\.");
         var payload = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.US_ASCII);
-        var tampered = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.replace(":4:", ":5:")
-                .getBytes(StandardCharsets.US_ASCII)) + "." + parts[1];
+        var tampered = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(payload.replace(":4:", ":5:").getBytes(StandardCharsets.US_ASCII))
+                + "." + parts[1];
 
         assertThat(new ConsistencyTokens(randomKey(), Clock.fixed(NOW, ZoneOffset.UTC)).verify(TENANT, header))
                 .isEmpty();
@@ -65,8 +67,8 @@ class ConsistencyTokensTest {
     void aTokenIssuedInTheFutureIsRefusedBeyondTheClockSkew() {
         var fromTheFuture = new ConsistencyTokens(key, Clock.fixed(NOW.plus(Duration.ofMinutes(5)), ZoneOffset.UTC))
                 .issue(TENANT, write);
-        var slightlyAhead = new ConsistencyTokens(key, Clock.fixed(NOW.plusSeconds(20), ZoneOffset.UTC))
-                .issue(TENANT, write);
+        var slightlyAhead =
+                new ConsistencyTokens(key, Clock.fixed(NOW.plusSeconds(20), ZoneOffset.UTC)).issue(TENANT, write);
         var old = new ConsistencyTokens(key, Clock.fixed(NOW.minus(Duration.ofDays(2)), ZoneOffset.UTC))
                 .issue(TENANT, write);
 
@@ -81,13 +83,17 @@ class ConsistencyTokensTest {
 
         assertThat(new ConsistencyProperties(encoded).toString()).doesNotContain(encoded);
         assertThat(new ConsistencyProperties(encoded).keyBytes()).isEqualTo(key);
-        assertThatThrownBy(() -> new ConsistencyProperties(null)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> new ConsistencyProperties(null))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("PATCHBAY_CONSISTENCY_KEY");
         var tooShort = Base64.getEncoder().encodeToString(new byte[16]);
-        assertThatThrownBy(() -> new ConsistencyProperties(tooShort)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("at least 32 bytes").hasMessageNotContaining(tooShort);
+        assertThatThrownBy(() -> new ConsistencyProperties(tooShort))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("at least 32 bytes")
+                .hasMessageNotContaining(tooShort);
         assertThatThrownBy(() -> new ConsistencyProperties("not base64 at all!"))
-                .isInstanceOf(IllegalStateException.class).hasMessageNotContaining("not base64 at all!");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageNotContaining("not base64 at all!");
     }
 
     private static byte[] randomKey() {

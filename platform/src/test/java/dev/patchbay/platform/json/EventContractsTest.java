@@ -36,15 +36,18 @@ class EventContractsTest {
 
     @TestFactory
     Stream<DynamicTest> everyGoldenEventRoundTripsAndConformsToItsSchema() {
-        return CloudEvents.types().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        return CloudEvents.types().entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey())
                 .map(type -> DynamicTest.dynamicTest(type.getKey(), () -> {
                     var file = WIRE.resolve(type.getKey() + ".json");
                     assertThat(file).as("the golden file of %s", type.getKey()).exists();
                     var golden = Files.readAllBytes(file);
                     Object event = codec.decode(golden, type.getValue());
-                    assertThat(JSON.readTree(codec.encode(event))).as("%s encodes back to its golden JSON",
-                            type.getKey()).isEqualTo(JSON.readTree(golden));
-                    assertThat(EventSchemas.errors(type.getKey(), golden)).as("%s against its schema", type.getKey())
+                    assertThat(JSON.readTree(codec.encode(event)))
+                            .as("%s encodes back to its golden JSON", type.getKey())
+                            .isEqualTo(JSON.readTree(golden));
+                    assertThat(EventSchemas.errors(type.getKey(), golden))
+                            .as("%s against its schema", type.getKey())
                             .isEmpty();
                 }));
     }
@@ -63,7 +66,8 @@ class EventContractsTest {
                 WIRE.resolve("dev.patchbay.connection.created.v1.json").toFile());
         created.put("occurred_at", "2026-11-24T10:00:00Z");
         created.put("credential_value", "s3cret");
-        assertThat(EventSchemas.errors("dev.patchbay.connection.created.v1", created)).hasSize(2);
+        assertThat(EventSchemas.errors("dev.patchbay.connection.created.v1", created))
+                .hasSize(2);
     }
 
     /**
@@ -77,19 +81,30 @@ class EventContractsTest {
                 dev.patchbay.contracts.probe.ProbeRequested.class);
         assertThat(golden.purpose()).isNull();
         assertThat(golden.candidate()).isFalse();
-        var candidate = new dev.patchbay.contracts.probe.ProbeRequested(golden.correlationId(), golden.connectionId(),
-                golden.tenantId(), golden.vendor(), golden.category(), 1, golden.baseUrl(), golden.config(),
-                golden.metadata(), golden.requestedAt(), golden.requestedBy(),
+        var candidate = new dev.patchbay.contracts.probe.ProbeRequested(
+                golden.correlationId(),
+                golden.connectionId(),
+                golden.tenantId(),
+                golden.vendor(),
+                golden.category(),
+                1,
+                golden.baseUrl(),
+                golden.config(),
+                golden.metadata(),
+                golden.requestedAt(),
+                golden.requestedBy(),
                 dev.patchbay.contracts.probe.ProbeRequested.CANDIDATE);
 
         var wire = codec.encode(candidate);
 
         assertThat(JSON.readTree(wire).path("purpose").asString()).isEqualTo("candidate");
         assertThat(EventSchemas.errors("dev.patchbay.probe.requested.v1", wire)).isEmpty();
-        assertThat(codec.decode(wire, dev.patchbay.contracts.probe.ProbeRequested.class)).isEqualTo(candidate);
+        assertThat(codec.decode(wire, dev.patchbay.contracts.probe.ProbeRequested.class))
+                .isEqualTo(candidate);
         var other = (tools.jackson.databind.node.ObjectNode) JSON.readTree(wire);
         other.put("purpose", "webhook-secret");
-        assertThat(EventSchemas.errors("dev.patchbay.probe.requested.v1", other)).hasSize(1);
+        assertThat(EventSchemas.errors("dev.patchbay.probe.requested.v1", other))
+                .hasSize(1);
     }
 
     @Test
@@ -104,27 +119,42 @@ class EventContractsTest {
         for (var message : messages.properties()) {
             var type = message.getValue().path("name").asString();
             documentedTypes.add(type);
-            assertThat(message.getValue().path("payload").path("$ref").asString()).as(type)
+            assertThat(message.getValue().path("payload").path("$ref").asString())
+                    .as(type)
                     .isEqualTo("../" + EventSchemas.resource(type));
-            assertThat(getClass().getResource("/" + EventSchemas.resource(type))).as("schema of %s", type).isNotNull();
+            assertThat(getClass().getResource("/" + EventSchemas.resource(type)))
+                    .as("schema of %s", type)
+                    .isNotNull();
         }
         assertThat(documentedTypes).isEqualTo(CloudEvents.types().keySet());
         Set<String> addresses = new HashSet<>();
         for (var channel : asyncApi.path("channels").properties()) {
             var address = channel.getValue().path("address").asString();
             addresses.add(address);
-            Topic<?, ?> topic = Topics.ALL.stream().filter(t -> t.name().equals(address)).findFirst().orElseThrow();
+            Topic<?, ?> topic = Topics.ALL.stream()
+                    .filter(t -> t.name().equals(address))
+                    .findFirst()
+                    .orElseThrow();
             for (var ref : channel.getValue().path("messages").properties()) {
                 var name = ref.getValue().path("$ref").asString().replace("#/components/messages/", "");
                 var type = messages.path(name).path("name").asString();
-                assertThat(topic.valueType()).as("%s on %s", type, address)
+                assertThat(topic.valueType())
+                        .as("%s on %s", type, address)
                         .isAssignableFrom(CloudEvents.classOf(type).orElseThrow());
             }
-            assertThat(channel.getValue().path("bindings").path("kafka").path("partitions").asInt()).as(address)
+            assertThat(channel.getValue()
+                            .path("bindings")
+                            .path("kafka")
+                            .path("partitions")
+                            .asInt())
+                    .as(address)
                     .isEqualTo(topic.partitions());
         }
-        assertThat(addresses).containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(Topic::name).toList());
-        var connectionMessages = asyncApi.path("channels").path("connections").path("messages").size();
+        assertThat(addresses)
+                .containsExactlyInAnyOrderElementsOf(
+                        Topics.ALL.stream().map(Topic::name).toList());
+        var connectionMessages =
+                asyncApi.path("channels").path("connections").path("messages").size();
         assertThat(connectionMessages).isEqualTo(ConnectionEvent.class.getPermittedSubclasses().length);
     }
 }

@@ -23,7 +23,8 @@ class LogFormatTest {
 
     @Test
     void anExplicitStructuredFormatWins() {
-        var environment = new MockEnvironment().withProperty("patchbay.log-format", "json")
+        var environment = new MockEnvironment()
+                .withProperty("patchbay.log-format", "json")
                 .withProperty("logging.structured.format.console", "logstash");
         new LogFormat().postProcessEnvironment(environment, new SpringApplication());
         assertThat(environment.getProperty("logging.structured.format.console")).isEqualTo("logstash");

@@ -39,15 +39,22 @@ class VerifiedTokenCacheTest {
     private static final TestTokens ANOTHER_ISSUERS_KEYS = new TestTokens();
     private static final Duration TIME_TO_LIVE = Duration.ofMinutes(5);
 
-    private final JwtProperties properties = new JwtProperties(null,
-            new FileSystemResource(TOKENS.publicKeyPem()), TestTokens.ISSUER, TestTokens.AUDIENCE, "tenant_id",
-            "roles", TIME_TO_LIVE, Set.of(SignatureAlgorithm.RS256));
+    private final JwtProperties properties = new JwtProperties(
+            null,
+            new FileSystemResource(TOKENS.publicKeyPem()),
+            TestTokens.ISSUER,
+            TestTokens.AUDIENCE,
+            "tenant_id",
+            "roles",
+            TIME_TO_LIVE,
+            Set.of(SignatureAlgorithm.RS256));
     private final MovableClock clock = new MovableClock(Instant.now());
     private final AtomicLong nanos = new AtomicLong();
     private final Ticker ticker = nanos::get;
 
     /** One validator for the decoder and the cache, as in production. */
     private final OAuth2TokenValidator<Jwt> validator = PatchbaySecurity.validator(properties, clock);
+
     private final CountingDecoder verifier = verifier();
     private final VerifiedTokenCache cache = new VerifiedTokenCache(verifier, validator, 4, TIME_TO_LIVE, ticker);
 
@@ -76,21 +83,28 @@ class VerifiedTokenCacheTest {
 
         assertThat(cached).isInstanceOf(JwtValidationException.class).hasMessageContaining("expired");
         assertThat(cached).hasSameClassAs(uncached).hasMessage(uncached.getMessage());
-        assertThat(((JwtValidationException) cached).getErrors()).usingRecursiveFieldByFieldElementComparator()
+        assertThat(((JwtValidationException) cached).getErrors())
+                .usingRecursiveFieldByFieldElementComparator()
                 .containsExactlyElementsOf(((JwtValidationException) uncached).getErrors());
-        assertThat(verifier.calls()).as("verified again, not answered from the cache").isEqualTo(2);
+        assertThat(verifier.calls())
+                .as("verified again, not answered from the cache")
+                .isEqualTo(2);
         assertThat(cache.size()).isZero();
     }
 
     @Test
     void aTokenExpiredBeforeItWasCachedIsRejectedAsWithoutTheCache() {
-        var token = TOKENS.sign(TOKENS.claims("t1", "editor").issueTime(Date.from(clock.instant().minusSeconds(900)))
-                .expirationTime(Date.from(clock.instant().minusSeconds(600))).build());
+        var token = TOKENS.sign(TOKENS.claims("t1", "editor")
+                .issueTime(Date.from(clock.instant().minusSeconds(900)))
+                .expirationTime(Date.from(clock.instant().minusSeconds(600)))
+                .build());
 
         var cached = catchThrowable(() -> cache.decode(token).block());
         var uncached = catchThrowable(() -> verifier().decode(token).block());
 
-        assertThat(cached).isInstanceOf(JwtValidationException.class).hasSameClassAs(uncached)
+        assertThat(cached)
+                .isInstanceOf(JwtValidationException.class)
+                .hasSameClassAs(uncached)
                 .hasMessage(uncached.getMessage());
         assertThat(cache.size()).isZero();
     }
@@ -102,7 +116,9 @@ class VerifiedTokenCacheTest {
 
         for (int attempt = 1; attempt <= 3; attempt++) {
             var refused = catchThrowable(() -> cache.decode(forged).block());
-            assertThat(refused).isInstanceOf(BadJwtException.class).hasSameClassAs(uncached)
+            assertThat(refused)
+                    .isInstanceOf(BadJwtException.class)
+                    .hasSameClassAs(uncached)
                     .hasMessage(uncached.getMessage());
             assertThat(verifier.calls()).as("a full verification each time").isEqualTo(attempt);
         }
@@ -111,11 +127,13 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aWellSignedTokenThatAValidatorRefusesIsRejectedEveryTimeAndNeverCached() {
-        var wrongAudience = TOKENS.sign(TOKENS.claims("t1", "editor").audience("someone-else").build());
+        var wrongAudience = TOKENS.sign(
+                TOKENS.claims("t1", "editor").audience("someone-else").build());
 
         for (int attempt = 1; attempt <= 2; attempt++) {
             assertThat(catchThrowable(() -> cache.decode(wrongAudience).block()))
-                    .isInstanceOf(JwtValidationException.class).hasMessageContaining("wrong audience");
+                    .isInstanceOf(JwtValidationException.class)
+                    .hasMessageContaining("wrong audience");
         }
         assertThat(verifier.calls()).isEqualTo(2);
         assertThat(cache.size()).isZero();
@@ -126,11 +144,15 @@ class VerifiedTokenCacheTest {
         var first = TOKENS.token("t1", "viewer");
         var second = TOKENS.token("t2", "admin");
 
-        var decoded = IntStream.range(0, 4).mapToObj(i -> cache.decode(i % 2 == 0 ? first : second).block()).toList();
+        var decoded = IntStream.range(0, 4)
+                .mapToObj(i -> cache.decode(i % 2 == 0 ? first : second).block())
+                .toList();
 
         assertThat(verifier.calls()).isEqualTo(2);
         assertThat(cache.size()).isEqualTo(2);
-        assertThat(decoded).extracting(jwt -> jwt.getClaimAsString("tenant_id")).containsExactly("t1", "t2", "t1", "t2");
+        assertThat(decoded)
+                .extracting(jwt -> jwt.getClaimAsString("tenant_id"))
+                .containsExactly("t1", "t2", "t1", "t2");
         assertThat(decoded).extracting(Jwt::getTokenValue).containsExactly(first, second, first, second);
     }
 
@@ -164,13 +186,23 @@ class VerifiedTokenCacheTest {
         cache.decode(token).block();
         cache.decode(token).block();
 
-        assertThat(registry.get("cache.gets").tags("cache", "verified-tokens", "result", "hit").functionCounter()
-                .count()).isEqualTo(1.0);
-        assertThat(registry.get("cache.gets").tags("cache", "verified-tokens", "result", "miss").functionCounter()
-                .count()).isEqualTo(1.0);
-        assertThat(registry.getMeters()).flatExtracting(meter -> meter.getId().getTags()).extracting(Tag::getValue)
-                .allSatisfy(value -> assertThat(value).doesNotContain("tenant-in-no-tag").isNotEqualTo(token));
-        assertThat(registry.getMeters()).extracting(Meter::getId)
+        assertThat(registry.get("cache.gets")
+                        .tags("cache", "verified-tokens", "result", "hit")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("cache.gets")
+                        .tags("cache", "verified-tokens", "result", "miss")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.getMeters())
+                .flatExtracting(meter -> meter.getId().getTags())
+                .extracting(Tag::getValue)
+                .allSatisfy(value ->
+                        assertThat(value).doesNotContain("tenant-in-no-tag").isNotEqualTo(token));
+        assertThat(registry.getMeters())
+                .extracting(Meter::getId)
                 .allSatisfy(id -> assertThat(id.getName()).startsWith("cache."));
     }
 

@@ -21,13 +21,13 @@ public final class EventSchemas {
     public static final String ID_BASE = "https://patchbay.dev/schemas/";
     public static final String HEADERS = "cloudevents-headers.v1";
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_7,
             builder -> builder.schemaIdResolvers(ids -> ids.mapPrefix(ID_BASE, "classpath:schemas/")));
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private EventSchemas() {
-    }
+    private EventSchemas() {}
 
     /** The schema file of a {@code ce_type}, on the classpath. */
     public static String resource(String ceType) {
@@ -40,8 +40,8 @@ public final class EventSchemas {
     }
 
     public static List<String> errors(String schemaName, JsonNode instance) {
-        var schema = SCHEMAS.computeIfAbsent(schemaName,
-                name -> REGISTRY.getSchema(SchemaLocation.of(ID_BASE + name + ".schema.json")));
+        var schema = SCHEMAS.computeIfAbsent(
+                schemaName, name -> REGISTRY.getSchema(SchemaLocation.of(ID_BASE + name + ".schema.json")));
         return schema.validate(instance).stream().map(Object::toString).toList();
     }
 

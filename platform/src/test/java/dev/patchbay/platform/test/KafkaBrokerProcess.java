@@ -55,33 +55,48 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             int externalPort = externalAdvertised == null ? -1 : freePort();
             var external = externalAdvertised == null ? "" : ",EXTERNAL://127.0.0.1:" + externalPort;
             var advertisedExternal = externalAdvertised == null ? "" : ",EXTERNAL://" + externalAdvertised;
-            Files.writeString(directory.resolve("server.properties"), String.join("\n",
-                    "process.roles=broker,controller", "node.id=1",
-                    "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
-                            + external,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + advertisedExternal,
-                    "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:PLAINTEXT",
-                    "inter.broker.listener.name=PLAINTEXT", "log.dirs=" + directory.resolve("data"),
-                    "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-                    "transaction.state.log.min.isr=1", "share.coordinator.state.topic.replication.factor=1",
-                    "share.coordinator.state.topic.min.isr=1", "group.initial.rebalance.delay.ms=0",
-                    "auto.create.topics.enable=false", ""));
-            var format = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", directory.resolve("server.properties").toString())
-                    .redirectOutput(directory.resolve("format.log").toFile()).redirectErrorStream(true).start();
+            Files.writeString(
+                    directory.resolve("server.properties"),
+                    String.join(
+                            "\n",
+                            "process.roles=broker,controller",
+                            "node.id=1",
+                            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
+                                    + external,
+                            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + advertisedExternal,
+                            "controller.listener.names=CONTROLLER",
+                            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:PLAINTEXT",
+                            "inter.broker.listener.name=PLAINTEXT",
+                            "log.dirs=" + directory.resolve("data"),
+                            "offsets.topic.replication.factor=1",
+                            "transaction.state.log.replication.factor=1",
+                            "transaction.state.log.min.isr=1",
+                            "share.coordinator.state.topic.replication.factor=1",
+                            "share.coordinator.state.topic.min.isr=1",
+                            "group.initial.rebalance.delay.ms=0",
+                            "auto.create.topics.enable=false",
+                            ""));
+            var format = java(
+                            "kafka.tools.StorageTool",
+                            "format",
+                            "-t",
+                            Uuid.randomUuid().toString(),
+                            "-c",
+                            directory.resolve("server.properties").toString())
+                    .redirectOutput(directory.resolve("format.log").toFile())
+                    .redirectErrorStream(true)
+                    .start();
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                throw new IllegalStateException("formatting the broker's storage failed: "
-                        + Files.readString(directory.resolve("format.log")));
+                throw new IllegalStateException(
+                        "formatting the broker's storage failed: " + Files.readString(directory.resolve("format.log")));
             }
             var broker = new KafkaBrokerProcess(directory, port, externalPort);
             broker.restart();
             return broker;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -105,8 +120,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             process.destroyForcibly();
             try {
                 process.waitFor(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             process = null;
@@ -131,15 +145,15 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             throw new IllegalStateException("the broker is not running");
         }
         try {
-            var kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            var kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -149,10 +163,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public void restart() {
         try {
             process = java("kafka.Kafka", directory.resolve("server.properties").toString())
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("broker.log").toFile()))
-                    .redirectErrorStream(true).start();
-        }
-        catch (IOException e) {
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            directory.resolve("broker.log").toFile()))
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         awaitReady(Duration.ofSeconds(60));
@@ -160,8 +175,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         var deadline = Instant.now().plus(timeout);
-        try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        try (var admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 3000))) {
             while (Instant.now().isBefore(deadline)) {
                 if (!process.isAlive()) {
@@ -170,8 +189,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 try {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
                     return;
-                }
-                catch (Exception notYet) {
+                } catch (Exception notYet) {
                     Thread.onSpinWait();
                 }
             }
@@ -185,8 +203,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private static ProcessBuilder java(String mainClass, String... args) {
-        var command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        var command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
                 mainClass));
         command.addAll(List.of(args));
         return new ProcessBuilder(command);

@@ -30,11 +30,12 @@ public final class OpenApiDocuments {
 
     public static final String WRITE_PROPERTY = "patchbay.openapi.write";
 
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
 
-    private OpenApiDocuments() {
-    }
+    private OpenApiDocuments() {}
 
     /** The checked-in copy, from the source tree (a module's tests run in the module's directory). */
     public static Path checkedIn(String service) {
@@ -52,21 +53,29 @@ public final class OpenApiDocuments {
             Files.writeString(file, JSON.writeValueAsString(document) + "\n");
             return;
         }
-        assertThat(file).as("the checked-in OpenAPI document; make it with -D%s=true", WRITE_PROPERTY).exists();
+        assertThat(file)
+                .as("the checked-in OpenAPI document; make it with -D%s=true", WRITE_PROPERTY)
+                .exists();
         var expected = canonical(JSON.readTree(Files.readString(file)));
-        assertThat(JSON.writeValueAsString(document)).as("%s serves the OpenAPI document checked in as %s; if the "
-                + "change is intended, run the test with -D%s=true and commit the file", service, file,
-                WRITE_PROPERTY).isEqualTo(JSON.writeValueAsString(expected));
+        assertThat(JSON.writeValueAsString(document))
+                .as(
+                        "%s serves the OpenAPI document checked in as %s; if the "
+                                + "change is intended, run the test with -D%s=true and commit the file",
+                        service, file, WRITE_PROPERTY)
+                .isEqualTo(JSON.writeValueAsString(expected));
     }
 
     /** One schema of {@code components.schemas} of the seed API (seed-001-mint.openapi.yaml). */
     public static JsonNode seedSchema(String name) {
         try (InputStream in = OpenApiDocuments.class.getResourceAsStream("/openapi/seed-001-mint.openapi.yaml")) {
             assertThat(in).as("the seed API on the classpath (contracts)").isNotNull();
-            return canonical(YAMLMapper.builder().build().readTree(in).path("components").path("schemas")
+            return canonical(YAMLMapper.builder()
+                    .build()
+                    .readTree(in)
+                    .path("components")
+                    .path("schemas")
                     .path(name));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -76,10 +85,14 @@ public final class OpenApiDocuments {
      * response, every error response as {@code application/problem+json} with the {@code Detail} schema only, and
      * the bearer JWT (with a 401) on every operation but the public ones, which need none.
      */
-    public static List<String> assertEveryOperationHasProblemsAndSecurity(JsonNode document,
-            List<String> publicOperations) {
+    public static List<String> assertEveryOperationHasProblemsAndSecurity(
+            JsonNode document, List<String> publicOperations) {
         assertThat(document.path("openapi").asString()).startsWith("3.1");
-        assertThat(document.path("components").path("securitySchemes").path("BearerAuth").path("scheme").asString())
+        assertThat(document.path("components")
+                        .path("securitySchemes")
+                        .path("BearerAuth")
+                        .path("scheme")
+                        .asString())
                 .isEqualTo("bearer");
         var operations = new ArrayList<String>();
         for (var path : document.path("paths").properties()) {
@@ -87,24 +100,38 @@ public final class OpenApiDocuments {
                 var name = operation.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
                 operations.add(name);
                 JsonNode responses = operation.getValue().path("responses");
-                assertThat(responses.has("default")).as("%s has a default (error) response", name).isTrue();
+                assertThat(responses.has("default"))
+                        .as("%s has a default (error) response", name)
+                        .isTrue();
                 for (var response : responses.properties()) {
                     if (response.getKey().equals("default") || response.getKey().compareTo("400") >= 0) {
                         var content = response.getValue().path("content");
-                        assertThat(content.path("application/problem+json").path("schema").path("$ref").asString())
-                                .as("%s %s", name, response.getKey()).isEqualTo("#/components/schemas/Detail");
-                        assertThat(content.size()).as("%s %s has problem+json only", name, response.getKey())
+                        assertThat(content.path("application/problem+json")
+                                        .path("schema")
+                                        .path("$ref")
+                                        .asString())
+                                .as("%s %s", name, response.getKey())
+                                .isEqualTo("#/components/schemas/Detail");
+                        assertThat(content.size())
+                                .as("%s %s has problem+json only", name, response.getKey())
                                 .isEqualTo(1);
                     }
                 }
                 var security = operation.getValue().path("security");
                 if (publicOperations.contains(name)) {
-                    assertThat(security.isArray() && security.isEmpty()).as("%s needs no token", name).isTrue();
-                }
-                else {
-                    assertThat(security.path(0).has("BearerAuth")).as("%s needs the bearer JWT", name).isTrue();
-                    assertThat(responses.has("401")).as("%s documents 401", name).isTrue();
-                    assertThat(responses.has("403")).as("%s documents 403", name).isTrue();
+                    assertThat(security.isArray() && security.isEmpty())
+                            .as("%s needs no token", name)
+                            .isTrue();
+                } else {
+                    assertThat(security.path(0).has("BearerAuth"))
+                            .as("%s needs the bearer JWT", name)
+                            .isTrue();
+                    assertThat(responses.has("401"))
+                            .as("%s documents 401", name)
+                            .isTrue();
+                    assertThat(responses.has("403"))
+                            .as("%s documents 403", name)
+                            .isTrue();
                 }
             }
         }
@@ -128,7 +155,8 @@ public final class OpenApiDocuments {
             Map<String, JsonNode> sorted = new TreeMap<>();
             for (var entry : object.properties()) {
                 var value = canonical(entry.getValue());
-                if (value instanceof ArrayNode array && List.of("required", "type", "enum").contains(entry.getKey())
+                if (value instanceof ArrayNode array
+                        && List.of("required", "type", "enum").contains(entry.getKey())
                         && array.valueStream().allMatch(JsonNode::isValueNode)) {
                     List<JsonNode> items = new ArrayList<>(array.valueStream().toList());
                     items.sort(Comparator.comparing(JsonNode::asString));

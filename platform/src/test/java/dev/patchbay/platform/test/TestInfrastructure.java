@@ -27,8 +27,7 @@ public final class TestInfrastructure {
 
     private static String bootstrapServers;
 
-    private TestInfrastructure() {
-    }
+    private TestInfrastructure() {}
 
     /** The bootstrap servers of the one broker of this test run, started on first use. */
     public static synchronized String kafkaBootstrapServers() {
@@ -47,8 +46,8 @@ public final class TestInfrastructure {
             return container.getBootstrapServers();
         }
         var broker = new EmbeddedKafkaKraftBroker(1, 1)
-                .brokerProperties(Map.of("auto.create.topics.enable", "false",
-                        "group.initial.rebalance.delay.ms", "0"));
+                .brokerProperties(
+                        Map.of("auto.create.topics.enable", "false", "group.initial.rebalance.delay.ms", "0"));
         broker.afterPropertiesSet();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
         log.info("Kafka for tests: embedded KRaft broker at {}", broker.getBrokersAsString());
@@ -61,8 +60,7 @@ public final class TestInfrastructure {
         }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
-        }
-        catch (RuntimeException | LinkageError noDocker) {
+        } catch (RuntimeException | LinkageError noDocker) {
             return false;
         }
     }
@@ -70,14 +68,16 @@ public final class TestInfrastructure {
     /** A new, empty database on the test server, named after its user and unique to this call. */
     public static Database freshDatabase(String purpose) {
         var name = ("pbt_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8))
-                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_");
         try (var connection = DriverManager.getConnection(adminUrl(), PG_USER, "");
                 var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
-        }
-        catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database " + name + " on " + PG_HOST + ":" + PG_PORT
-                    + " (is PostgreSQL running? .ci/run starts it)", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot create test database " + name + " on " + PG_HOST + ":" + PG_PORT
+                            + " (is PostgreSQL running? .ci/run starts it)",
+                    e);
         }
         return new Database(name);
     }

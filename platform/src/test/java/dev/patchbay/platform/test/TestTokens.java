@@ -56,8 +56,7 @@ public final class TestTokens {
             var generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             return generator.generateKeyPair();
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -65,12 +64,12 @@ public final class TestTokens {
     private static Path pem(KeyPair keys, String prefix) {
         try {
             var file = Files.createTempFile(prefix, ".pem");
-            var body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPublic().getEncoded());
+            var body = Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(keys.getPublic().getEncoded());
             Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n");
             file.toFile().deleteOnExit();
             return file;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -80,11 +79,19 @@ public final class TestTokens {
      * Consistency-Tokens of {@link #consistencyTokens()} (the key command-service and query-service share).
      */
     public Map<String, String> properties() {
-        return Map.of("patchbay.security.jwt.public-key-location", "file:" + publicKeyPem,
-                "patchbay.security.jwt.issuer", ISSUER, "patchbay.security.jwt.audience", AUDIENCE,
-                "patchbay.security.operator.public-key-location", "file:" + operatorPublicKeyPem,
-                "patchbay.security.operator.issuer", OPERATOR_ISSUER,
-                "patchbay.consistency.key", Base64.getEncoder().encodeToString(consistencyKey));
+        return Map.of(
+                "patchbay.security.jwt.public-key-location",
+                "file:" + publicKeyPem,
+                "patchbay.security.jwt.issuer",
+                ISSUER,
+                "patchbay.security.jwt.audience",
+                AUDIENCE,
+                "patchbay.security.operator.public-key-location",
+                "file:" + operatorPublicKeyPem,
+                "patchbay.security.operator.issuer",
+                OPERATOR_ISSUER,
+                "patchbay.consistency.key",
+                Base64.getEncoder().encodeToString(consistencyKey));
     }
 
     /** Signs Consistency-Tokens as command-service does, with the key of {@link #properties()}. */
@@ -104,8 +111,12 @@ public final class TestTokens {
     /** Claims of a valid operator token, to be altered by a test that wants an invalid one. */
     public JWTClaimsSet.Builder operatorClaims() {
         var now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(OPERATOR_ISSUER).audience(OPERATOR_AUDIENCE).subject("ops-oncall")
-                .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
+        return new JWTClaimsSet.Builder()
+                .issuer(OPERATOR_ISSUER)
+                .audience(OPERATOR_AUDIENCE)
+                .subject("ops-oncall")
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))));
     }
 
@@ -129,9 +140,14 @@ public final class TestTokens {
     /** Claims of a valid token, to be altered by a test that wants an invalid one. */
     public JWTClaimsSet.Builder claims(String tenant, String... roles) {
         var now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("user-" + tenant)
-                .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(Duration.ofMinutes(10)))).claim("tenant_id", tenant)
+        return new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject("user-" + tenant)
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
+                .claim("tenant_id", tenant)
                 .claim("roles", List.of(roles));
     }
 
@@ -149,8 +165,7 @@ public final class TestTokens {
             var jwt = new SignedJWT(new JWSHeader(algorithm), claims);
             jwt.sign(new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
             return jwt.serialize();
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -159,5 +174,4 @@ public final class TestTokens {
     public static String newTenant() {
         return "t-" + UUID.randomUUID().toString().substring(0, 12);
     }
-
 }

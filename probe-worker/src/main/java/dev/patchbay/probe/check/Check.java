@@ -30,8 +30,7 @@ public interface Check {
     default Outcome run(ProbeTarget target, Credential credential) {
         try {
             return check(target, credential);
-        }
-        catch (CheckFailed failed) {
+        } catch (CheckFailed failed) {
             return failed.outcome();
         }
     }

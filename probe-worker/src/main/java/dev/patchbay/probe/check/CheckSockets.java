@@ -40,8 +40,7 @@ public final class CheckSockets extends ConfigurableSocketFactory {
     private Lease lease;
 
     /** For MariaDB Connector/J, which then calls {@link #setConfiguration}. */
-    public CheckSockets() {
-    }
+    public CheckSockets() {}
 
     /** For PgJDBC, with {@code socketFactoryArg}. */
     public CheckSockets(String key) {
@@ -113,7 +112,8 @@ public final class CheckSockets extends ConfigurableSocketFactory {
             this.destination = destination;
             // The drivers take an IPv6 literal's brackets off before they connect.
             this.urlHost = urlHost.startsWith("[") && urlHost.endsWith("]")
-                    ? urlHost.substring(1, urlHost.length() - 1) : urlHost;
+                    ? urlHost.substring(1, urlHost.length() - 1)
+                    : urlHost;
         }
 
         String key() {
@@ -155,8 +155,7 @@ public final class CheckSockets extends ConfigurableSocketFactory {
             for (var socket : open) {
                 try {
                     socket.close();
-                }
-                catch (IOException alreadyGone) {
+                } catch (IOException alreadyGone) {
                     // Nothing to do: the socket is closed either way.
                 }
             }
@@ -170,7 +169,8 @@ public final class CheckSockets extends ConfigurableSocketFactory {
         }
 
         private InetSocketAddress pinned(SocketAddress requested) throws SocketException {
-            if (!(requested instanceof InetSocketAddress address) || address.getPort() != destination.port()
+            if (!(requested instanceof InetSocketAddress address)
+                    || address.getPort() != destination.port()
                     || !address.getHostString().equals(urlHost)) {
                 throw new SocketException("not the checked destination");
             }

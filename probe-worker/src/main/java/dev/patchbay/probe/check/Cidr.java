@@ -23,8 +23,8 @@ record Cidr(byte[] network, int prefixLength) {
         var address = slash < 0 ? trimmed : trimmed.substring(0, slash);
         byte[] bytes = IpLiterals.canonical(address);
         if (bytes == null) {
-            throw new IllegalArgumentException("'" + text + "' is not a network: write a.b.c.d/n or an IPv6 "
-                    + "literal/n");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a network: write a.b.c.d/n or an IPv6 " + "literal/n");
         }
         int prefix = bytes.length * 8;
         if (slash >= 0) {
@@ -76,8 +76,7 @@ record Cidr(byte[] network, int prefixLength) {
     public String toString() {
         try {
             return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
-        }
-        catch (java.net.UnknownHostException impossible) {
+        } catch (java.net.UnknownHostException impossible) {
             return "?/" + prefixLength;
         }
     }

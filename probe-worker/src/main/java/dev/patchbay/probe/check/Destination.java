@@ -21,8 +21,7 @@ public record Destination(String host, InetAddress address, int port) {
     public InetSocketAddress socketAddress() {
         try {
             return new InetSocketAddress(InetAddress.getByAddress(host, address.getAddress()), port);
-        }
-        catch (UnknownHostException impossible) {
+        } catch (UnknownHostException impossible) {
             throw new IllegalStateException("an address of " + address.getAddress().length + " bytes");
         }
     }

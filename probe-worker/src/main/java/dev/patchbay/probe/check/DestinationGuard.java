@@ -72,10 +72,11 @@ public final class DestinationGuard {
             range("ff00::/8", "multicast"));
 
     /** Names that mean a fixed address whatever a resolver says: loopback (RFC 6761) and cloud metadata. */
-    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "localhost.localdomain", "ip6-localhost",
-            "ip6-loopback");
-    private static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata",
-            "instance-data", "instance-data.ec2.internal");
+    private static final Set<String> LOOPBACK_NAMES =
+            Set.of("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback");
+
+    private static final Set<String> METADATA_NAMES =
+            Set.of("metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal");
 
     private final List<Cidr> allowed;
     private final Resolver resolver;
@@ -141,8 +142,7 @@ public final class DestinationGuard {
         InetAddress[] addresses;
         try {
             addresses = resolver.resolve(bare);
-        }
-        catch (UnknownHostException | SecurityException unresolved) {
+        } catch (UnknownHostException | SecurityException unresolved) {
             throw new CheckFailed(Failure.UNREACHABLE);
         }
         if (addresses == null || addresses.length == 0) {
@@ -234,14 +234,12 @@ public final class DestinationGuard {
     private static InetAddress v4(byte[] bytes) {
         try {
             return Inet4Address.getByAddress(bytes);
-        }
-        catch (UnknownHostException impossible) {
+        } catch (UnknownHostException impossible) {
             throw new IllegalStateException(impossible);
         }
     }
 
-    private record Range(Cidr network, String reason) {
-    }
+    private record Range(Cidr network, String reason) {}
 
     private static Range range(String cidr, String reason) {
         return new Range(Cidr.parse(cidr), reason);

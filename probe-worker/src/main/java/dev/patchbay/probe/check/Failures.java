@@ -15,8 +15,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /** The failure a transport exception means, or {@code otherwise} when its chain names none. */
     public static Failure classify(Throwable thrown, Failure otherwise) {
@@ -25,15 +24,18 @@ public final class Failures {
             if (cause instanceof SSLException || name.equals("io.netty.handler.ssl.NotSslRecordException")) {
                 return Failure.TLS_ERROR;
             }
-            if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException
+            if (cause instanceof SocketTimeoutException
+                    || cause instanceof TimeoutException
                     || cause instanceof java.sql.SQLTimeoutException
                     || name.equals("io.netty.channel.ConnectTimeoutException")
                     || name.equals("io.netty.handler.timeout.ReadTimeoutException")
                     || name.equals("org.apache.kafka.common.errors.TimeoutException")) {
                 return Failure.TIMEOUT;
             }
-            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
-                    || cause instanceof PortUnreachableException || cause instanceof UnknownHostException
+            if (cause instanceof ConnectException
+                    || cause instanceof NoRouteToHostException
+                    || cause instanceof PortUnreachableException
+                    || cause instanceof UnknownHostException
                     || cause instanceof UnresolvedAddressException) {
                 return Failure.UNREACHABLE;
             }

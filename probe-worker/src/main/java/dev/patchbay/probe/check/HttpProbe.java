@@ -28,8 +28,7 @@ public final class HttpProbe {
     static final int BODY_LIMIT = 64 * 1024;
 
     /** What came back: the status and, if asked for, the (bounded) body. */
-    public record Answer(int status, byte[] body) {
-    }
+    public record Answer(int status, byte[] body) {}
 
     private final DestinationGuard guard;
     private final ProbeProperties properties;
@@ -46,8 +45,8 @@ public final class HttpProbe {
      * @param readBody whether the check reads the body (else it is not read at all)
      * @throws CheckFailed for a URL that cannot be used, a blocked destination, or a transport failure
      */
-    public Answer exchange(HttpMethod method, String url, Consumer<HttpHeaders> headers, byte[] body,
-            boolean readBody) {
+    public Answer exchange(
+            HttpMethod method, String url, Consumer<HttpHeaders> headers, byte[] body, boolean readBody) {
         var uri = parse(url);
         boolean secure = uri.getScheme().equalsIgnoreCase("https");
         int defaultPort = secure ? 443 : 80;
@@ -57,8 +56,7 @@ public final class HttpProbe {
             var raw = rawHostAndPort(uri.getRawAuthority(), defaultPort);
             try {
                 guard.check(raw.getHostString(), raw.getPort());
-            }
-            catch (DestinationBlocked blocked) {
+            } catch (DestinationBlocked blocked) {
                 throw new CheckFailed(Failure.BLOCKED_DESTINATION);
             }
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
@@ -67,8 +65,7 @@ public final class HttpProbe {
         Destination destination;
         try {
             destination = guard.check(uri.getHost(), port);
-        }
-        catch (DestinationBlocked blocked) {
+        } catch (DestinationBlocked blocked) {
             throw new CheckFailed(Failure.BLOCKED_DESTINATION);
         }
         var address = destination.socketAddress();
@@ -80,7 +77,8 @@ public final class HttpProbe {
         var authority = uri.getRawAuthority();
         var client = HttpClient.newConnection()
                 .remoteAddress(() -> address)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        properties.connectTimeout().toMillis())
                 .responseTimeout(properties.checkTimeout())
                 .followRedirect(false)
                 .headers(outgoing -> {
@@ -97,17 +95,18 @@ public final class HttpProbe {
             client = client.secure();
         }
         var request = client.request(method).uri(pathAndQuery);
-        HttpClient.ResponseReceiver<?> receiver = body == null ? request
-                : request.send(ByteBufFlux.fromInbound(Mono.just(body)));
-        Mono<Answer> answer = receiver
-                .response((response, content) -> {
+        HttpClient.ResponseReceiver<?> receiver =
+                body == null ? request : request.send(ByteBufFlux.fromInbound(Mono.just(body)));
+        Mono<Answer> answer = receiver.response((response, content) -> {
                     int status = response.status().code();
                     if (!readBody) {
                         return Mono.just(new Answer(status, null));
                     }
                     return content.asByteArray()
-                            .collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0,
-                                    Math.max(0, Math.min(chunk.length, BODY_LIMIT - out.size()))))
+                            .collect(
+                                    ByteArrayOutputStream::new,
+                                    (out, chunk) -> out.write(
+                                            chunk, 0, Math.max(0, Math.min(chunk.length, BODY_LIMIT - out.size()))))
                             .map(out -> new Answer(status, out.toByteArray()));
                 })
                 .next();
@@ -117,11 +116,9 @@ public final class HttpProbe {
                 throw new CheckFailed(Failure.UNEXPECTED_RESPONSE);
             }
             return result;
-        }
-        catch (CheckFailed failed) {
+        } catch (CheckFailed failed) {
             throw failed;
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new CheckFailed(Failures.classify(e, Failure.UNEXPECTED_RESPONSE));
         }
     }
@@ -131,13 +128,14 @@ public final class HttpProbe {
         URI uri;
         try {
             uri = new URI(url);
-        }
-        catch (URISyntaxException | NullPointerException e) {
+        } catch (URISyntaxException | NullPointerException e) {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
         }
         var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         var authority = uri.getRawAuthority();
-        if (!(scheme.equals("http") || scheme.equals("https")) || authority == null || authority.indexOf('@') >= 0
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || authority == null
+                || authority.indexOf('@') >= 0
                 || uri.getRawFragment() != null) {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
         }

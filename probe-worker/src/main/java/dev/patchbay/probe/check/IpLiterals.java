@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
 final class IpLiterals {
 
     /** One to four parts, each decimal, octal (leading 0) or hex (0x): anything else is a name. */
-    private static final Pattern NUMERIC_V4 = Pattern.compile(
-            "(?:0[xX][0-9a-fA-F]*|[0-9]+)(?:\\.(?:0[xX][0-9a-fA-F]*|[0-9]+)){0,3}");
+    private static final Pattern NUMERIC_V4 =
+            Pattern.compile("(?:0[xX][0-9a-fA-F]*|[0-9]+)(?:\\.(?:0[xX][0-9a-fA-F]*|[0-9]+)){0,3}");
+
     private static final Pattern CANONICAL_V4 = Pattern.compile(
             "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
-    private IpLiterals() {
-    }
+    private IpLiterals() {}
 
     /** Whether the host is written as numbers and dots only, in any base: then it is an IPv4 literal or invalid. */
     static boolean looksNumericV4(String host) {
@@ -97,8 +97,7 @@ final class IpLiterals {
                 return null;
             }
             return Long.parseLong(part);
-        }
-        catch (NumberFormatException badDigit) {
+        } catch (NumberFormatException badDigit) {
             return null;
         }
     }
@@ -112,8 +111,7 @@ final class IpLiterals {
             // With a colon in it, the JDK parses a literal and never asks a resolver.
             var address = InetAddress.getByName(host);
             return address;
-        }
-        catch (UnknownHostException notALiteral) {
+        } catch (UnknownHostException notALiteral) {
             return null;
         }
     }

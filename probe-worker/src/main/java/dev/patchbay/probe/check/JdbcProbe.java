@@ -58,8 +58,13 @@ public final class JdbcProbe {
      *        connection setup (SQLState class 08, no transport error) is a {@code tls_error}. Both drivers end so
      *        when the server offers no TLS, and say that only in a message, which is never read
      */
-    public Outcome selectOne(Driver driver, String scheme, ProbeTarget target, Credential credential,
-            Properties driverOptions, TlsMode tls) {
+    public Outcome selectOne(
+            Driver driver,
+            String scheme,
+            ProbeTarget target,
+            Credential credential,
+            Properties driverOptions,
+            TlsMode tls) {
         var database = target.requiredText("database");
         if (!DATABASE.matcher(database).matches()) {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
@@ -69,12 +74,12 @@ public final class JdbcProbe {
         Destination destination;
         try {
             destination = guard.check(host, port);
-        }
-        catch (DestinationBlocked blocked) {
+        } catch (DestinationBlocked blocked) {
             return Outcome.failed(Failure.BLOCKED_DESTINATION);
         }
         var name = destination.host().endsWith(".")
-                ? destination.host().substring(0, destination.host().length() - 1) : destination.host();
+                ? destination.host().substring(0, destination.host().length() - 1)
+                : destination.host();
         var urlHost = DNS_NAME.matcher(name).matches() ? name : destination.ipLiteral();
         var url = scheme + "//" + urlHost + ":" + port + "/" + database;
         var info = new Properties();
@@ -86,17 +91,15 @@ public final class JdbcProbe {
             info.setProperty(CheckSockets.LEASE_OPTION, lease.key());
             info.setProperty("user", credential.value("username"));
             info.setProperty("password", credential.value("password"));
-            var deadline = DEADLINES.schedule(lease::expire, properties.checkTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            var deadline =
+                    DEADLINES.schedule(lease::expire, properties.checkTimeout().toMillis(), TimeUnit.MILLISECONDS);
             try {
                 var outcome = connectAndSelect(driver, url, info, tls == TlsMode.VERIFY_FULL ? lease : null);
                 return lease.expired() && !outcome.isHealthy() ? Outcome.failed(Failure.TIMEOUT) : outcome;
-            }
-            finally {
+            } finally {
                 deadline.cancel(false);
             }
-        }
-        finally {
+        } finally {
             info.clear();
         }
     }
@@ -108,21 +111,24 @@ public final class JdbcProbe {
                 return Outcome.failed(Failure.UNUSABLE_CONFIG);
             }
             try (var statement = connection.createStatement()) {
-                statement.setQueryTimeout((int) Math.max(1, properties.checkTimeout().toSeconds()));
+                statement.setQueryTimeout(
+                        (int) Math.max(1, properties.checkTimeout().toSeconds()));
                 try (var rows = statement.executeQuery("SELECT 1")) {
-                    return rows.next() && rows.getInt(1) == 1 ? Outcome.healthy()
+                    return rows.next() && rows.getInt(1) == 1
+                            ? Outcome.healthy()
                             : Outcome.failed(Failure.UNEXPECTED_RESPONSE);
                 }
             }
-        }
-        catch (SQLException e) {
-            if (tlsRequired != null && tlsRequired.connected() && e.getSQLState() != null
-                    && e.getSQLState().startsWith("08") && Failures.classify(e, null) == null) {
+        } catch (SQLException e) {
+            if (tlsRequired != null
+                    && tlsRequired.connected()
+                    && e.getSQLState() != null
+                    && e.getSQLState().startsWith("08")
+                    && Failures.classify(e, null) == null) {
                 return Outcome.failed(Failure.TLS_ERROR, e.getSQLState());
             }
             return classify(e);
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             return Outcome.failed(Failures.classify(e, Failure.UNEXPECTED_RESPONSE));
         }
     }

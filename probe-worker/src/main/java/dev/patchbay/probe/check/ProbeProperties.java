@@ -24,19 +24,26 @@ import java.util.List;
  *        thread. Taken as {@code concurrency} when larger
  */
 @ConfigurationProperties("patchbay.probe")
-public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("10s") Duration checkTimeout, @DefaultValue("8") int concurrency,
-        @DefaultValue("2m") Duration staleAfter, @DefaultValue CircuitBreaker circuitBreaker,
+public record ProbeProperties(
+        List<String> allowedNetworks,
+        @DefaultValue("5s") Duration connectTimeout,
+        @DefaultValue("10s") Duration checkTimeout,
+        @DefaultValue("8") int concurrency,
+        @DefaultValue("2m") Duration staleAfter,
+        @DefaultValue CircuitBreaker circuitBreaker,
         @DefaultValue("4") int tenantConcurrency) {
 
     public ProbeProperties {
-        allowedNetworks = allowedNetworks == null ? List.of()
-                : allowedNetworks.stream().map(String::trim).filter(network -> !network.isEmpty()).toList();
+        allowedNetworks = allowedNetworks == null
+                ? List.of()
+                : allowedNetworks.stream()
+                        .map(String::trim)
+                        .filter(network -> !network.isEmpty())
+                        .toList();
         for (var network : allowedNetworks) {
             try {
                 Cidr.parse(network);
-            }
-            catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("patchbay.probe.allowed-networks: " + e.getMessage());
             }
         }
@@ -62,20 +69,26 @@ public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") 
 
     /** The defaults, as an unconfigured worker runs. */
     public static ProbeProperties defaults() {
-        return new ProbeProperties(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10), 8, Duration.ofMinutes(2),
-                null, 4);
+        return new ProbeProperties(
+                List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10), 8, Duration.ofMinutes(2), null, 4);
     }
 
     /** The same settings with other allowed networks (tests). */
     public ProbeProperties withAllowedNetworks(String... networks) {
-        return new ProbeProperties(List.of(networks), connectTimeout, checkTimeout, concurrency, staleAfter,
-                circuitBreaker, tenantConcurrency);
+        return new ProbeProperties(
+                List.of(networks),
+                connectTimeout,
+                checkTimeout,
+                concurrency,
+                staleAfter,
+                circuitBreaker,
+                tenantConcurrency);
     }
 
     /** The same settings with other timeouts (tests). */
     public ProbeProperties withTimeouts(Duration connect, Duration check) {
-        return new ProbeProperties(allowedNetworks, connect, check, concurrency, staleAfter, circuitBreaker,
-                tenantConcurrency);
+        return new ProbeProperties(
+                allowedNetworks, connect, check, concurrency, staleAfter, circuitBreaker, tenantConcurrency);
     }
 
     List<Cidr> networks() {
@@ -93,11 +106,17 @@ public record ProbeProperties(List<String> allowedNetworks, @DefaultValue("5s") 
      *
      * @param maxConnections how many connections' breakers are kept; the least recently checked go first
      */
-    public record CircuitBreaker(@DefaultValue("5") int windowSize, @DefaultValue("50") float failureRateThreshold,
-            @DefaultValue("30s") Duration openFor, @DefaultValue("10000") int maxConnections) {
+    public record CircuitBreaker(
+            @DefaultValue("5") int windowSize,
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("30s") Duration openFor,
+            @DefaultValue("10000") int maxConnections) {
 
         public CircuitBreaker {
-            if (windowSize < 1 || failureRateThreshold <= 0 || failureRateThreshold > 100 || !positive(openFor)
+            if (windowSize < 1
+                    || failureRateThreshold <= 0
+                    || failureRateThreshold > 100
+                    || !positive(openFor)
                     || maxConnections < 1) {
                 throw new IllegalArgumentException("patchbay.probe.circuit-breaker: window-size and max-connections "
                         + "must be positive, failure-rate-threshold in (0, 100], open-for positive");

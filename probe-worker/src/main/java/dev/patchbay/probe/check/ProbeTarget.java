@@ -40,11 +40,9 @@ public record ProbeTarget(ConnectionId connectionId, String vendor, String baseU
         int port;
         if (value instanceof Number number && number.doubleValue() == number.intValue()) {
             port = number.intValue();
-        }
-        else if (value instanceof String digits && digits.trim().matches("[0-9]{1,5}")) {
+        } else if (value instanceof String digits && digits.trim().matches("[0-9]{1,5}")) {
             port = Integer.parseInt(digits.trim());
-        }
-        else {
+        } else {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
         }
         if (port < 1 || port > 65535) {

@@ -12,10 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SecretSafeJson {
 
     public static JsonMapper mapper() {
-        return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build())
+        return JsonMapper.builder(JsonFactory.builder()
+                        .recyclerPool(JsonRecyclerPools.nonRecyclingPool())
+                        .build())
                 .build();
     }
 
-    private SecretSafeJson() {
-    }
+    private SecretSafeJson() {}
 }

@@ -57,42 +57,60 @@ final class ProbeRequestListener implements DisposableBean {
     private final Map<TenantId, Integer> inFlight = new ConcurrentHashMap<>();
     private final EventCodec codec = new EventCodec(ProbeResultPublisher.SOURCE);
 
-    ProbeRequestListener(ProbeRunner runner, ProbeResultPublisher publisher, VaultKeyCheck keys,
-            ProbeProperties properties, ObjectProvider<KafkaListenerEndpointRegistry> registry) {
+    ProbeRequestListener(
+            ProbeRunner runner,
+            ProbeResultPublisher publisher,
+            VaultKeyCheck keys,
+            ProbeProperties properties,
+            ObjectProvider<KafkaListenerEndpointRegistry> registry) {
         this.runner = runner;
         this.publisher = publisher;
         this.keys = keys;
         this.properties = properties;
         var threads = new AtomicInteger();
         // The queue holds what the threads have not started yet: every tenant's share of it is bounded already.
-        this.pool = new ThreadPoolExecutor(properties.concurrency(), properties.concurrency(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(4 * properties.concurrency()), task -> {
+        this.pool = new ThreadPoolExecutor(
+                properties.concurrency(),
+                properties.concurrency(),
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(4 * properties.concurrency()),
+                task -> {
                     var thread = new Thread(task, "probe-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                },
+                new ThreadPoolExecutor.AbortPolicy());
         keys.onLateMismatch(() -> {
-            var stopping = new Thread(() -> {
-                var container = registry.getObject().getListenerContainer(ID);
-                if (container != null) {
-                    container.stop();
-                }
-            }, "probe-listener-stop");
+            var stopping = new Thread(
+                    () -> {
+                        var container = registry.getObject().getListenerContainer(ID);
+                        if (container != null) {
+                            container.stop();
+                        }
+                    },
+                    "probe-listener-stop");
             stopping.setDaemon(true);
             stopping.start();
         });
     }
 
-    @KafkaListener(id = ID, idIsGroup = false,
+    @KafkaListener(
+            id = ID,
+            idIsGroup = false,
             topics = "#{T(dev.patchbay.contracts.topic.Topics).PROBE_REQUESTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
         ProbeRequested request;
         try {
-            request = codec.decode(record).filter(ProbeRequested.class::isInstance).map(ProbeRequested.class::cast)
+            request = codec.decode(record)
+                    .filter(ProbeRequested.class::isInstance)
+                    .map(ProbeRequested.class::cast)
                     .orElse(null);
-        }
-        catch (RuntimeException unreadable) {
-            log.warn("Skipped an unreadable probe request at {}-{}@{}", record.topic(), record.partition(),
+        } catch (RuntimeException unreadable) {
+            log.warn(
+                    "Skipped an unreadable probe request at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
                     record.offset());
             return;
         }
@@ -108,13 +126,11 @@ final class ProbeRequestListener implements DisposableBean {
             pool.execute(() -> {
                 try {
                     handle(request);
-                }
-                finally {
+                } finally {
                     release(tenant);
                 }
             });
-        }
-        catch (RejectedExecutionException full) {
+        } catch (RejectedExecutionException full) {
             release(tenant);
             busy(request);
         }
@@ -140,15 +156,26 @@ final class ProbeRequestListener implements DisposableBean {
                 && request.requestedAt().plus(properties.staleAfter()).isBefore(Instant.now())) {
             return;
         }
-        log.debug("Probe {} of connection {} not started: its tenant has {} checks in this worker already, or the "
-                + "worker is full", request.correlationId(), request.connectionId(), properties.tenantConcurrency());
+        log.debug(
+                "Probe {} of connection {} not started: its tenant has {} checks in this worker already, or the "
+                        + "worker is full",
+                request.correlationId(),
+                request.connectionId(),
+                properties.tenantConcurrency());
         try {
-            publisher.publish(new ProbeCompleted(request.correlationId(), request.connectionId(), request.tenantId(),
-                    request.vendor(), false, 0, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            publisher.publish(new ProbeCompleted(
+                    request.correlationId(),
+                    request.connectionId(),
+                    request.tenantId(),
+                    request.vendor(),
+                    false,
+                    0,
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS),
                     Outcome.failed(Failure.BUSY).error()));
-        }
-        catch (RuntimeException unpublished) {
-            log.warn("The busy answer to probe {} was not published: {}", request.correlationId(),
+        } catch (RuntimeException unpublished) {
+            log.warn(
+                    "The busy answer to probe {} was not published: {}",
+                    request.correlationId(),
                     unpublished.getClass().getName());
         }
     }
@@ -156,16 +183,20 @@ final class ProbeRequestListener implements DisposableBean {
     void handle(ProbeRequested request) {
         try {
             if (!keys.usable()) {
-                log.warn("Dropped probe {} of connection {}: this worker's vault keys do not match the vault's",
-                        request.correlationId(), request.connectionId());
+                log.warn(
+                        "Dropped probe {} of connection {}: this worker's vault keys do not match the vault's",
+                        request.correlationId(),
+                        request.connectionId());
                 return;
             }
             runner.run(request).ifPresent(publisher::publish);
-        }
-        catch (RuntimeException failed) {
+        } catch (RuntimeException failed) {
             // Only the type: a database or driver message is not for the log of every probe.
-            log.warn("Probe {} of connection {} failed in the worker: {}", request.correlationId(),
-                    request.connectionId(), failed.getClass().getName());
+            log.warn(
+                    "Probe {} of connection {} failed in the worker: {}",
+                    request.correlationId(),
+                    request.connectionId(),
+                    failed.getClass().getName());
         }
     }
 

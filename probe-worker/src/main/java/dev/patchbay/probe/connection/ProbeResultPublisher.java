@@ -27,11 +27,18 @@ final class ProbeResultPublisher {
 
     void publish(ProbeCompleted result) {
         var key = result.connectionId().toString();
-        var envelope = new EventCodec.Envelope(UUID.randomUUID().toString(), result.checkedAt(), key,
-                result.tenantId().value(), null);
+        var envelope = new EventCodec.Envelope(
+                UUID.randomUUID().toString(),
+                result.checkedAt(),
+                key,
+                result.tenantId().value(),
+                null);
         kafka.send(codec.record(Topics.PROBE_RESULTS, key, result, envelope)).whenComplete((sent, failed) -> {
             if (failed != null) {
-                log.warn("The result of probe {} (connection {}) was not published: {}", result.correlationId(), key,
+                log.warn(
+                        "The result of probe {} (connection {}) was not published: {}",
+                        result.correlationId(),
+                        key,
                         failed.getClass().getSimpleName());
             }
         });

@@ -40,7 +40,11 @@ final class ProbeRunner {
     private final ConnectionBreakers breakers;
     private final ProbeProperties properties;
 
-    ProbeRunner(Checks checks, SealedCredentials sealed, Vault vault, ConnectionBreakers breakers,
+    ProbeRunner(
+            Checks checks,
+            SealedCredentials sealed,
+            Vault vault,
+            ConnectionBreakers breakers,
             ProbeProperties properties) {
         this.checks = checks;
         this.sealed = sealed;
@@ -52,14 +56,20 @@ final class ProbeRunner {
     Optional<ProbeCompleted> run(ProbeRequested request) {
         if (request.requestedAt() != null
                 && request.requestedAt().plus(properties.staleAfter()).isBefore(Instant.now())) {
-            log.info("Skipped probe {} of connection {}: requested at {}, nobody waits for it any more",
-                    request.correlationId(), request.connectionId(), request.requestedAt());
+            log.info(
+                    "Skipped probe {} of connection {}: requested at {}, nobody waits for it any more",
+                    request.correlationId(),
+                    request.connectionId(),
+                    request.requestedAt());
             return Optional.empty();
         }
         var check = checks.forVendor(request.vendor());
         if (check.isEmpty()) {
-            log.warn("Skipped probe {} of connection {}: this worker has no check for vendor '{}'",
-                    request.correlationId(), request.connectionId(), request.vendor());
+            log.warn(
+                    "Skipped probe {} of connection {}: this worker has no check for vendor '{}'",
+                    request.correlationId(),
+                    request.connectionId(),
+                    request.vendor());
             return Optional.empty();
         }
         var target = new ProbeTarget(request.connectionId(), request.vendor(), request.baseUrl(), request.config());
@@ -77,8 +87,11 @@ final class ProbeRunner {
         // itself holds the same digest, so a row whose column was altered still does not open.
         var destination = check.get().destination(target).digest();
         if (!destination.equals(row.get().destination())) {
-            log.warn("Probe {} of connection {}: the request points the credential at another destination than it "
-                    + "was sealed for; nothing was opened or sent", request.correlationId(), request.connectionId());
+            log.warn(
+                    "Probe {} of connection {}: the request points the credential at another destination than it "
+                            + "was sealed for; nothing was opened or sent",
+                    request.correlationId(),
+                    request.connectionId());
             return Optional.of(result(request, Outcome.failed(Failure.DESTINATION_MISMATCH), 0));
         }
         // A candidate's id lives for one check: a breaker of its own would only crowd out the connections' ones.
@@ -86,22 +99,28 @@ final class ProbeRunner {
         if (!breaker.tryAcquirePermission()) {
             return Optional.of(result(request, Outcome.failed(Failure.CIRCUIT_OPEN), 0));
         }
-        var context = new SealingContext(request.tenantId(), request.connectionId(), request.credentialVersion(),
-                purpose, row.get().bound() ? destination : null);
+        var context = new SealingContext(
+                request.tenantId(),
+                request.connectionId(),
+                request.credentialVersion(),
+                purpose,
+                row.get().bound() ? destination : null);
         long started = System.nanoTime();
         Outcome outcome;
         try (var credential = vault.open(row.get().ciphertext(), context)) {
             outcome = check.get().run(target, credential);
-        }
-        catch (SealedCredentialUnreadable unreadable) {
+        } catch (SealedCredentialUnreadable unreadable) {
             breaker.releasePermission();
             log.error("Probe {}: {}", request.correlationId(), unreadable.getMessage());
             return Optional.empty();
-        }
-        catch (RuntimeException unexpected) {
+        } catch (RuntimeException unexpected) {
             // Only the type: a message could quote a peer, and a peer may echo the secret.
-            log.warn("Probe {} of connection {}: the {} check ended with {}", request.correlationId(),
-                    request.connectionId(), request.vendor(), unexpected.getClass().getName());
+            log.warn(
+                    "Probe {} of connection {}: the {} check ended with {}",
+                    request.correlationId(),
+                    request.connectionId(),
+                    request.vendor(),
+                    unexpected.getClass().getName());
             outcome = Outcome.failed(Failure.UNEXPECTED_RESPONSE);
         }
         long elapsed = System.nanoTime() - started;
@@ -112,19 +131,23 @@ final class ProbeRunner {
     private static void record(CircuitBreaker breaker, Outcome outcome, long elapsedNanos) {
         if (outcome.isHealthy() || outcome.failure() == Failure.CREDENTIALS_REJECTED) {
             breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        }
-        else if (outcome.failure().countsAgainstCircuit()) {
+        } else if (outcome.failure().countsAgainstCircuit()) {
             breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new CheckFailed(outcome));
-        }
-        else {
+        } else {
             // Never left the worker (blocked destination, unusable config): says nothing about the system.
             breaker.releasePermission();
         }
     }
 
     private static ProbeCompleted result(ProbeRequested request, Outcome outcome, long latencyMs) {
-        return new ProbeCompleted(request.correlationId(), request.connectionId(), request.tenantId(),
-                request.vendor(), outcome.isHealthy(), latencyMs, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        return new ProbeCompleted(
+                request.correlationId(),
+                request.connectionId(),
+                request.tenantId(),
+                request.vendor(),
+                outcome.isHealthy(),
+                latencyMs,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS),
                 outcome.error());
     }
 }

@@ -30,20 +30,16 @@ final class VaultKeyCheck implements InitializingBean {
     sealed interface State {
 
         /** Compared: every configured key matches what the vault recorded, and the sealing key is recorded. */
-        record Matched(Map<String, String> keys) implements State {
-        }
+        record Matched(Map<String, String> keys) implements State {}
 
         /** The vault has recorded nothing to compare with yet: no tables, or not this key. */
-        record NothingRecorded(String reason) implements State {
-        }
+        record NothingRecorded(String reason) implements State {}
 
         /** The vault could not be read. */
-        record Unavailable(String reason) implements State {
-        }
+        record Unavailable(String reason) implements State {}
 
         /** The worker's keys are not the vault's. */
-        record Mismatch(String message) implements State {
-        }
+        record Mismatch(String message) implements State {}
     }
 
     private static final Logger log = LoggerFactory.getLogger(VaultKeyCheck.class);
@@ -51,8 +47,7 @@ final class VaultKeyCheck implements InitializingBean {
     private final Vault vault;
     private final SealedSecretStore store;
     private volatile State state = new State.Unavailable("not compared yet");
-    private volatile Runnable onLateMismatch = () -> {
-    };
+    private volatile Runnable onLateMismatch = () -> {};
 
     VaultKeyCheck(Vault vault, JdbcClient jdbc) {
         this.vault = vault;
@@ -105,16 +100,17 @@ final class VaultKeyCheck implements InitializingBean {
         try {
             recorded = store.recordedKeys();
             sealedUnder = store.keysInUse();
-        }
-        catch (BadSqlGrammarException noTables) {
+        } catch (BadSqlGrammarException noTables) {
             return new State.NothingRecorded("the vault tables do not exist yet (command-service creates them)");
-        }
-        catch (DataAccessException unavailable) {
+        } catch (DataAccessException unavailable) {
             return new State.Unavailable("the vault database cannot be read: "
                     + unavailable.getMostSpecificCause().getClass().getSimpleName());
         }
-        var mismatch = VaultKeys.mismatch(vault, recorded, sealedUnder, "Start the probe worker with the same "
-                + "PATCHBAY_VAULT_KEY (and previous keys) as command-service.");
+        var mismatch = VaultKeys.mismatch(
+                vault,
+                recorded,
+                sealedUnder,
+                "Start the probe worker with the same " + "PATCHBAY_VAULT_KEY (and previous keys) as command-service.");
         if (mismatch.isPresent()) {
             return new State.Mismatch(mismatch.get());
         }
@@ -126,13 +122,14 @@ final class VaultKeyCheck implements InitializingBean {
 
     private void report(State compared) {
         if (compared instanceof State.Matched matched) {
-            log.info("Vault keys checked against the vault: opening with {}", matched.keys().isEmpty()
-                    ? "the KMS keyring" : matched.keys().keySet());
-        }
-        else if (compared instanceof State.NothingRecorded nothing) {
+            log.info(
+                    "Vault keys checked against the vault: opening with {}",
+                    matched.keys().isEmpty()
+                            ? "the KMS keyring"
+                            : matched.keys().keySet());
+        } else if (compared instanceof State.NothingRecorded nothing) {
             log.info("Vault keys not compared yet: {}; compared again before the first probe", nothing.reason());
-        }
-        else if (compared instanceof State.Unavailable unavailable) {
+        } else if (compared instanceof State.Unavailable unavailable) {
             log.warn("Vault keys not compared yet: {}; compared again before the first probe", unavailable.reason());
         }
     }

@@ -31,6 +31,8 @@ final class VaultKeysHealthIndicator implements HealthIndicator {
         if (state instanceof VaultKeyCheck.State.Unavailable unavailable) {
             return Health.down().withDetail("reason", unavailable.reason()).build();
         }
-        return Health.down().withDetail("reason", ((VaultKeyCheck.State.Mismatch) state).message()).build();
+        return Health.down()
+                .withDetail("reason", ((VaultKeyCheck.State.Mismatch) state).message())
+                .build();
     }
 }

@@ -21,8 +21,14 @@ import java.util.List;
 @Component
 final class BelvoConnector implements Connector {
 
-    static final ConnectorType TYPE = new ConnectorType("belvo", Category.REST, "Belvo", List.of(),
-            List.of("client_id", "secret"), true, List.of(),
+    static final ConnectorType TYPE = new ConnectorType(
+            "belvo",
+            Category.REST,
+            "Belvo",
+            List.of(),
+            List.of("client_id", "secret"),
+            true,
+            List.of(),
             List.of("api.belvo.com", "sandbox.belvo.com", "development.belvo.com"));
 
     private final HttpProbe http;
@@ -39,11 +45,17 @@ final class BelvoConnector implements Connector {
     @Override
     public Outcome check(ProbeTarget target, Credential credential) {
         var url = HttpProbe.join(target.requiredBaseUrl(), "/api/institutions/?page_size=1");
-        var basic = "Basic " + Base64.getEncoder().encodeToString((credential.value("client_id") + ":"
-                + credential.value("secret")).getBytes(StandardCharsets.UTF_8));
-        var answer = http.exchange(HttpMethod.GET, url, headers -> headers
-                .set(HttpHeaderNames.AUTHORIZATION, basic)
-                .set(HttpHeaderNames.ACCEPT, "application/json"), null, false);
+        var basic = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((credential.value("client_id") + ":" + credential.value("secret"))
+                                .getBytes(StandardCharsets.UTF_8));
+        var answer = http.exchange(
+                HttpMethod.GET,
+                url,
+                headers -> headers.set(HttpHeaderNames.AUTHORIZATION, basic)
+                        .set(HttpHeaderNames.ACCEPT, "application/json"),
+                null,
+                false);
         int status = answer.status();
         if (status == 200) {
             return Outcome.healthy();

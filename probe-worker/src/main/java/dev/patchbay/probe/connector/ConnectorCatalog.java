@@ -35,13 +35,17 @@ final class ConnectorCatalog implements Checks {
     ConnectorCatalog(Collection<? extends Connector> connectors, ConnectorProperties properties) {
         this.properties = properties;
         var map = new LinkedHashMap<String, Connector>();
-        connectors.stream().sorted(Comparator.comparing(connector -> connector.type().vendor())).forEach(connector -> {
-            var previous = map.putIfAbsent(connector.type().vendor(), connector);
-            if (previous != null) {
-                throw new IllegalStateException("two connectors claim the vendor " + connector.type().vendor() + ": "
-                        + previous.getClass().getSimpleName() + " and " + connector.getClass().getSimpleName());
-            }
-        });
+        connectors.stream()
+                .sorted(Comparator.comparing(connector -> connector.type().vendor()))
+                .forEach(connector -> {
+                    var previous = map.putIfAbsent(connector.type().vendor(), connector);
+                    if (previous != null) {
+                        throw new IllegalStateException("two connectors claim the vendor "
+                                + connector.type().vendor() + ": "
+                                + previous.getClass().getSimpleName() + " and "
+                                + connector.getClass().getSimpleName());
+                    }
+                });
         if (map.isEmpty()) {
             throw new IllegalStateException("a probe worker without connectors has nothing to register");
         }
@@ -65,8 +69,10 @@ final class ConnectorCatalog implements Checks {
 
     @Override
     public Optional<Check> forVendor(String vendor) {
-        return vendor == null ? Optional.empty() : Optional.ofNullable(byVendor.get(vendor))
-                .map(connector -> new HostBound(connector, properties.hostsOf(connector.type())));
+        return vendor == null
+                ? Optional.empty()
+                : Optional.ofNullable(byVendor.get(vendor))
+                        .map(connector -> new HostBound(connector, properties.hostsOf(connector.type())));
     }
 
     /** A connector's check that also knows the only hosts its connections may name. */
@@ -98,8 +104,7 @@ final class ConnectorCatalog implements Checks {
             try {
                 var host = new URI(target.baseUrl().trim()).getHost();
                 return host != null && hosts.contains(host.toLowerCase(Locale.ROOT));
-            }
-            catch (URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 return false;
             }
         }

@@ -18,9 +18,16 @@ import java.util.stream.Collectors;
 record ConnectorProperties(Map<String, List<String>> hosts) {
 
     ConnectorProperties {
-        hosts = hosts == null ? Map.of() : hosts.entrySet().stream().collect(Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, entry -> entry.getValue().stream().map(String::trim)
-                        .filter(host -> !host.isEmpty()).map(host -> host.toLowerCase(Locale.ROOT)).toList()));
+        hosts = hosts == null
+                ? Map.of()
+                : hosts.entrySet().stream()
+                        .collect(Collectors.toUnmodifiableMap(
+                                Map.Entry::getKey,
+                                entry -> entry.getValue().stream()
+                                        .map(String::trim)
+                                        .filter(host -> !host.isEmpty())
+                                        .map(host -> host.toLowerCase(Locale.ROOT))
+                                        .toList()));
     }
 
     /** The hosts a type's connections may name: the operator's, else the type's own; empty for any. */

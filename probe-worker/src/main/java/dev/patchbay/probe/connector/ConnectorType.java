@@ -19,8 +19,14 @@ import java.util.regex.Pattern;
  * @param ownHosts the only hosts a {@code base_url} of this type may name unless an operator names others
  *     ({@code patchbay.connectors.hosts.<vendor>}); empty for any host
  */
-record ConnectorType(String vendor, Category category, String displayName, List<String> requiredConfig,
-        List<String> secretFields, boolean supportsWebhooks, List<String> configOutsideDestination,
+record ConnectorType(
+        String vendor,
+        Category category,
+        String displayName,
+        List<String> requiredConfig,
+        List<String> secretFields,
+        boolean supportsWebhooks,
+        List<String> configOutsideDestination,
         List<String> ownHosts) {
 
     private static final Pattern VENDOR = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -29,7 +35,8 @@ record ConnectorType(String vendor, Category category, String displayName, List<
     ConnectorType {
         Objects.requireNonNull(category, "category");
         if (vendor == null || !VENDOR.matcher(vendor).matches()) {
-            throw new IllegalArgumentException("a vendor id is lower-case letters, digits, underscores and dashes: " + vendor);
+            throw new IllegalArgumentException(
+                    "a vendor id is lower-case letters, digits, underscores and dashes: " + vendor);
         }
         if (displayName == null || displayName.isBlank()) {
             throw new IllegalArgumentException(vendor + ": a display name is required");
@@ -37,8 +44,8 @@ record ConnectorType(String vendor, Category category, String displayName, List<
         requiredConfig = fieldNames(vendor, "required config", requiredConfig);
         secretFields = fieldNames(vendor, "secret fields", secretFields);
         if (secretFields.isEmpty()) {
-            throw new IllegalArgumentException(vendor + ": every connection carries a credential, so a type "
-                    + "names at least one secret field");
+            throw new IllegalArgumentException(
+                    vendor + ": every connection carries a credential, so a type " + "names at least one secret field");
         }
         configOutsideDestination = fieldNames(vendor, "config outside the destination", configOutsideDestination);
         ownHosts = List.copyOf(ownHosts);
@@ -49,8 +56,16 @@ record ConnectorType(String vendor, Category category, String displayName, List<
 
     /** The event that announces this type to the other services, with the hosts this worker allows it. */
     ConnectorTypeRegistered registered(Instant at, List<String> allowedHosts) {
-        return new ConnectorTypeRegistered(vendor, category.wireName(), displayName, requiredConfig, secretFields,
-                supportsWebhooks, at, configOutsideDestination, allowedHosts);
+        return new ConnectorTypeRegistered(
+                vendor,
+                category.wireName(),
+                displayName,
+                requiredConfig,
+                secretFields,
+                supportsWebhooks,
+                at,
+                configOutsideDestination,
+                allowedHosts);
     }
 
     private static List<String> fieldNames(String vendor, String what, List<String> names) {

@@ -38,7 +38,10 @@ final class ConnectorTypeRegistrar implements SmartLifecycle {
     private volatile RegistrationState state = new RegistrationState.Pending(0, null);
     private volatile Thread registration;
 
-    ConnectorTypeRegistrar(ConnectorCatalog catalog, KafkaTemplate<String, byte[]> kafka, KafkaAdmin admin,
+    ConnectorTypeRegistrar(
+            ConnectorCatalog catalog,
+            KafkaTemplate<String, byte[]> kafka,
+            KafkaAdmin admin,
             RegistrationProperties properties) {
         this.catalog = catalog;
         this.kafka = kafka;
@@ -66,8 +69,7 @@ final class ConnectorTypeRegistrar implements SmartLifecycle {
             thread.interrupt();
             try {
                 thread.join(Duration.ofSeconds(5).toMillis());
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -89,26 +91,30 @@ final class ConnectorTypeRegistrar implements SmartLifecycle {
                     throw new IllegalStateException("the topics could not be created");
                 }
                 publishAll();
-                var vendors = catalog.types().stream().map(ConnectorType::vendor).toList();
+                var vendors =
+                        catalog.types().stream().map(ConnectorType::vendor).toList();
                 state = new RegistrationState.Registered(vendors, Instant.now(), attempt);
-                log.info("Registered connector types {} on {} (attempt {})", vendors, Topics.CONNECTOR_TYPES.name(),
+                log.info(
+                        "Registered connector types {} on {} (attempt {})",
+                        vendors,
+                        Topics.CONNECTOR_TYPES.name(),
                         attempt);
                 return;
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 var reason = describe(e);
                 state = new RegistrationState.Pending(attempt, reason);
-                log.warn("Registering connector types failed (attempt {}): {}; retrying in {} s", attempt, reason,
+                log.warn(
+                        "Registering connector types failed (attempt {}): {}; retrying in {} s",
+                        attempt,
+                        reason,
                         backoff.toMillis() / 1000.0);
             }
             try {
                 Thread.sleep(backoff.toMillis());
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
@@ -119,7 +125,10 @@ final class ConnectorTypeRegistrar implements SmartLifecycle {
     private void publishAll() throws InterruptedException, ExecutionException, TimeoutException {
         var at = Instant.now();
         var acknowledgements = catalog.types().stream()
-                .map(type -> kafka.send(codec.record(Topics.CONNECTOR_TYPES, type.vendor(), catalog.registered(type, at),
+                .map(type -> kafka.send(codec.record(
+                        Topics.CONNECTOR_TYPES,
+                        type.vendor(),
+                        catalog.registered(type, at),
                         EventCodec.Envelope.of(type.vendor()))))
                 .toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(acknowledgements).get(properties.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -128,7 +137,8 @@ final class ConnectorTypeRegistrar implements SmartLifecycle {
     /** What went wrong, for the log and the health details: the outermost and the innermost cause. */
     private String describe(Exception e) {
         if (e instanceof TimeoutException) {
-            return "no acknowledgement from the broker within " + properties.sendTimeout().toSeconds() + " s";
+            return "no acknowledgement from the broker within "
+                    + properties.sendTimeout().toSeconds() + " s";
         }
         Throwable outer = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         Throwable root = outer;
@@ -136,7 +146,8 @@ final class ConnectorTypeRegistrar implements SmartLifecycle {
             root = root.getCause();
         }
         var text = outer.getClass().getSimpleName() + (outer.getMessage() == null ? "" : ": " + outer.getMessage());
-        return root == outer ? text
+        return root == outer
+                ? text
                 : text + " (" + root.getClass().getSimpleName()
                         + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }

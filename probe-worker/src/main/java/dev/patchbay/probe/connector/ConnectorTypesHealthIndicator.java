@@ -22,9 +22,11 @@ final class ConnectorTypesHealthIndicator implements HealthIndicator {
     public Health health() {
         var state = registrar.state();
         if (state instanceof RegistrationState.Registered registered) {
-            return Health.up().withDetail("vendors", registered.vendors())
+            return Health.up()
+                    .withDetail("vendors", registered.vendors())
                     .withDetail("registered_at", PatchbayJson.format(registered.at()))
-                    .withDetail("attempts", registered.attempts()).build();
+                    .withDetail("attempts", registered.attempts())
+                    .build();
         }
         var pending = (RegistrationState.Pending) state;
         var health = Health.down().withDetail("failed_attempts", pending.failedAttempts());

@@ -33,13 +33,11 @@ final class GuardedHostResolver implements HostResolver {
         try {
             var destination = guard.check(host, ANY_PORT);
             return new InetAddress[] {destination.socketAddress().getAddress()};
-        }
-        catch (DestinationBlocked refused) {
+        } catch (DestinationBlocked refused) {
             blocked.complete(null);
             // A fixed text: the client logs it, and the reason is the guard's business.
             throw new UnknownHostException("destination not allowed");
-        }
-        catch (CheckFailed unresolved) {
+        } catch (CheckFailed unresolved) {
             throw new UnknownHostException("host does not resolve");
         }
     }

@@ -58,8 +58,14 @@ import java.util.stream.Collectors;
 @Component
 final class KafkaConnector implements Connector {
 
-    static final ConnectorType TYPE = new ConnectorType("kafka", Category.BROKER, "Apache Kafka",
-            List.of("bootstrap_servers"), List.of("username", "password"), false, List.of(),
+    static final ConnectorType TYPE = new ConnectorType(
+            "kafka",
+            Category.BROKER,
+            "Apache Kafka",
+            List.of("bootstrap_servers"),
+            List.of("username", "password"),
+            false,
+            List.of(),
             List.of());
 
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
@@ -95,14 +101,17 @@ final class KafkaConnector implements Connector {
         for (var server : servers(target.requiredText("bootstrap_servers"))) {
             destinations.add(checked(server.getHostString(), server.getPort()));
         }
-        // One deadline for the whole check: up to ten bootstrap servers, each with its connect timeout, must not add up.
+        // One deadline for the whole check: up to ten bootstrap servers, each with its connect timeout, must not add
+        // up.
         long deadline = System.nanoTime() + properties.checkTimeout().toNanos();
         var reachable = reachable(destinations, deadline);
 
         var config = new HashMap<String, Object>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, reachable.stream()
-                .map(destination -> destination.ipLiteral() + ":" + destination.port())
-                .collect(Collectors.joining(",")));
+        config.put(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                reachable.stream()
+                        .map(destination -> destination.ipLiteral() + ":" + destination.port())
+                        .collect(Collectors.joining(",")));
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "patchbay-probe-" + UUID.randomUUID());
         config.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, protocol);
         int connectMs = (int) properties.connectTimeout().toMillis();
@@ -121,19 +130,19 @@ final class KafkaConnector implements Connector {
         }
         if (protocol.equals("SASL_SSL")) {
             config.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, KafkaSslEngineFactory.class);
-            config.put(KafkaSslEngineFactory.PEER_HOSTS, reachable.stream()
-                    .map(destination -> destination.address().getHostAddress() + "=" + destination.host())
-                    .collect(Collectors.joining(",")));
+            config.put(
+                    KafkaSslEngineFactory.PEER_HOSTS,
+                    reachable.stream()
+                            .map(destination -> destination.address().getHostAddress() + "=" + destination.host())
+                            .collect(Collectors.joining(",")));
         }
         var resolver = new GuardedHostResolver(guard);
         Admin admin;
         try {
             admin = ResolvingAdmin.create(config, resolver);
-        }
-        catch (RuntimeException unusable) {
+        } catch (RuntimeException unusable) {
             return Outcome.failed(Failure.UNUSABLE_CONFIG);
-        }
-        finally {
+        } finally {
             config.remove(SaslConfigs.SASL_JAAS_CONFIG);
         }
         try {
@@ -152,18 +161,14 @@ final class KafkaConnector implements Connector {
                 checked(node.host(), node.port());
             }
             return Outcome.healthy();
-        }
-        catch (ExecutionException e) {
+        } catch (ExecutionException e) {
             return failure(e.getCause());
-        }
-        catch (TimeoutException e) {
+        } catch (TimeoutException e) {
             return Outcome.failed(Failure.TIMEOUT);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.failed(Failure.TIMEOUT);
-        }
-        finally {
+        } finally {
             admin.close(Duration.ZERO);
         }
     }
@@ -171,8 +176,7 @@ final class KafkaConnector implements Connector {
     private Destination checked(String host, int port) {
         try {
             return guard.check(host, port);
-        }
-        catch (DestinationBlocked blocked) {
+        } catch (DestinationBlocked blocked) {
             throw new CheckFailed(Failure.BLOCKED_DESTINATION);
         }
     }
@@ -191,11 +195,10 @@ final class KafkaConnector implements Connector {
                 break;
             }
             try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress(destination.address(), destination.port()),
-                        (int) Math.min(left, properties.connectTimeout().toMillis()));
+                socket.connect(new InetSocketAddress(destination.address(), destination.port()), (int)
+                        Math.min(left, properties.connectTimeout().toMillis()));
                 reachable.add(destination);
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 if (Failures.classify(e, Failure.UNREACHABLE) == Failure.TIMEOUT) {
                     failure = Failure.TIMEOUT;
                 }
@@ -247,7 +250,8 @@ final class KafkaConnector implements Connector {
 
     /** The JAAS line of the SASL login, with the values quoted so that none can add options of its own. */
     private static String jaas(String mechanism, Credential credential) {
-        var module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+        var module = mechanism.equals("PLAIN")
+                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                 : "org.apache.kafka.common.security.scram.ScramLoginModule";
         return module + " required username=\"" + quoted(credential.value("username")) + "\" password=\""
                 + quoted(credential.value("password")) + "\";";

@@ -23,9 +23,15 @@ import java.util.Properties;
 @Component
 final class MysqlConnector implements Connector {
 
-    static final ConnectorType TYPE = new ConnectorType("mysql", Category.DATABASE, "MySQL",
-            List.of("host", "port", "database"), List.of("username", "password"), false,
-            List.of("database"), List.of());
+    static final ConnectorType TYPE = new ConnectorType(
+            "mysql",
+            Category.DATABASE,
+            "MySQL",
+            List.of("host", "port", "database"),
+            List.of("username", "password"),
+            false,
+            List.of("database"),
+            List.of());
 
     private static final Driver DRIVER = new org.mariadb.jdbc.Driver();
 
@@ -44,8 +50,10 @@ final class MysqlConnector implements Connector {
     public Outcome check(ProbeTarget target, Credential credential) {
         var properties = jdbc.properties();
         var options = new Properties();
-        options.setProperty("connectTimeout", Long.toString(properties.connectTimeout().toMillis()));
-        options.setProperty("socketTimeout", Long.toString(properties.checkTimeout().toMillis()));
+        options.setProperty(
+                "connectTimeout", Long.toString(properties.connectTimeout().toMillis()));
+        options.setProperty(
+                "socketTimeout", Long.toString(properties.checkTimeout().toMillis()));
         // A server must not make the check read local files, follow it to another host (which the guard never saw),
         // or receive the password in clear text.
         options.setProperty("allowLocalInfile", "false");

@@ -23,8 +23,15 @@ import java.util.List;
 @Component
 final class PluggyConnector implements Connector {
 
-    static final ConnectorType TYPE = new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(),
-            List.of("client_id", "secret"), true, List.of(), List.of("api.pluggy.ai"));
+    static final ConnectorType TYPE = new ConnectorType(
+            "pluggy",
+            Category.REST,
+            "Pluggy",
+            List.of(),
+            List.of("client_id", "secret"),
+            true,
+            List.of(),
+            List.of("api.pluggy.ai"));
 
     private final HttpProbe http;
     private final JsonMapper json = SecretSafeJson.mapper();
@@ -47,20 +54,24 @@ final class PluggyConnector implements Connector {
         byte[] body = json.writeValueAsBytes(login);
         login.clear();
         try {
-            var answer = http.exchange(HttpMethod.POST, url, headers -> headers
-                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                    .set(HttpHeaderNames.ACCEPT, "application/json"), body, true);
+            var answer = http.exchange(
+                    HttpMethod.POST,
+                    url,
+                    headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                            .set(HttpHeaderNames.ACCEPT, "application/json"),
+                    body,
+                    true);
             int status = answer.status();
             if (status == 200) {
-                return hasApiKey(answer.body()) ? Outcome.healthy()
+                return hasApiKey(answer.body())
+                        ? Outcome.healthy()
                         : Outcome.failed(Failure.UNEXPECTED_RESPONSE, status);
             }
             if (status == 401 || status == 403) {
                 return Outcome.failed(Failure.CREDENTIALS_REJECTED, status);
             }
             return Outcome.failed(Failure.UNEXPECTED_RESPONSE, status);
-        }
-        finally {
+        } finally {
             Arrays.fill(body, (byte) 0);
         }
     }
@@ -69,8 +80,7 @@ final class PluggyConnector implements Connector {
         try {
             var apiKey = json.readTree(body).get("apiKey");
             return apiKey != null && apiKey.isString() && !apiKey.asString().isBlank();
-        }
-        catch (JacksonException | IllegalArgumentException notJson) {
+        } catch (JacksonException | IllegalArgumentException notJson) {
             return false;
         }
     }

@@ -24,9 +24,15 @@ import java.util.Properties;
 @Component
 final class PostgresqlConnector implements Connector {
 
-    static final ConnectorType TYPE = new ConnectorType("postgresql", Category.DATABASE, "PostgreSQL",
-            List.of("host", "port", "database"), List.of("username", "password"), false,
-            List.of("database"), List.of());
+    static final ConnectorType TYPE = new ConnectorType(
+            "postgresql",
+            Category.DATABASE,
+            "PostgreSQL",
+            List.of("host", "port", "database"),
+            List.of("username", "password"),
+            false,
+            List.of("database"),
+            List.of());
 
     /** The driver itself, not DriverManager: no other registered driver can claim the URL. */
     private static final Driver DRIVER = new org.postgresql.Driver();
@@ -47,8 +53,12 @@ final class PostgresqlConnector implements Connector {
         var properties = jdbc.properties();
         var options = new Properties();
         // PgJDBC counts these in seconds. Its loginTimeout is left out on purpose: it fails without saying why.
-        options.setProperty("connectTimeout", Long.toString(Math.max(1, properties.connectTimeout().toSeconds())));
-        options.setProperty("socketTimeout", Long.toString(Math.max(1, properties.checkTimeout().toSeconds())));
+        options.setProperty(
+                "connectTimeout",
+                Long.toString(Math.max(1, properties.connectTimeout().toSeconds())));
+        options.setProperty(
+                "socketTimeout",
+                Long.toString(Math.max(1, properties.checkTimeout().toSeconds())));
         options.setProperty("ApplicationName", "patchbay-probe");
         options.setProperty("gssEncMode", "disable");
         var tls = TlsMode.of(target);
@@ -56,8 +66,7 @@ final class PostgresqlConnector implements Connector {
             options.setProperty("sslmode", "verify-full");
             // The JVM's trust store; PgJDBC's own default wants ~/.postgresql/root.crt, which a worker has not.
             options.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
-        }
-        else {
+        } else {
             options.setProperty("sslmode", "disable");
         }
         return jdbc.selectOne(DRIVER, "jdbc:postgresql:", target, credential, options, tls);

@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param maxBackoff the longest pause between attempts
  */
 @ConfigurationProperties("patchbay.probe.registration")
-record RegistrationProperties(@DefaultValue("30s") Duration sendTimeout, @DefaultValue("1s") Duration initialBackoff,
+record RegistrationProperties(
+        @DefaultValue("30s") Duration sendTimeout,
+        @DefaultValue("1s") Duration initialBackoff,
         @DefaultValue("30s") Duration maxBackoff) {
 
     RegistrationProperties {

@@ -7,8 +7,7 @@ import java.util.List;
 sealed interface RegistrationState {
 
     /** Not acknowledged yet: no attempt made, or every attempt so far failed. */
-    record Pending(int failedAttempts, String lastError) implements RegistrationState {
-    }
+    record Pending(int failedAttempts, String lastError) implements RegistrationState {}
 
     /** The broker acknowledged one registration per connector type. */
     record Registered(List<String> vendors, Instant at, int attempts) implements RegistrationState {

@@ -23,14 +23,30 @@ import java.util.regex.Pattern;
 @Component
 final class RestApiConnector implements Connector {
 
-    static final ConnectorType TYPE = new ConnectorType("rest_api", Category.REST, "REST API", List.of(),
-            List.of("token"), false, List.of("health_path"), List.of());
+    static final ConnectorType TYPE = new ConnectorType(
+            "rest_api",
+            Category.REST,
+            "REST API",
+            List.of(),
+            List.of("token"),
+            false,
+            List.of("health_path"),
+            List.of());
 
     /** An HTTP field name (RFC 9110 token). */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
     /** Headers that frame or route the request: a config must not take them over. */
-    private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding", "connection",
-            "upgrade", "te", "trailer", "expect", "proxy-authorization", "keep-alive");
+    private static final Set<String> FRAMING = Set.of(
+            "host",
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "upgrade",
+            "te",
+            "trailer",
+            "expect",
+            "proxy-authorization",
+            "keep-alive");
 
     private final HttpProbe http;
 
@@ -51,23 +67,25 @@ final class RestApiConnector implements Connector {
         if (scheme.equals("bearer")) {
             headerName = HttpHeaderNames.AUTHORIZATION.toString();
             headerValue = "Bearer " + credential.value("token");
-        }
-        else if (scheme.equals("header")) {
+        } else if (scheme.equals("header")) {
             headerName = target.requiredText("header_name");
             if (!HEADER_NAME.matcher(headerName).matches() || FRAMING.contains(headerName.toLowerCase(Locale.ROOT))) {
                 throw new CheckFailed(Failure.UNUSABLE_CONFIG);
             }
             headerValue = credential.value("token");
-        }
-        else {
+        } else {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
         }
         var path = target.text("health_path", "/");
         if (!path.startsWith("/") || path.startsWith("//")) {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);
         }
-        var answer = http.exchange(HttpMethod.GET, HttpProbe.join(target.requiredBaseUrl(), path), headers -> headers
-                .set(headerName, headerValue), null, false);
+        var answer = http.exchange(
+                HttpMethod.GET,
+                HttpProbe.join(target.requiredBaseUrl(), path),
+                headers -> headers.set(headerName, headerValue),
+                null,
+                false);
         int status = answer.status();
         if (status >= 200 && status < 300) {
             return Outcome.healthy();

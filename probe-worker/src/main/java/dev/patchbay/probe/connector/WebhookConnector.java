@@ -18,8 +18,15 @@ import java.util.List;
 @Component
 final class WebhookConnector implements Connector {
 
-    static final ConnectorType TYPE = new ConnectorType("webhook", Category.REST, "Webhook endpoint", List.of(),
-            List.of("signing_secret"), false, List.of(), List.of());
+    static final ConnectorType TYPE = new ConnectorType(
+            "webhook",
+            Category.REST,
+            "Webhook endpoint",
+            List.of(),
+            List.of("signing_secret"),
+            false,
+            List.of(),
+            List.of());
 
     private final HttpProbe http;
 
@@ -34,8 +41,7 @@ final class WebhookConnector implements Connector {
 
     @Override
     public Outcome check(ProbeTarget target, Credential credential) {
-        var answer = http.exchange(HttpMethod.HEAD, target.requiredBaseUrl(), headers -> {
-        }, null, false);
+        var answer = http.exchange(HttpMethod.HEAD, target.requiredBaseUrl(), headers -> {}, null, false);
         int status = answer.status();
         if (status >= 200 && status < 400 || status == 405) {
             return Outcome.healthy();

@@ -17,8 +17,8 @@ class CheckSocketsTest {
     @Test
     void aSocketConnectsToTheCheckedAddressWhateverTheNameResolvesTo() throws Exception {
         try (var server = new ServerSocket(0, 5, LOOPBACK);
-                var lease = CheckSockets.lease(new Destination("db.example.com", LOOPBACK, server.getLocalPort()),
-                        "db.example.com")) {
+                var lease = CheckSockets.lease(
+                        new Destination("db.example.com", LOOPBACK, server.getLocalPort()), "db.example.com")) {
             // As the drivers do: an unresolved or resolved address under the URL's host name, then connect.
             try (var socket = new CheckSockets(lease.key()).createSocket()) {
                 socket.connect(InetSocketAddress.createUnresolved("db.example.com", server.getLocalPort()), 2000);
@@ -32,14 +32,18 @@ class CheckSocketsTest {
     @Test
     void anotherHostOrPortThanTheCheckedOneIsRefused() throws Exception {
         try (var server = new ServerSocket(0, 5, LOOPBACK);
-                var lease = CheckSockets.lease(new Destination("db.example.com", LOOPBACK, server.getLocalPort()),
-                        "db.example.com")) {
+                var lease = CheckSockets.lease(
+                        new Destination("db.example.com", LOOPBACK, server.getLocalPort()), "db.example.com")) {
             var factory = new CheckSockets(lease.key());
 
-            assertThatThrownBy(() -> factory.createSocket().connect(new InetSocketAddress(LOOPBACK,
-                    server.getLocalPort()), 2000)).isInstanceOf(SocketException.class);
-            assertThatThrownBy(() -> factory.createSocket().connect(InetSocketAddress.createUnresolved(
-                    "db.example.com", server.getLocalPort() + 1), 2000)).isInstanceOf(SocketException.class);
+            assertThatThrownBy(() -> factory.createSocket()
+                            .connect(new InetSocketAddress(LOOPBACK, server.getLocalPort()), 2000))
+                    .isInstanceOf(SocketException.class);
+            assertThatThrownBy(() -> factory.createSocket()
+                            .connect(
+                                    InetSocketAddress.createUnresolved("db.example.com", server.getLocalPort() + 1),
+                                    2000))
+                    .isInstanceOf(SocketException.class);
             assertThatThrownBy(() -> factory.createSocket("db.example.com", server.getLocalPort()))
                     .isInstanceOf(SocketException.class);
             assertThat(lease.connected()).isFalse();
@@ -70,8 +74,9 @@ class CheckSocketsTest {
 
             assertThat(socket.isClosed()).isTrue();
             assertThat(lease.expired()).isTrue();
-            assertThatThrownBy(() -> factory.createSocket().connect(InetSocketAddress.createUnresolved("db",
-                    server.getLocalPort()), 2000)).isInstanceOf(SocketException.class);
+            assertThatThrownBy(() -> factory.createSocket()
+                            .connect(InetSocketAddress.createUnresolved("db", server.getLocalPort()), 2000))
+                    .isInstanceOf(SocketException.class);
         }
     }
 }

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DestinationGuardFuzzTest {
 
-    private static final DestinationGuard REBOUND_TO_LOOPBACK = new DestinationGuard(List.of(),
-            host -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})});
+    private static final DestinationGuard REBOUND_TO_LOOPBACK = new DestinationGuard(List.of(), host ->
+            new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})});
 
     @FuzzTest(maxDuration = "20s")
     void noHostStringGetsPastTheGuardToLoopback(FuzzedDataProvider data) {
@@ -27,11 +27,14 @@ class DestinationGuardFuzzTest {
         try {
             var destination = REBOUND_TO_LOOPBACK.check(host, port);
             var address = destination.address();
-            assertThat(address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isSiteLocalAddress()
-                    || address.isLinkLocalAddress() || address.isMulticastAddress())
-                    .as("host %s passed the guard as %s", host, address).isFalse();
-        }
-        catch (DestinationBlocked | CheckFailed refused) {
+            assertThat(address.isLoopbackAddress()
+                            || address.isAnyLocalAddress()
+                            || address.isSiteLocalAddress()
+                            || address.isLinkLocalAddress()
+                            || address.isMulticastAddress())
+                    .as("host %s passed the guard as %s", host, address)
+                    .isFalse();
+        } catch (DestinationBlocked | CheckFailed refused) {
             // the two refusals the guard declares
         }
     }

@@ -13,8 +13,15 @@ class OutcomeTest {
     @Test
     void theCodesAreExactlyThoseOfTheApi() {
         assertThat(Arrays.stream(Failure.values()).map(Failure::code).collect(Collectors.toSet()))
-                .isEqualTo(Set.of("credentials_rejected", "unreachable", "timeout", "tls_error",
-                        "blocked_destination", "destination_mismatch", "circuit_open", "unexpected_response",
+                .isEqualTo(Set.of(
+                        "credentials_rejected",
+                        "unreachable",
+                        "timeout",
+                        "tls_error",
+                        "blocked_destination",
+                        "destination_mismatch",
+                        "circuit_open",
+                        "unexpected_response",
                         "revoked"));
     }
 
@@ -35,7 +42,9 @@ class OutcomeTest {
 
     @Test
     void anythingButAnSqlStateOrAStatusIsDropped() {
-        assertThat(Outcome.failed(Failure.UNEXPECTED_RESPONSE, "password=hunter2").error().message())
+        assertThat(Outcome.failed(Failure.UNEXPECTED_RESPONSE, "password=hunter2")
+                        .error()
+                        .message())
                 .isEqualTo(Failure.UNEXPECTED_RESPONSE.message());
         assertThat(Outcome.failed(Failure.UNEXPECTED_RESPONSE, "42p01").error().message())
                 .isEqualTo(Failure.UNEXPECTED_RESPONSE.message());
@@ -46,8 +55,8 @@ class OutcomeTest {
     @Test
     void onlyFailuresOfTheSystemCountAgainstTheCircuit() {
         assertThat(Arrays.stream(Failure.values()).filter(Failure::countsAgainstCircuit))
-                .containsExactlyInAnyOrder(Failure.UNREACHABLE, Failure.TIMEOUT, Failure.TLS_ERROR,
-                        Failure.UNEXPECTED_RESPONSE);
+                .containsExactlyInAnyOrder(
+                        Failure.UNREACHABLE, Failure.TIMEOUT, Failure.TLS_ERROR, Failure.UNEXPECTED_RESPONSE);
     }
 
     @Test

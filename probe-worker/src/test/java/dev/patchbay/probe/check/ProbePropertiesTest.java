@@ -24,13 +24,16 @@ class ProbePropertiesTest {
     @Test
     void aMalformedNetworkStopsTheWorkerAndSaysWhich() {
         assertThatThrownBy(() -> ProbeProperties.defaults().withAllowedNetworks("127.0.0.0/8", "intranet"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowed-networks")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allowed-networks")
                 .hasMessageContaining("intranet");
     }
 
     @Test
     void blankEntriesAreIgnored() {
-        assertThat(ProbeProperties.defaults().withAllowedNetworks(" 127.0.0.0/8 ", "").networks())
+        assertThat(ProbeProperties.defaults()
+                        .withAllowedNetworks(" 127.0.0.0/8 ", "")
+                        .networks())
                 .containsExactly(Cidr.parse("127.0.0.0/8"));
     }
 
@@ -40,8 +43,9 @@ class ProbePropertiesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ProbeProperties.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 0,
-                Duration.ofMinutes(1), null, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ProbeProperties(
+                        List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 0, Duration.ofMinutes(1), null, 1))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ProbeProperties.CircuitBreaker(5, 0, Duration.ofSeconds(1), 10))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -49,11 +53,26 @@ class ProbePropertiesTest {
     @Test
     void oneTenantMayTakeAtMostEveryThread() {
         assertThat(ProbeProperties.defaults().tenantConcurrency()).isEqualTo(4);
-        assertThat(new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 2,
-                Duration.ofMinutes(1), null, 4).tenantConcurrency()).isEqualTo(2);
+        assertThat(new ProbeProperties(
+                                List.of(),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(2),
+                                2,
+                                Duration.ofMinutes(1),
+                                null,
+                                4)
+                        .tenantConcurrency())
+                .isEqualTo(2);
         for (int tenantConcurrency : new int[] {0, -1, 257}) {
-            assertThatThrownBy(() -> new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 8,
-                    Duration.ofMinutes(1), null, tenantConcurrency)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new ProbeProperties(
+                            List.of(),
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(2),
+                            8,
+                            Duration.ofMinutes(1),
+                            null,
+                            tenantConcurrency))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

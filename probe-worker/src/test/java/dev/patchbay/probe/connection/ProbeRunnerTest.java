@@ -40,13 +40,14 @@ class ProbeRunnerTest {
     private final ConnectionId connection = new ConnectionId(UUID.randomUUID());
     /** The rows of the vault table: (connection, tenant, version) to the sealed row. */
     private final Map<String, SealedRow> rows = new HashMap<>();
-    private final SealedCredentials sealed = (id, owner, version, purpose) -> Optional.ofNullable(
-            rows.get(id + "/" + owner.value() + "/" + version
-                    + (purpose.equals(SealingContext.CREDENTIAL) ? "" : "/" + purpose)));
+
+    private final SealedCredentials sealed = (id, owner, version, purpose) -> Optional.ofNullable(rows.get(id + "/"
+            + owner.value() + "/" + version + (purpose.equals(SealingContext.CREDENTIAL) ? "" : "/" + purpose)));
     /** Which hosts the stub check may reach: all but this one. */
     private static final String FORBIDDEN_HOST = "forbidden.example.com";
     /** What the stub check answers next, and what it was given. */
     private final AtomicReference<Outcome> answer = new AtomicReference<>(Outcome.healthy());
+
     private final List<String> calls = new ArrayList<>();
     private final AtomicReference<Credential> lent = new AtomicReference<>();
     private final Check check = check((target, credential) -> {
@@ -82,15 +83,19 @@ class ProbeRunnerTest {
     private static Destination destinationOf(Map<String, Object> config) {
         return Destination.of(List.of("database"), null, config);
     }
+
     private ProbeProperties properties = ProbeProperties.defaults();
 
     private ProbeRunner runner() {
-        return new ProbeRunner(vendor -> vendor.equals("postgresql") ? Optional.of(check) : Optional.empty(),
-                sealed, VAULT, new ConnectionBreakers(properties), properties);
+        return new ProbeRunner(
+                vendor -> vendor.equals("postgresql") ? Optional.of(check) : Optional.empty(),
+                sealed,
+                VAULT,
+                new ConnectionBreakers(properties),
+                properties);
     }
 
-    private static final Map<String, Object> CONFIG = Map.of("host", "db.example.com", "port", 5432, "database",
-            "app");
+    private static final Map<String, Object> CONFIG = Map.of("host", "db.example.com", "port", 5432, "database", "app");
 
     private void sealAs(TenantId owner, int version, String password) {
         sealFor(owner, version, password, CONFIG);
@@ -99,18 +104,29 @@ class ProbeRunnerTest {
     private void sealFor(TenantId owner, int version, String password, Map<String, Object> config) {
         var destination = destinationOf(config).digest();
         try (var credential = Credential.of(Map.of("username", "app", "password", password))) {
-            rows.put(connection + "/" + owner.value() + "/" + version, new SealedRow(VAULT.seal(credential,
-                    new SealingContext(owner, connection, version, SealingContext.CREDENTIAL, destination)),
-                    destination, true));
+            rows.put(
+                    connection + "/" + owner.value() + "/" + version,
+                    new SealedRow(
+                            VAULT.seal(
+                                    credential,
+                                    new SealingContext(
+                                            owner, connection, version, SealingContext.CREDENTIAL, destination)),
+                            destination,
+                            true));
         }
     }
 
     /** A row sealed before destinations were bound, with the destination recorded for it since (or none). */
     private void sealUnbound(int version, String password, String recordedDestination) {
         try (var credential = Credential.of(Map.of("username", "app", "password", password))) {
-            rows.put(connection + "/" + tenant.value() + "/" + version, new SealedRow(VAULT.seal(credential,
-                    new SealingContext(tenant, connection, version, SealingContext.CREDENTIAL)),
-                    recordedDestination, false));
+            rows.put(
+                    connection + "/" + tenant.value() + "/" + version,
+                    new SealedRow(
+                            VAULT.seal(
+                                    credential,
+                                    new SealingContext(tenant, connection, version, SealingContext.CREDENTIAL)),
+                            recordedDestination,
+                            false));
         }
     }
 
@@ -119,8 +135,18 @@ class ProbeRunnerTest {
     }
 
     private ProbeRequested request(int version, Map<String, Object> config) {
-        return new ProbeRequested("corr-" + UUID.randomUUID(), connection, tenant, "postgresql", "database",
-                version, null, config, Map.of(), Instant.now(), "user-1");
+        return new ProbeRequested(
+                "corr-" + UUID.randomUUID(),
+                connection,
+                tenant,
+                "postgresql",
+                "database",
+                version,
+                null,
+                config,
+                Map.of(),
+                Instant.now(),
+                "user-1");
     }
 
     @Test
@@ -139,8 +165,10 @@ class ProbeRunnerTest {
         assertThat(result.healthy()).isTrue();
         assertThat(result.error()).isNull();
         assertThat(result.latencyMs()).isGreaterThanOrEqualTo(0);
-        assertThat(result.checkedAt()).isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(
-                5, java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(result.checkedAt())
+                .isCloseTo(
+                        Instant.now(),
+                        org.assertj.core.api.Assertions.within(5, java.time.temporal.ChronoUnit.SECONDS));
         assertThat(lent.get().value("password")).isEqualTo("\0\0\0\0\0\0\0");
     }
 
@@ -148,8 +176,12 @@ class ProbeRunnerTest {
     void aCandidateOpensFromItsOwnRowUnderTheSameDestinationCheckAndNeverFromTheConnectionsCredential() {
         var destination = destinationOf(CONFIG).digest();
         try (var credential = Credential.of(Map.of("username", "app", "password", "candidate-pw"))) {
-            rows.put(connection + "/" + tenant.value() + "/1/candidate", new SealedRow(VAULT.seal(credential,
-                    SealingContext.candidate(tenant, connection, destinationOf(CONFIG))), destination, true));
+            rows.put(
+                    connection + "/" + tenant.value() + "/1/candidate",
+                    new SealedRow(
+                            VAULT.seal(credential, SealingContext.candidate(tenant, connection, destinationOf(CONFIG))),
+                            destination,
+                            true));
         }
         var candidate = candidate(CONFIG);
 
@@ -169,8 +201,19 @@ class ProbeRunnerTest {
     }
 
     private ProbeRequested candidate(Map<String, Object> config) {
-        return new ProbeRequested("corr-" + UUID.randomUUID(), connection, tenant, "postgresql", "database", 1, null,
-                config, Map.of(), Instant.now(), "user-1", ProbeRequested.CANDIDATE);
+        return new ProbeRequested(
+                "corr-" + UUID.randomUUID(),
+                connection,
+                tenant,
+                "postgresql",
+                "database",
+                1,
+                null,
+                config,
+                Map.of(),
+                Instant.now(),
+                "user-1",
+                ProbeRequested.CANDIDATE);
     }
 
     @Test
@@ -204,8 +247,14 @@ class ProbeRunnerTest {
 
     @Test
     void fiveFailuresOpenTheCircuitAndThenNothingIsCheckedUntilItHalfOpens() {
-        properties = new ProbeProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(2), 1,
-                Duration.ofMinutes(2), new ProbeProperties.CircuitBreaker(5, 50, Duration.ofMillis(300), 100), 1);
+        properties = new ProbeProperties(
+                List.of(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                1,
+                Duration.ofMinutes(2),
+                new ProbeProperties.CircuitBreaker(5, 50, Duration.ofMillis(300), 100),
+                1);
         var runner = runner();
         sealAs(tenant, 1, "pw");
         answer.set(Outcome.failed(Failure.UNREACHABLE));
@@ -224,8 +273,10 @@ class ProbeRunnerTest {
         assertThat(calls).hasSize(5);
 
         answer.set(Outcome.healthy());
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(runner.run(request(1)).orElseThrow().healthy()).isTrue());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(runner.run(request(1)).orElseThrow().healthy())
+                                .isTrue());
         assertThat(calls).hasSize(6);
         assertThat(runner.run(request(1)).orElseThrow().healthy()).isTrue();
     }
@@ -243,12 +294,28 @@ class ProbeRunnerTest {
         var other = new ConnectionId(UUID.randomUUID());
         try (var credential = Credential.of(Map.of("username", "app", "password", "pw"))) {
             var destination = destinationOf(CONFIG).digest();
-            rows.put(other + "/" + tenant.value() + "/1", new SealedRow(VAULT.seal(credential,
-                    new SealingContext(tenant, other, 1, SealingContext.CREDENTIAL, destination)), destination, true));
+            rows.put(
+                    other + "/" + tenant.value() + "/1",
+                    new SealedRow(
+                            VAULT.seal(
+                                    credential,
+                                    new SealingContext(tenant, other, 1, SealingContext.CREDENTIAL, destination)),
+                            destination,
+                            true));
         }
         var request = request(1);
-        var otherRequest = new ProbeRequested(request.correlationId(), other, tenant, "postgresql", "database", 1,
-                null, request.config(), Map.of(), Instant.now(), "user-1");
+        var otherRequest = new ProbeRequested(
+                request.correlationId(),
+                other,
+                tenant,
+                "postgresql",
+                "database",
+                1,
+                null,
+                request.config(),
+                Map.of(),
+                Instant.now(),
+                "user-1");
         assertThat(runner.run(otherRequest).orElseThrow().error().code()).isEqualTo("unexpected_response");
     }
 
@@ -256,8 +323,8 @@ class ProbeRunnerTest {
     void refusedCredentialsBlockedDestinationsAndUnusableConfigNeverOpenTheCircuit() {
         var runner = runner();
         sealAs(tenant, 1, "pw");
-        for (var failure : List.of(Failure.CREDENTIALS_REJECTED, Failure.BLOCKED_DESTINATION,
-                Failure.UNUSABLE_CONFIG)) {
+        for (var failure :
+                List.of(Failure.CREDENTIALS_REJECTED, Failure.BLOCKED_DESTINATION, Failure.UNUSABLE_CONFIG)) {
             answer.set(Outcome.failed(failure));
             for (int i = 0; i < 6; i++) {
                 assertThat(runner.run(request(1)).orElseThrow().error().code()).isEqualTo(failure.code());
@@ -270,10 +337,30 @@ class ProbeRunnerTest {
     void aStaleRequestAndAnUnknownVendorGiveNoResult() {
         sealAs(tenant, 1, "pw");
         var request = request(1);
-        var stale = new ProbeRequested(request.correlationId(), connection, tenant, "postgresql", "database", 1, null,
-                request.config(), Map.of(), Instant.now().minus(Duration.ofMinutes(3)), "user-1");
-        var unknown = new ProbeRequested(request.correlationId(), connection, tenant, "oracle", "database", 1, null,
-                request.config(), Map.of(), Instant.now(), "user-1");
+        var stale = new ProbeRequested(
+                request.correlationId(),
+                connection,
+                tenant,
+                "postgresql",
+                "database",
+                1,
+                null,
+                request.config(),
+                Map.of(),
+                Instant.now().minus(Duration.ofMinutes(3)),
+                "user-1");
+        var unknown = new ProbeRequested(
+                request.correlationId(),
+                connection,
+                tenant,
+                "oracle",
+                "database",
+                1,
+                null,
+                request.config(),
+                Map.of(),
+                Instant.now(),
+                "user-1");
 
         assertThat(runner().run(stale)).isEmpty();
         assertThat(runner().run(unknown)).isEmpty();
@@ -283,15 +370,21 @@ class ProbeRunnerTest {
     @Test
     void aCheckThatThrowsIsAnUnexpectedResponseWithoutItsMessage() {
         sealAs(tenant, 1, "pw");
-        var runner = new ProbeRunner(vendor -> Optional.of(check((target, credential) -> {
-            throw new IllegalStateException("server said: password " + credential.value("password"));
-        })), sealed, VAULT, new ConnectionBreakers(properties), properties);
+        var runner = new ProbeRunner(
+                vendor -> Optional.of(check((target, credential) -> {
+                    throw new IllegalStateException("server said: password " + credential.value("password"));
+                })),
+                sealed,
+                VAULT,
+                new ConnectionBreakers(properties),
+                properties);
 
         ProbeCompleted result = runner.run(request(1)).orElseThrow();
 
         assertThat(result.error().code()).isEqualTo("unexpected_response");
         assertThat(result.error().message()).doesNotContain("pw").doesNotContain("server said");
     }
+
     @Test
     void aRequestThatPointsTheCredentialAtAnotherHostIsADestinationMismatchAndOpensNothing() {
         sealAs(tenant, 1, "pw");
@@ -309,11 +402,14 @@ class ProbeRunnerTest {
     @Test
     void everyRoutingFieldIsPartOfTheDestinationButTheDatabaseNameIsNot() {
         sealAs(tenant, 1, "pw");
-        for (var change : List.of(Map.<String, Object>of("port", 6543), Map.<String, Object>of("tls_mode", "disable"),
+        for (var change : List.of(
+                Map.<String, Object>of("port", 6543),
+                Map.<String, Object>of("tls_mode", "disable"),
                 Map.<String, Object>of("host", "DB.example.com."))) {
             var moved = new HashMap<>(CONFIG);
             moved.putAll(change);
-            assertThat(runner().run(request(1, moved)).orElseThrow().error().code()).as("%s", change)
+            assertThat(runner().run(request(1, moved)).orElseThrow().error().code())
+                    .as("%s", change)
                     .isEqualTo("destination_mismatch");
         }
         assertThat(calls).isEmpty();
@@ -321,7 +417,8 @@ class ProbeRunnerTest {
         var otherDatabase = new HashMap<>(CONFIG);
         otherDatabase.put("database", "reporting");
         otherDatabase.put("port", "5432");
-        assertThat(runner().run(request(1, otherDatabase)).orElseThrow().healthy()).isTrue();
+        assertThat(runner().run(request(1, otherDatabase)).orElseThrow().healthy())
+                .isTrue();
         assertThat(calls).containsExactly("postgresql:pw");
     }
 
@@ -331,8 +428,9 @@ class ProbeRunnerTest {
         elsewhere.put("host", "collector.attacker.example");
         sealAs(tenant, 1, "pw");
         var row = rows.get(connection + "/" + tenant.value() + "/1");
-        rows.put(connection + "/" + tenant.value() + "/1", new SealedRow(row.ciphertext(),
-                destinationOf(elsewhere).digest(), true));
+        rows.put(
+                connection + "/" + tenant.value() + "/1",
+                new SealedRow(row.ciphertext(), destinationOf(elsewhere).digest(), true));
 
         assertThat(runner().run(request(1, elsewhere))).isEmpty();
         assertThat(calls).isEmpty();

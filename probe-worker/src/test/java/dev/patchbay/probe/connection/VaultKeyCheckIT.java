@@ -61,7 +61,8 @@ class VaultKeyCheckIT {
         }
 
         assertThatThrownBy(() -> new VaultKeyCheck(vault, jdbc(database)).afterPropertiesSet())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("retired-2025");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("retired-2025");
     }
 
     @Test
@@ -96,8 +97,8 @@ class VaultKeyCheckIT {
 
     @Test
     void aDatabaseThatCannotBeReachedKeepsTheWorkerDownNotStopped() {
-        var nowhere = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1", "postgres",
-                "");
+        var nowhere =
+                new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1", "postgres", "");
         var check = new VaultKeyCheck(vault, JdbcClient.create(nowhere));
 
         check.afterPropertiesSet();
@@ -111,16 +112,25 @@ class VaultKeyCheckIT {
         var database = TestVaults.vaultDatabase("sealed_rows");
         var tenant = TenantId.of("tenant-" + UUID.randomUUID());
         var connection = new ConnectionId(UUID.randomUUID());
-        TestVaults.seal(database, vault, tenant, connection, 2, Map.of("username", "u", "password", "p"),
+        TestVaults.seal(
+                database,
+                vault,
+                tenant,
+                connection,
+                2,
+                Map.of("username", "u", "password", "p"),
                 Destination.of(List.of(), null, Map.of("host", "db.example.com")));
         var table = new VaultRows(jdbc(database));
 
         assertThat(table.find(connection, tenant, 2, SealingContext.CREDENTIAL)).isPresent();
         assertThat(table.find(connection, tenant, 1, SealingContext.CREDENTIAL)).isEmpty();
-        assertThat(table.find(connection, TenantId.of("other"), 2, SealingContext.CREDENTIAL)).isEmpty();
-        assertThat(table.find(new ConnectionId(UUID.randomUUID()), tenant, 2, SealingContext.CREDENTIAL)).isEmpty();
+        assertThat(table.find(connection, TenantId.of("other"), 2, SealingContext.CREDENTIAL))
+                .isEmpty();
+        assertThat(table.find(new ConnectionId(UUID.randomUUID()), tenant, 2, SealingContext.CREDENTIAL))
+                .isEmpty();
         assertThat(table.find(connection, tenant, 2, SealingContext.CANDIDATE)).isEmpty();
-        assertThat(table.find(connection, tenant, 2, SealingContext.WEBHOOK_SECRET)).isEmpty();
+        assertThat(table.find(connection, tenant, 2, SealingContext.WEBHOOK_SECRET))
+                .isEmpty();
     }
 
     private static JdbcClient jdbc(TestInfrastructure.Database database) {

@@ -36,17 +36,18 @@ final class CleartextPasswordServer implements AutoCloseable {
     CleartextPasswordServer(SSLContext tls) throws IOException {
         this.tls = tls;
         server = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
-        var thread = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (var socket = server.accept()) {
-                    connections.incrementAndGet();
-                    serve(socket);
-                }
-                catch (IOException endOfOne) {
-                    // The client went away, or the server was closed; the next accept tells which.
-                }
-            }
-        }, "cleartext-password-server");
+        var thread = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try (var socket = server.accept()) {
+                            connections.incrementAndGet();
+                            serve(socket);
+                        } catch (IOException endOfOne) {
+                            // The client went away, or the server was closed; the next accept tells which.
+                        }
+                    }
+                },
+                "cleartext-password-server");
         thread.setDaemon(true);
         thread.start();
     }
@@ -91,8 +92,16 @@ final class CleartextPasswordServer implements AutoCloseable {
 
     private void keep(int length, int code, byte[] rest) {
         synchronized (received) {
-            received.writeBytes(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
-                    (byte) length, (byte) (code >>> 24), (byte) (code >>> 16), (byte) (code >>> 8), (byte) code});
+            received.writeBytes(new byte[] {
+                (byte) (length >>> 24),
+                (byte) (length >>> 16),
+                (byte) (length >>> 8),
+                (byte) length,
+                (byte) (code >>> 24),
+                (byte) (code >>> 16),
+                (byte) (code >>> 8),
+                (byte) code
+            });
             received.writeBytes(rest);
         }
     }

@@ -18,26 +18,78 @@ class ConnectorCatalogTest {
 
     @Test
     void theWorkerKnowsTheAggregatorsTheDatabasesKafkaAndGenericRestEndpoints() {
-        assertThat(catalog.types()).containsExactly(
-                new ConnectorType("belvo", Category.REST, "Belvo", List.of(), List.of("client_id", "secret"), true,
-                        List.of(), List.of("api.belvo.com", "sandbox.belvo.com", "development.belvo.com")),
-                new ConnectorType("kafka", Category.BROKER, "Apache Kafka", List.of("bootstrap_servers"),
-                        List.of("username", "password"), false, List.of(), List.of()),
-                new ConnectorType("mysql", Category.DATABASE, "MySQL", List.of("host", "port", "database"),
-                        List.of("username", "password"), false, List.of("database"), List.of()),
-                new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(), List.of("client_id", "secret"), true,
-                        List.of(), List.of("api.pluggy.ai")),
-                new ConnectorType("postgresql", Category.DATABASE, "PostgreSQL", List.of("host", "port", "database"),
-                        List.of("username", "password"), false, List.of("database"), List.of()),
-                new ConnectorType("rest_api", Category.REST, "REST API", List.of(), List.of("token"), false,
-                        List.of("health_path"), List.of()),
-                new ConnectorType("webhook", Category.REST, "Webhook endpoint", List.of(), List.of("signing_secret"),
-                        false, List.of(), List.of()));
+        assertThat(catalog.types())
+                .containsExactly(
+                        new ConnectorType(
+                                "belvo",
+                                Category.REST,
+                                "Belvo",
+                                List.of(),
+                                List.of("client_id", "secret"),
+                                true,
+                                List.of(),
+                                List.of("api.belvo.com", "sandbox.belvo.com", "development.belvo.com")),
+                        new ConnectorType(
+                                "kafka",
+                                Category.BROKER,
+                                "Apache Kafka",
+                                List.of("bootstrap_servers"),
+                                List.of("username", "password"),
+                                false,
+                                List.of(),
+                                List.of()),
+                        new ConnectorType(
+                                "mysql",
+                                Category.DATABASE,
+                                "MySQL",
+                                List.of("host", "port", "database"),
+                                List.of("username", "password"),
+                                false,
+                                List.of("database"),
+                                List.of()),
+                        new ConnectorType(
+                                "pluggy",
+                                Category.REST,
+                                "Pluggy",
+                                List.of(),
+                                List.of("client_id", "secret"),
+                                true,
+                                List.of(),
+                                List.of("api.pluggy.ai")),
+                        new ConnectorType(
+                                "postgresql",
+                                Category.DATABASE,
+                                "PostgreSQL",
+                                List.of("host", "port", "database"),
+                                List.of("username", "password"),
+                                false,
+                                List.of("database"),
+                                List.of()),
+                        new ConnectorType(
+                                "rest_api",
+                                Category.REST,
+                                "REST API",
+                                List.of(),
+                                List.of("token"),
+                                false,
+                                List.of("health_path"),
+                                List.of()),
+                        new ConnectorType(
+                                "webhook",
+                                Category.REST,
+                                "Webhook endpoint",
+                                List.of(),
+                                List.of("signing_secret"),
+                                false,
+                                List.of(),
+                                List.of()));
     }
 
     @Test
     void onlyTheAggregatorsTakeWebhooks() {
-        assertThat(catalog.types().stream().filter(ConnectorType::supportsWebhooks).map(ConnectorType::vendor))
+        assertThat(catalog.types().stream()
+                        .filter(ConnectorType::supportsWebhooks)
+                        .map(ConnectorType::vendor))
                 .containsExactly("belvo", "pluggy");
     }
 
@@ -75,14 +127,18 @@ class ConnectorCatalogTest {
         assertThat(pluggy.allows(target("https://api.pluggy.ai"))).isTrue();
         assertThat(pluggy.allows(target("https://API.Pluggy.ai:443/v2"))).isTrue();
         assertThat(pluggy.allows(target("https://collector.attacker.example"))).isFalse();
-        assertThat(pluggy.allows(target("https://api.pluggy.ai.attacker.example"))).isFalse();
+        assertThat(pluggy.allows(target("https://api.pluggy.ai.attacker.example")))
+                .isFalse();
         assertThat(pluggy.allows(target(null))).isFalse();
-        assertThat(catalog.forVendor("rest_api").orElseThrow().allows(target("https://anywhere.example"))).isTrue();
+        assertThat(catalog.forVendor("rest_api").orElseThrow().allows(target("https://anywhere.example")))
+                .isTrue();
 
-        var operated = new ConnectorCatalog(connectors.all(), new ConnectorProperties(Map.of("pluggy",
-                List.of(" 127.0.0.1 "))));
-        assertThat(operated.forVendor("pluggy").orElseThrow().allows(target("http://127.0.0.1:8443"))).isTrue();
-        assertThat(operated.forVendor("pluggy").orElseThrow().allows(target("https://api.pluggy.ai"))).isFalse();
+        var operated = new ConnectorCatalog(
+                connectors.all(), new ConnectorProperties(Map.of("pluggy", List.of(" 127.0.0.1 "))));
+        assertThat(operated.forVendor("pluggy").orElseThrow().allows(target("http://127.0.0.1:8443")))
+                .isTrue();
+        assertThat(operated.forVendor("pluggy").orElseThrow().allows(target("https://api.pluggy.ai")))
+                .isFalse();
         assertThat(operated.registered(PluggyConnector.TYPE, Instant.now()).allowedHosts())
                 .containsExactly("127.0.0.1");
     }
@@ -97,12 +153,12 @@ class ConnectorCatalogTest {
                 .isEqualTo(postgres.destination(new ProbeTarget(null, "postgresql", null, sameServer)))
                 .isNotEqualTo(postgres.destination(new ProbeTarget(null, "postgresql", null, otherServer)));
         var rest = catalog.forVendor("rest_api").orElseThrow();
-        assertThat(rest.destination(new ProbeTarget(null, "rest_api", "https://api.example.com/v1",
-                Map.of("health_path", "/a"))))
-                .isEqualTo(rest.destination(new ProbeTarget(null, "rest_api", "https://API.example.com:443/v2",
-                        Map.of("health_path", "/b"))))
-                .isNotEqualTo(rest.destination(new ProbeTarget(null, "rest_api", "http://api.example.com/v1",
-                        Map.of())));
+        assertThat(rest.destination(
+                        new ProbeTarget(null, "rest_api", "https://api.example.com/v1", Map.of("health_path", "/a"))))
+                .isEqualTo(rest.destination(new ProbeTarget(
+                        null, "rest_api", "https://API.example.com:443/v2", Map.of("health_path", "/b"))))
+                .isNotEqualTo(
+                        rest.destination(new ProbeTarget(null, "rest_api", "http://api.example.com/v1", Map.of())));
     }
 
     private static ProbeTarget target(String baseUrl) {
@@ -111,9 +167,10 @@ class ConnectorCatalogTest {
 
     @Test
     void twoConnectorsForOneVendorAreRefused() {
-        assertThatThrownBy(() -> new ConnectorCatalog(List.of(new PluggyConnector(connectors.http),
-                new PluggyConnector(connectors.http)), DEFAULTS))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("pluggy");
+        assertThatThrownBy(() -> new ConnectorCatalog(
+                        List.of(new PluggyConnector(connectors.http), new PluggyConnector(connectors.http)), DEFAULTS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pluggy");
     }
 
     @Test
@@ -123,22 +180,26 @@ class ConnectorCatalogTest {
 
     @Test
     void aFieldThatIsBothConfigAndSecretIsRefused() {
-        assertThatThrownBy(() -> new ConnectorType("odd", Category.REST, "Odd", List.of("token"), List.of("token"),
-                false, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never both");
+        assertThatThrownBy(() -> new ConnectorType(
+                        "odd", Category.REST, "Odd", List.of("token"), List.of("token"), false, List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("never both");
     }
 
     @Test
     void aTypeWithoutSecretFieldsIsRefused() {
-        assertThatThrownBy(() -> new ConnectorType("open", Category.REST, "Open", List.of(), List.of(), false, List.of(),
-                List.of()))
+        assertThatThrownBy(() -> new ConnectorType(
+                        "open", Category.REST, "Open", List.of(), List.of(), false, List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void vendorIdsAndFieldNamesKeepToTheWireSpelling() {
-        assertThatThrownBy(() -> new ConnectorType("Pluggy", Category.REST, "Pluggy", List.of(), List.of("secret"),
-                true, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ConnectorType("pluggy", Category.REST, "Pluggy", List.of(),
-                List.of("clientId"), true, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConnectorType(
+                        "Pluggy", Category.REST, "Pluggy", List.of(), List.of("secret"), true, List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConnectorType(
+                        "pluggy", Category.REST, "Pluggy", List.of(), List.of("clientId"), true, List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -24,21 +24,28 @@ import static org.mockito.Mockito.when;
 class ConnectorTypeRegistrarTest {
 
     private final TestConnectors connectors = new TestConnectors(TestConnectors.LOCAL);
-    private final ConnectorCatalog catalog = new ConnectorCatalog(List.of(new PluggyConnector(connectors.http),
-            new PostgresqlConnector(connectors.jdbc)), new ConnectorProperties(java.util.Map.of()));
+    private final ConnectorCatalog catalog = new ConnectorCatalog(
+            List.of(new PluggyConnector(connectors.http), new PostgresqlConnector(connectors.jdbc)),
+            new ConnectorProperties(java.util.Map.of()));
     private final AtomicBoolean brokerUp = new AtomicBoolean();
     private final KafkaAdmin admin = mock(KafkaAdmin.class);
+
     @SuppressWarnings("unchecked")
     private final KafkaTemplate<String, byte[]> kafka = mock(KafkaTemplate.class);
-    private final ConnectorTypeRegistrar registrar = new ConnectorTypeRegistrar(catalog, kafka, admin,
+
+    private final ConnectorTypeRegistrar registrar = new ConnectorTypeRegistrar(
+            catalog,
+            kafka,
+            admin,
             new RegistrationProperties(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(40)));
     private final ConnectorTypesHealthIndicator health = new ConnectorTypesHealthIndicator(registrar);
 
     ConnectorTypeRegistrarTest() {
         when(admin.initialize()).thenAnswer(invocation -> brokerUp.get());
-        when(kafka.send(any(ProducerRecord.class))).thenAnswer(invocation -> brokerUp.get()
-                ? CompletableFuture.completedFuture(new SendResult<>(invocation.getArgument(0), null))
-                : CompletableFuture.failedFuture(new TimeoutException("Topic not present in metadata")));
+        when(kafka.send(any(ProducerRecord.class)))
+                .thenAnswer(invocation -> brokerUp.get()
+                        ? CompletableFuture.completedFuture(new SendResult<>(invocation.getArgument(0), null))
+                        : CompletableFuture.failedFuture(new TimeoutException("Topic not present in metadata")));
     }
 
     @Test
@@ -72,16 +79,18 @@ class ConnectorTypeRegistrarTest {
 
         registrar.registerUntilAcknowledged();
 
-        assertThat(registrar.state()).isInstanceOfSatisfying(RegistrationState.Registered.class,
-                registered -> assertThat(registered.attempts()).isEqualTo(1));
+        assertThat(registrar.state())
+                .isInstanceOfSatisfying(
+                        RegistrationState.Registered.class,
+                        registered -> assertThat(registered.attempts()).isEqualTo(1));
         verify(kafka, times(2)).send(any(ProducerRecord.class));
     }
 
     @Test
     void stoppingEndsTheRetries() {
         registrar.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> registrar.state() instanceof RegistrationState.Pending p
-                && p.failedAttempts() > 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> registrar.state() instanceof RegistrationState.Pending p && p.failedAttempts() > 0);
 
         registrar.stop();
 

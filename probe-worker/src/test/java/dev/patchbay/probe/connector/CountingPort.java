@@ -34,26 +34,27 @@ final class CountingPort implements AutoCloseable {
 
     private CountingPort(byte[] greeting, String address) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getByName(address));
-        var thread = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    var socket = server.accept();
-                    accepted.incrementAndGet();
-                    if (greeting != null) {
-                        try (socket) {
-                            socket.getOutputStream().write(greeting);
+        var thread = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            var socket = server.accept();
+                            accepted.incrementAndGet();
+                            if (greeting != null) {
+                                try (socket) {
+                                    socket.getOutputStream().write(greeting);
+                                }
+                                continue;
+                            }
+                            synchronized (open) {
+                                open.add(socket);
+                            }
+                        } catch (IOException closed) {
+                            return;
                         }
-                        continue;
                     }
-                    synchronized (open) {
-                        open.add(socket);
-                    }
-                }
-                catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "counting-port");
+                },
+                "counting-port");
         thread.setDaemon(true);
         thread.start();
     }

@@ -47,8 +47,8 @@ class DatabaseConnectorsIT {
                 var statement = root.createStatement()) {
             for (var host : new String[] {"localhost", "127.0.0.1", "%"}) {
                 statement.execute("CREATE USER IF NOT EXISTS '" + MARIADB_USER + "'@'" + host + "'");
-                statement.execute("ALTER USER '" + MARIADB_USER + "'@'" + host + "' IDENTIFIED BY '"
-                        + MARIADB_PASSWORD + "'");
+                statement.execute(
+                        "ALTER USER '" + MARIADB_USER + "'@'" + host + "' IDENTIFIED BY '" + MARIADB_PASSWORD + "'");
             }
         }
     }
@@ -56,8 +56,12 @@ class DatabaseConnectorsIT {
     @Test
     void postgresqlWithAnExistingRoleIsHealthy() {
         assertThat(check("postgresql", postgres("postgres"), "postgres", "any")).isEqualTo(Outcome.healthy());
-        assertThat(check("postgresql", Map.of("host", "localhost", "port", "5432", "database", "postgres",
-                "tls_mode", "disable"), "postgres", "any")).isEqualTo(Outcome.healthy());
+        assertThat(check(
+                        "postgresql",
+                        Map.of("host", "localhost", "port", "5432", "database", "postgres", "tls_mode", "disable"),
+                        "postgres",
+                        "any"))
+                .isEqualTo(Outcome.healthy());
     }
 
     @Test
@@ -74,8 +78,11 @@ class DatabaseConnectorsIT {
 
     @Test
     void postgresqlWithoutTheDatabaseAnswersUnexpectedly() {
-        var outcome = check("postgresql", postgres("no_such_db_" + UUID.randomUUID().toString().substring(0, 8)),
-                "postgres", "any");
+        var outcome = check(
+                "postgresql",
+                postgres("no_such_db_" + UUID.randomUUID().toString().substring(0, 8)),
+                "postgres",
+                "any");
 
         assertThat(outcome.error().code()).isEqualTo("unexpected_response");
         assertThat(outcome.error().message()).endsWith("(SQLState 3D000).");
@@ -84,10 +91,13 @@ class DatabaseConnectorsIT {
     @Test
     void aDatabaseNameCannotCarryDriverOptions() throws Exception {
         try (var port = new CountingPort()) {
-            for (var name : new String[] {"postgres?socketFactory=java.lang.String", "db&sslmode=disable",
-                    "a/b", "db name"}) {
-                var outcome = check("postgresql", Map.of("host", "127.0.0.1", "port", port.port(), "database",
-                        name), "postgres", "any");
+            for (var name :
+                    new String[] {"postgres?socketFactory=java.lang.String", "db&sslmode=disable", "a/b", "db name"}) {
+                var outcome = check(
+                        "postgresql",
+                        Map.of("host", "127.0.0.1", "port", port.port(), "database", name),
+                        "postgres",
+                        "any");
                 assertThat(outcome.error().message()).as(name).contains("configuration");
             }
             assertThat(port.accepted()).isZero();
@@ -96,8 +106,8 @@ class DatabaseConnectorsIT {
 
     @Test
     void mariadbChecksTheRealPassword(CapturedOutput output) {
-        var config = Map.<String, Object>of("host", "127.0.0.1", "port", 3306, "database", "information_schema",
-                "tls_mode", "disable");
+        var config = Map.<String, Object>of(
+                "host", "127.0.0.1", "port", 3306, "database", "information_schema", "tls_mode", "disable");
 
         assertThat(check("mysql", config, MARIADB_USER, MARIADB_PASSWORD)).isEqualTo(Outcome.healthy());
 
@@ -105,7 +115,12 @@ class DatabaseConnectorsIT {
         var rejected = check("mysql", config, MARIADB_USER, wrong);
         assertThat(rejected.failure()).isEqualTo(Failure.CREDENTIALS_REJECTED);
         assertThat(rejected.error().message()).isEqualTo("The system refused the credential (SQLState 28000).");
-        assertThat(check("mysql", config, "nobody_" + UUID.randomUUID().toString().substring(0, 8), wrong).failure())
+        assertThat(check(
+                                "mysql",
+                                config,
+                                "nobody_" + UUID.randomUUID().toString().substring(0, 8),
+                                wrong)
+                        .failure())
                 .isEqualTo(Failure.CREDENTIALS_REJECTED);
         assertThat(output.getAll()).doesNotContain(wrong, MARIADB_PASSWORD);
     }
@@ -115,11 +130,13 @@ class DatabaseConnectorsIT {
         int closed = CountingPort.closedPort();
         for (var vendor : new String[] {"postgresql", "mysql"}) {
             assertThat(check(vendor, Map.of("host", "127.0.0.1", "port", closed, "database", "db"), "u", "p")
-                    .failure()).as(vendor).isEqualTo(Failure.UNREACHABLE);
+                            .failure())
+                    .as(vendor)
+                    .isEqualTo(Failure.UNREACHABLE);
             try (var silent = new CountingPort()) {
                 long started = System.nanoTime();
-                var outcome = check(vendor, Map.of("host", "127.0.0.1", "port", silent.port(), "database", "db"),
-                        "u", "p");
+                var outcome =
+                        check(vendor, Map.of("host", "127.0.0.1", "port", silent.port(), "database", "db"), "u", "p");
                 assertThat(outcome.failure()).as(vendor).isEqualTo(Failure.TIMEOUT);
                 assertThat(System.nanoTime() - started).as(vendor).isLessThan(8_000_000_000L);
             }
@@ -130,16 +147,20 @@ class DatabaseConnectorsIT {
     void aServerThatDribblesIsCutOffAtTheCheckDeadlineForBothDrivers() throws Exception {
         // A byte a second keeps every read within the drivers' socket timeout (3 s here); only the deadline ends it.
         for (var vendor : new String[] {"postgresql", "mysql"}) {
-            try (var tarpit = new Tarpit(vendor.equals("mysql") ? Tarpit.MYSQL : Tarpit.POSTGRESQL,
-                    Duration.ofSeconds(1))) {
-                var outcome = CompletableFuture.supplyAsync(() -> check(vendor, Map.of("host", "127.0.0.1", "port",
-                        tarpit.port(), "database", "db", "tls_mode", "disable"), "u", "p"));
+            try (var tarpit =
+                    new Tarpit(vendor.equals("mysql") ? Tarpit.MYSQL : Tarpit.POSTGRESQL, Duration.ofSeconds(1))) {
+                var outcome = CompletableFuture.supplyAsync(() -> check(
+                        vendor,
+                        Map.of("host", "127.0.0.1", "port", tarpit.port(), "database", "db", "tls_mode", "disable"),
+                        "u",
+                        "p"));
 
-                var ended = await().atMost(Duration.ofSeconds(30)).until(() -> outcome.getNow(null),
-                        java.util.Objects::nonNull);
+                var ended = await().atMost(Duration.ofSeconds(30))
+                        .until(() -> outcome.getNow(null), java.util.Objects::nonNull);
                 assertThat(ended.failure()).as(vendor).isEqualTo(Failure.TIMEOUT);
                 assertThat(tarpit.accepted()).as(vendor).isPositive();
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(tarpit.open()).isZero());
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(tarpit.open()).isZero());
             }
         }
     }
@@ -153,7 +174,8 @@ class DatabaseConnectorsIT {
         assertThat(check("postgresql", postgres, "postgres", "any").failure()).isEqualTo(Failure.TLS_ERROR);
 
         var mariadb = Map.<String, Object>of("host", "127.0.0.1", "port", 3306, "database", "information_schema");
-        assertThat(check("mysql", mariadb, MARIADB_USER, MARIADB_PASSWORD).failure()).isEqualTo(Failure.TLS_ERROR);
+        assertThat(check("mysql", mariadb, MARIADB_USER, MARIADB_PASSWORD).failure())
+                .isEqualTo(Failure.TLS_ERROR);
     }
 
     @Test
@@ -162,10 +184,11 @@ class DatabaseConnectorsIT {
         // Stands in for a server, or anyone on the path, that says it has no TLS and asks for the password in clear
         // text: the local PostgreSQL trusts every login, so it never asks for a password at all.
         try (var server = new CleartextPasswordServer()) {
-            var config = new HashMap<String, Object>(Map.of("host", "127.0.0.1", "port", server.port(),
-                    "database", "postgres"));
+            var config = new HashMap<String, Object>(
+                    Map.of("host", "127.0.0.1", "port", server.port(), "database", "postgres"));
 
-            assertThat(check("postgresql", config, "postgres", password).failure()).isEqualTo(Failure.TLS_ERROR);
+            assertThat(check("postgresql", config, "postgres", password).failure())
+                    .isEqualTo(Failure.TLS_ERROR);
             assertThat(server.connections()).isPositive();
             assertThat(server.received()).doesNotContain(password);
 
@@ -189,13 +212,19 @@ class DatabaseConnectorsIT {
         try (var impostor = new CleartextPasswordServer(untrustedTls(directory, "db.test"))) {
             DestinationGuard.Resolver resolver = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
             var named = new TestConnectors(TestConnectors.LOCAL, DestinationGuard.of(TestConnectors.LOCAL, resolver));
-            var postgresql = named.all().stream().filter(c -> c.type().vendor().equals("postgresql")).findFirst()
+            var postgresql = named.all().stream()
+                    .filter(c -> c.type().vendor().equals("postgresql"))
+                    .findFirst()
                     .orElseThrow();
 
             Outcome outcome;
             try (var credential = TestConnectors.credential("username", "postgres", "password", password)) {
-                outcome = postgresql.run(TestConnectors.target("postgresql", null, Map.of("host", "db.test", "port",
-                        impostor.port(), "database", "postgres")), credential);
+                outcome = postgresql.run(
+                        TestConnectors.target(
+                                "postgresql",
+                                null,
+                                Map.of("host", "db.test", "port", impostor.port(), "database", "postgres")),
+                        credential);
             }
 
             assertThat(outcome.failure()).isEqualTo(Failure.TLS_ERROR);
@@ -206,11 +235,32 @@ class DatabaseConnectorsIT {
 
     private static SSLContext untrustedTls(Path directory, String name) throws Exception {
         var keystore = directory.resolve("server.p12");
-        var keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=" + name, "-ext", "SAN=dns:" + name, "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
+        var keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=" + name,
+                        "-ext",
+                        "SAN=dns:" + name,
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         keytool.getInputStream().readAllBytes();
         assertThat(keytool.waitFor()).isZero();
         var keys = KeyStore.getInstance("PKCS12");
@@ -229,9 +279,14 @@ class DatabaseConnectorsIT {
         try (var port = new CountingPort()) {
             for (var vendor : new String[] {"postgresql", "mysql"}) {
                 for (var mode : new String[] {"prefer", "require", "off", "verify-ca"}) {
-                    var outcome = check(vendor, Map.of("host", "127.0.0.1", "port", port.port(), "database", "db",
-                            "tls_mode", mode), "u", "p");
-                    assertThat(outcome.error().message()).as(vendor + " " + mode).contains("configuration");
+                    var outcome = check(
+                            vendor,
+                            Map.of("host", "127.0.0.1", "port", port.port(), "database", "db", "tls_mode", mode),
+                            "u",
+                            "p");
+                    assertThat(outcome.error().message())
+                            .as(vendor + " " + mode)
+                            .contains("configuration");
                 }
             }
             assertThat(port.accepted()).isZero();
@@ -242,9 +297,11 @@ class DatabaseConnectorsIT {
     void aPortThatIsNotANumberIsUnusableConfig() {
         var config = new HashMap<String, Object>(postgres("postgres"));
         config.put("port", "54x2");
-        assertThat(check("postgresql", config, "postgres", "any").error().message()).contains("configuration");
+        assertThat(check("postgresql", config, "postgres", "any").error().message())
+                .contains("configuration");
         config.put("port", 70000);
-        assertThat(check("postgresql", config, "postgres", "any").error().message()).contains("configuration");
+        assertThat(check("postgresql", config, "postgres", "any").error().message())
+                .contains("configuration");
     }
 
     private static Map<String, Object> postgres(String database) {
@@ -252,7 +309,9 @@ class DatabaseConnectorsIT {
     }
 
     private Outcome check(String vendor, Map<String, Object> config, String username, String password) {
-        var connector = connectors.all().stream().filter(c -> c.type().vendor().equals(vendor)).findFirst()
+        var connector = connectors.all().stream()
+                .filter(c -> c.type().vendor().equals(vendor))
+                .findFirst()
                 .orElseThrow();
         try (var credential = TestConnectors.credential("username", username, "password", password)) {
             return connector.run(TestConnectors.target(vendor, null, config), credential);

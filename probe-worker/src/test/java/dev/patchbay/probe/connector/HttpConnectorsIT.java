@@ -1,18 +1,17 @@
 package dev.patchbay.probe.connector;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.patchbay.probe.check.DestinationGuard;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.json.JsonMapper;
-
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -22,16 +21,16 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.StandardConstants;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,8 +55,11 @@ class HttpConnectorsIT {
                 return new HttpStandIn.Reply(200, "{\"apiKey\":\"eyJ-key\"}", "Content-Type", "application/json");
             }
             // A careless vendor: it echoes what it was sent, in the body and in a header.
-            return new HttpStandIn.Reply(401, "{\"message\":\"invalid credentials " + request.body() + "\"}",
-                    "X-Echo", login.path("clientSecret").asString(""));
+            return new HttpStandIn.Reply(
+                    401,
+                    "{\"message\":\"invalid credentials " + request.body() + "\"}",
+                    "X-Echo",
+                    login.path("clientSecret").asString(""));
         });
     }
 
@@ -68,7 +70,8 @@ class HttpConnectorsIT {
 
             assertThat(outcome).isEqualTo(Outcome.healthy());
             assertThat(vendor.last().headers().getFirst("Content-Type")).isEqualTo("application/json");
-            assertThat(JSON.readTree(vendor.last().body()).path("clientSecret").asString()).isEqualTo(secret);
+            assertThat(JSON.readTree(vendor.last().body()).path("clientSecret").asString())
+                    .isEqualTo(secret);
         }
     }
 
@@ -90,8 +93,8 @@ class HttpConnectorsIT {
     @Test
     void pluggyAnsweringWithoutAnApiKeyOrWithAnErrorIsUnexpected(CapturedOutput output) throws Exception {
         try (var noKey = new HttpStandIn(request -> new HttpStandIn.Reply(200, "{\"echo\":" + request.body() + "}"));
-                var broken = new HttpStandIn(request -> new HttpStandIn.Reply(500, "boom " + request.body(),
-                        "X-Debug", request.body()))) {
+                var broken = new HttpStandIn(
+                        request -> new HttpStandIn.Reply(500, "boom " + request.body(), "X-Debug", request.body()))) {
             var first = check("pluggy", noKey.baseUrl(), Map.of(), "client_id", "c", "secret", secret);
             var second = check("pluggy", broken.baseUrl(), Map.of(), "client_id", "c", "secret", secret);
 
@@ -105,14 +108,17 @@ class HttpConnectorsIT {
     /** Belvo's institutions list behind HTTP Basic: secret id and password. */
     @Test
     void belvoChecksTheKeyPairWithBasicAuthentication() throws Exception {
-        var expected = "Basic " + Base64.getEncoder().encodeToString(("secret-id:" + secret)
-                .getBytes(StandardCharsets.UTF_8));
+        var expected =
+                "Basic " + Base64.getEncoder().encodeToString(("secret-id:" + secret).getBytes(StandardCharsets.UTF_8));
         try (var vendor = new HttpStandIn(request -> request.path().equals("/api/institutions/?page_size=1")
-                && expected.equals(request.headers().getFirst("Authorization"))
-                        ? new HttpStandIn.Reply(200, "{\"count\":1,\"results\":[]}")
-                        : new HttpStandIn.Reply(401, "[{\"code\":\"authentication_failed\",\"echo\":\""
+                        && expected.equals(request.headers().getFirst("Authorization"))
+                ? new HttpStandIn.Reply(200, "{\"count\":1,\"results\":[]}")
+                : new HttpStandIn.Reply(
+                        401,
+                        "[{\"code\":\"authentication_failed\",\"echo\":\""
                                 + request.headers().getFirst("Authorization") + "\"}]",
-                                "WWW-Authenticate", "Basic " + request.headers().getFirst("Authorization")))) {
+                        "WWW-Authenticate",
+                        "Basic " + request.headers().getFirst("Authorization")))) {
             assertThat(check("belvo", vendor.baseUrl(), Map.of(), "client_id", "secret-id", "secret", secret))
                     .isEqualTo(Outcome.healthy());
             assertThat(vendor.last().method()).isEqualTo("GET");
@@ -122,7 +128,8 @@ class HttpConnectorsIT {
             assertThat(rejected.error().message()).doesNotContain("nope");
         }
         try (var forbidden = new HttpStandIn(request -> new HttpStandIn.Reply(403, ""))) {
-            assertThat(check("belvo", forbidden.baseUrl(), Map.of(), "client_id", "i", "secret", secret).failure())
+            assertThat(check("belvo", forbidden.baseUrl(), Map.of(), "client_id", "i", "secret", secret)
+                            .failure())
                     .isEqualTo(Failure.CREDENTIALS_REJECTED);
         }
     }
@@ -135,16 +142,28 @@ class HttpConnectorsIT {
             boolean ok = ("Bearer " + secret).equals(bearer) || secret.equals(own);
             return new HttpStandIn.Reply(ok ? 204 : 401, "");
         })) {
-            assertThat(check("rest_api", api.baseUrl(), Map.of(), "token", secret)).isEqualTo(Outcome.healthy());
+            assertThat(check("rest_api", api.baseUrl(), Map.of(), "token", secret))
+                    .isEqualTo(Outcome.healthy());
             assertThat(api.last().path()).isEqualTo("/");
 
-            assertThat(check("rest_api", api.baseUrl() + "/v2", Map.of("auth_scheme", "header",
-                    "header_name", "X-Api-Key", "health_path", "/status?deep=1"), "token", secret))
+            assertThat(check(
+                            "rest_api",
+                            api.baseUrl() + "/v2",
+                            Map.of(
+                                    "auth_scheme",
+                                    "header",
+                                    "header_name",
+                                    "X-Api-Key",
+                                    "health_path",
+                                    "/status?deep=1"),
+                            "token",
+                            secret))
                     .isEqualTo(Outcome.healthy());
             assertThat(api.last().path()).isEqualTo("/v2/status?deep=1");
             assertThat(api.last().headers().getFirst("Authorization")).isNull();
 
-            assertThat(check("rest_api", api.baseUrl(), Map.of(), "token", "other").failure())
+            assertThat(check("rest_api", api.baseUrl(), Map.of(), "token", "other")
+                            .failure())
                     .isEqualTo(Failure.CREDENTIALS_REJECTED);
         }
     }
@@ -152,10 +171,14 @@ class HttpConnectorsIT {
     @Test
     void aRestApiConfigThatCannotBeUsedIsSaidSoWithoutARequest() throws Exception {
         try (var api = new HttpStandIn(request -> new HttpStandIn.Reply(200, ""))) {
-            for (var config : new Map[] {Map.of("auth_scheme", "digest"), Map.of("auth_scheme", "header"),
-                    Map.of("auth_scheme", "header", "header_name", "Host"),
-                    Map.of("auth_scheme", "header", "header_name", "X-Key\r\nX-Evil"),
-                    Map.of("health_path", "@evil.test/"), Map.of("health_path", "//evil.test/")}) {
+            for (var config : new Map[] {
+                Map.of("auth_scheme", "digest"),
+                Map.of("auth_scheme", "header"),
+                Map.of("auth_scheme", "header", "header_name", "Host"),
+                Map.of("auth_scheme", "header", "header_name", "X-Key\r\nX-Evil"),
+                Map.of("health_path", "@evil.test/"),
+                Map.of("health_path", "//evil.test/")
+            }) {
                 @SuppressWarnings("unchecked")
                 var outcome = check("rest_api", api.baseUrl(), (Map<String, Object>) config, "token", secret);
                 assertThat(outcome.error().code()).as(config.toString()).isEqualTo("unexpected_response");
@@ -170,15 +193,20 @@ class HttpConnectorsIT {
         for (int status : new int[] {200, 204, 301, 405}) {
             try (var endpoint = new HttpStandIn(request -> new HttpStandIn.Reply(status, ""))) {
                 assertThat(check("webhook", endpoint.baseUrl() + "/hooks/in", Map.of(), "signing_secret", secret))
-                        .as("HTTP " + status).isEqualTo(Outcome.healthy());
+                        .as("HTTP " + status)
+                        .isEqualTo(Outcome.healthy());
                 var request = endpoint.last();
                 assertThat(request.method()).isEqualTo("HEAD");
                 assertThat(request.path()).isEqualTo("/hooks/in");
-                request.headers().values().forEach(values -> assertThat(values.toString()).doesNotContain(secret));
+                request.headers()
+                        .values()
+                        .forEach(values -> assertThat(values.toString()).doesNotContain(secret));
             }
         }
         try (var gone = new HttpStandIn(request -> new HttpStandIn.Reply(404, ""))) {
-            assertThat(check("webhook", gone.baseUrl(), Map.of(), "signing_secret", secret).error().message())
+            assertThat(check("webhook", gone.baseUrl(), Map.of(), "signing_secret", secret)
+                            .error()
+                            .message())
                     .isEqualTo("The system answered, but not as expected (HTTP 404).");
         }
     }
@@ -186,7 +214,8 @@ class HttpConnectorsIT {
     @Test
     void aClosedPortIsUnreachableAndASilentOneATimeout() throws Exception {
         var closed = "http://127.0.0.1:" + CountingPort.closedPort();
-        assertThat(check("pluggy", closed, Map.of(), "client_id", "c", "secret", secret).failure())
+        assertThat(check("pluggy", closed, Map.of(), "client_id", "c", "secret", secret)
+                        .failure())
                 .isEqualTo(Failure.UNREACHABLE);
         try (var silent = new CountingPort()) {
             long started = System.nanoTime();
@@ -199,8 +228,8 @@ class HttpConnectorsIT {
 
     @Test
     void httpsToAServerThatDoesNotSpeakTlsIsATlsError() throws Exception {
-        try (var plain = new CountingPort("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII))) {
+        try (var plain = new CountingPort(
+                "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
             var outcome = check("webhook", "https://127.0.0.1:" + plain.port(), Map.of(), "signing_secret", secret);
             assertThat(outcome.failure()).isEqualTo(Failure.TLS_ERROR);
         }
@@ -218,10 +247,13 @@ class HttpConnectorsIT {
         };
         var named = new TestConnectors(TestConnectors.LOCAL, DestinationGuard.of(TestConnectors.LOCAL, resolver));
         try (var vendor = new HttpStandIn(request -> new HttpStandIn.Reply(200, "{\"apiKey\":\"k\"}"))) {
-            var connector = named.all().stream().filter(c -> c.type().vendor().equals("pluggy")).findFirst()
+            var connector = named.all().stream()
+                    .filter(c -> c.type().vendor().equals("pluggy"))
+                    .findFirst()
                     .orElseThrow();
-            var outcome = connector.run(TestConnectors.target("pluggy", "http://api.vendor.test:" + vendor.port(),
-                    Map.of()), TestConnectors.credential("client_id", "c", "secret", secret));
+            var outcome = connector.run(
+                    TestConnectors.target("pluggy", "http://api.vendor.test:" + vendor.port(), Map.of()),
+                    TestConnectors.credential("client_id", "c", "secret", secret));
 
             assertThat(outcome).isEqualTo(Outcome.healthy());
             assertThat(vendor.last().headers().getFirst("Host")).isEqualTo("api.vendor.test:" + vendor.port());
@@ -236,11 +268,32 @@ class HttpConnectorsIT {
     @Test
     void anUntrustedCertificateIsATlsErrorAndTheNameTravelsInSni(@TempDir Path directory) throws Exception {
         var keystore = directory.resolve("vendor.p12");
-        var keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "vendor", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=vendor.test", "-ext", "SAN=dns:vendor.test", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
+        var keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "vendor",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=vendor.test",
+                        "-ext",
+                        "SAN=dns:vendor.test",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         keytool.getInputStream().readAllBytes();
         assertThat(keytool.waitFor()).isZero();
         var keys = KeyStore.getInstance("PKCS12");
@@ -275,17 +328,21 @@ class HttpConnectorsIT {
         try {
             DestinationGuard.Resolver resolver = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
             var named = new TestConnectors(TestConnectors.LOCAL, DestinationGuard.of(TestConnectors.LOCAL, resolver));
-            var webhook = named.all().stream().filter(c -> c.type().vendor().equals("webhook")).findFirst()
+            var webhook = named.all().stream()
+                    .filter(c -> c.type().vendor().equals("webhook"))
+                    .findFirst()
                     .orElseThrow();
 
-            var outcome = webhook.run(TestConnectors.target("webhook", "https://vendor.test:"
-                    + server.getAddress().getPort() + "/hook", Map.of()), TestConnectors.credential(
-                    "signing_secret", secret));
+            var outcome = webhook.run(
+                    TestConnectors.target(
+                            "webhook",
+                            "https://vendor.test:" + server.getAddress().getPort() + "/hook",
+                            Map.of()),
+                    TestConnectors.credential("signing_secret", secret));
 
             assertThat(outcome.failure()).isEqualTo(Failure.TLS_ERROR);
             assertThat(sni).hasValue("vendor.test");
-        }
-        finally {
+        } finally {
             server.stop(0);
         }
     }
@@ -296,33 +353,39 @@ class HttpConnectorsIT {
      */
     @Test
     void everyConnectorsRequestWorksWithAServerThatReadsBodiesByContentLengthOnly() throws Exception {
-        try (var vendor = new HttpStandIn(request -> {
-            if (request.method().equals("POST")) {
-                var login = JSON.readTree(request.body().isEmpty() ? "{}" : request.body());
-                return login.path("clientSecret").asString("").equals(secret)
-                        ? new HttpStandIn.Reply(200, "{\"apiKey\":\"k\"}") : new HttpStandIn.Reply(401, "");
-            }
-            return new HttpStandIn.Reply(200, "{}");
-        }, true)) {
+        try (var vendor = new HttpStandIn(
+                request -> {
+                    if (request.method().equals("POST")) {
+                        var login = JSON.readTree(request.body().isEmpty() ? "{}" : request.body());
+                        return login.path("clientSecret").asString("").equals(secret)
+                                ? new HttpStandIn.Reply(200, "{\"apiKey\":\"k\"}")
+                                : new HttpStandIn.Reply(401, "");
+                    }
+                    return new HttpStandIn.Reply(200, "{}");
+                },
+                true)) {
             assertThat(check("pluggy", vendor.baseUrl(), Map.of(), "client_id", "c", "secret", secret))
                     .isEqualTo(Outcome.healthy());
             assertThat(vendor.last().headers().getFirst("Content-Length"))
                     .isEqualTo(Integer.toString(vendor.last().body().getBytes(StandardCharsets.UTF_8).length));
             assertThat(check("belvo", vendor.baseUrl(), Map.of(), "client_id", "c", "secret", secret))
                     .isEqualTo(Outcome.healthy());
-            assertThat(check("rest_api", vendor.baseUrl(), Map.of(), "token", secret)).isEqualTo(Outcome.healthy());
+            assertThat(check("rest_api", vendor.baseUrl(), Map.of(), "token", secret))
+                    .isEqualTo(Outcome.healthy());
             assertThat(check("webhook", vendor.baseUrl(), Map.of(), "signing_secret", secret))
                     .isEqualTo(Outcome.healthy());
-            vendor.received().forEach(request -> assertThat(request.headers().containsKey("Transfer-Encoding"))
-                    .as(request.method() + " " + request.path()).isFalse());
+            vendor.received()
+                    .forEach(request -> assertThat(request.headers().containsKey("Transfer-Encoding"))
+                            .as(request.method() + " " + request.path())
+                            .isFalse());
         }
     }
 
     @Test
     void redirectsAreNotFollowed() throws Exception {
         try (var target = new HttpStandIn(request -> new HttpStandIn.Reply(200, "{\"apiKey\":\"k\"}"));
-                var redirecting = new HttpStandIn(request -> new HttpStandIn.Reply(307, "", "Location",
-                        target.baseUrl() + "/auth"))) {
+                var redirecting = new HttpStandIn(
+                        request -> new HttpStandIn.Reply(307, "", "Location", target.baseUrl() + "/auth"))) {
             var outcome = check("pluggy", redirecting.baseUrl(), Map.of(), "client_id", "c", "secret", secret);
 
             assertThat(outcome.error().message()).contains("HTTP 307");
@@ -331,7 +394,9 @@ class HttpConnectorsIT {
     }
 
     private Outcome check(String vendor, String baseUrl, Map<String, Object> config, String... credential) {
-        var connector = connectors.all().stream().filter(c -> c.type().vendor().equals(vendor)).findFirst()
+        var connector = connectors.all().stream()
+                .filter(c -> c.type().vendor().equals(vendor))
+                .findFirst()
                 .orElseThrow();
         try (var opened = TestConnectors.credential(credential)) {
             return connector.run(TestConnectors.target(vendor, baseUrl, config), opened);

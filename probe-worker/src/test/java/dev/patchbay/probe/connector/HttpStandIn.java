@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A local HTTP server on 127.0.0.1 that stands in for a vendor's API (Pluggy, Belvo, a REST API, a webhook
@@ -19,8 +19,7 @@ import java.util.List;
 final class HttpStandIn implements AutoCloseable {
 
     /** What one request carried. */
-    record Received(String method, String path, Headers headers, String body) {
-    }
+    record Received(String method, String path, Headers headers, String body) {}
 
     @FunctionalInterface
     interface Behaviour {
@@ -29,8 +28,7 @@ final class HttpStandIn implements AutoCloseable {
         Reply answer(Received request);
     }
 
-    record Reply(int status, String body, String... headers) {
-    }
+    record Reply(int status, String body, String... headers) {}
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -54,8 +52,11 @@ final class HttpStandIn implements AutoCloseable {
     private void handle(HttpExchange exchange, Behaviour behaviour) throws IOException {
         try (exchange) {
             if (byContentLengthOnly && exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
-                received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                        exchange.getRequestHeaders(), ""));
+                received.add(new Received(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().toString(),
+                        exchange.getRequestHeaders(),
+                        ""));
                 exchange.sendResponseHeaders(411, -1);
                 return;
             }
@@ -63,8 +64,11 @@ final class HttpStandIn implements AutoCloseable {
             if (byContentLengthOnly && !exchange.getRequestHeaders().containsKey("Content-Length")) {
                 body = "";
             }
-            var request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                    exchange.getRequestHeaders(), body);
+            var request = new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().toString(),
+                    exchange.getRequestHeaders(),
+                    body);
             received.add(request);
             var reply = behaviour.answer(request);
             for (int i = 0; i + 1 < reply.headers().length; i += 2) {

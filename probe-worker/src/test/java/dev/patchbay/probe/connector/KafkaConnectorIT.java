@@ -43,8 +43,9 @@ class KafkaConnectorIT {
 
     @Test
     void oneReachableBootstrapAddressIsEnough() throws Exception {
-        var outcome = check(Map.of("bootstrap_servers", "127.0.0.1:" + CountingPort.closedPort() + ","
-                + TestInfrastructure.kafkaBootstrapServers()));
+        var outcome = check(Map.of(
+                "bootstrap_servers",
+                "127.0.0.1:" + CountingPort.closedPort() + "," + TestInfrastructure.kafkaBootstrapServers()));
 
         assertThat(outcome).isEqualTo(Outcome.healthy());
     }
@@ -53,10 +54,14 @@ class KafkaConnectorIT {
     void unknownProtocolsMechanismsAndMalformedServersAreUnusableConfig() throws Exception {
         try (var port = new CountingPort()) {
             var server = "127.0.0.1:" + port.port();
-            for (var config : new Map[] {Map.of("bootstrap_servers", server, "security_protocol", "SSL"),
-                    Map.of("bootstrap_servers", server, "security_protocol", "SASL_SSL", "sasl_mechanism", "GSSAPI"),
-                    Map.of("bootstrap_servers", "no-port-here"), Map.of("bootstrap_servers", " , "),
-                    Map.of("bootstrap_servers", "127.0.0.1:99999"), Map.of()}) {
+            for (var config : new Map[] {
+                Map.of("bootstrap_servers", server, "security_protocol", "SSL"),
+                Map.of("bootstrap_servers", server, "security_protocol", "SASL_SSL", "sasl_mechanism", "GSSAPI"),
+                Map.of("bootstrap_servers", "no-port-here"),
+                Map.of("bootstrap_servers", " , "),
+                Map.of("bootstrap_servers", "127.0.0.1:99999"),
+                Map.of()
+            }) {
                 @SuppressWarnings("unchecked")
                 var outcome = check((Map<String, Object>) config);
                 assertThat(outcome.error().message()).as(config.toString()).contains("configuration");
@@ -71,17 +76,31 @@ class KafkaConnectorIT {
             var server = "127.0.0.1:" + port.port();
             for (var mechanism : new String[] {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}) {
                 for (var config : List.<Map<String, Object>>of(
-                        Map.of("bootstrap_servers", server, "security_protocol", "SASL_PLAINTEXT",
-                                "sasl_mechanism", mechanism),
-                        Map.of("bootstrap_servers", server, "security_protocol", "SASL_PLAINTEXT",
-                                "sasl_mechanism", mechanism, "tls_mode", "verify-full"))) {
-                    assertThat(check(config).error().message()).as(config.toString()).contains("configuration");
+                        Map.of(
+                                "bootstrap_servers",
+                                server,
+                                "security_protocol",
+                                "SASL_PLAINTEXT",
+                                "sasl_mechanism",
+                                mechanism),
+                        Map.of(
+                                "bootstrap_servers",
+                                server,
+                                "security_protocol",
+                                "SASL_PLAINTEXT",
+                                "sasl_mechanism",
+                                mechanism,
+                                "tls_mode",
+                                "verify-full"))) {
+                    assertThat(check(config).error().message())
+                            .as(config.toString())
+                            .contains("configuration");
                 }
             }
             assertThat(port.accepted()).isZero();
 
-            var chosen = check(Map.of("bootstrap_servers", server, "security_protocol", "SASL_PLAINTEXT",
-                    "tls_mode", "disable"));
+            var chosen = check(
+                    Map.of("bootstrap_servers", server, "security_protocol", "SASL_PLAINTEXT", "tls_mode", "disable"));
             assertThat(chosen.failure()).isEqualTo(Failure.TIMEOUT);
             assertThat(port.accepted()).isPositive();
         }
@@ -115,7 +134,9 @@ class KafkaConnectorIT {
     }
 
     private static Outcome check(TestConnectors connectors, Map<String, Object> config) {
-        var connector = connectors.all().stream().filter(c -> c.type().vendor().equals("kafka")).findFirst()
+        var connector = connectors.all().stream()
+                .filter(c -> c.type().vendor().equals("kafka"))
+                .findFirst()
                 .orElseThrow();
         try (var credential = TestConnectors.credential("username", "probe", "password", "secret")) {
             return connector.run(TestConnectors.target("kafka", null, config), credential);

@@ -18,15 +18,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LoopbackDestinationsTest {
 
-    private static final List<String> LOOPBACK_FORMS = List.of("127.0.0.1", "127.0.0.2", "2130706433",
-            "0177.0.0.1", "0x7f.0.0.1", "0x7f000001", "127.1", "127.0.1", "localhost", "LOCALHOST.", "db.localhost",
-            "[::1]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]");
+    private static final List<String> LOOPBACK_FORMS = List.of(
+            "127.0.0.1",
+            "127.0.0.2",
+            "2130706433",
+            "0177.0.0.1",
+            "0x7f.0.0.1",
+            "0x7f000001",
+            "127.1",
+            "127.0.1",
+            "localhost",
+            "LOCALHOST.",
+            "db.localhost",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]",
+            "[::127.0.0.1]",
+            "[64:ff9b::7f00:1]");
 
     private final CountingPort server = new CountingPort();
     private final TestConnectors connectors = new TestConnectors(ProbeProperties.defaults());
 
-    LoopbackDestinationsTest() throws IOException {
-    }
+    LoopbackDestinationsTest() throws IOException {}
 
     @AfterEach
     void close() throws IOException {
@@ -38,10 +51,23 @@ class LoopbackDestinationsTest {
         int checks = 0;
         for (var connector : connectors.all()) {
             for (var host : LOOPBACK_FORMS) {
-                var outcome = connector.run(target(connector, host), TestConnectors.credential("client_id", "id",
-                        "secret", "s3cret", "username", "postgres", "password", "pw", "token", "t0ken",
-                        "signing_secret", "whsec"));
-                assertThat(outcome.failure()).as(connector.type().vendor() + " at " + host)
+                var outcome = connector.run(
+                        target(connector, host),
+                        TestConnectors.credential(
+                                "client_id",
+                                "id",
+                                "secret",
+                                "s3cret",
+                                "username",
+                                "postgres",
+                                "password",
+                                "pw",
+                                "token",
+                                "t0ken",
+                                "signing_secret",
+                                "whsec"));
+                assertThat(outcome.failure())
+                        .as(connector.type().vendor() + " at " + host)
                         .isEqualTo(Failure.BLOCKED_DESTINATION);
                 assertThat(outcome.error().code()).isEqualTo("blocked_destination");
                 checks++;
@@ -53,12 +79,24 @@ class LoopbackDestinationsTest {
 
     @Test
     void theMetadataServiceIsRefusedEvenWhereLoopbackIsAllowed() {
-        var allowing = new TestConnectors(ProbeProperties.defaults().withAllowedNetworks("127.0.0.0/8",
-                "169.254.0.0/16"));
+        var allowing =
+                new TestConnectors(ProbeProperties.defaults().withAllowedNetworks("127.0.0.0/8", "169.254.0.0/16"));
         for (var connector : allowing.all()) {
-            var outcome = connector.run(target(connector, "169.254.169.254"), TestConnectors.credential(
-                    "client_id", "id", "secret", "s", "username", "u", "password", "p", "token", "t",
-                    "signing_secret", "w"));
+            var outcome = connector.run(
+                    target(connector, "169.254.169.254"),
+                    TestConnectors.credential(
+                            "client_id",
+                            "id",
+                            "secret",
+                            "s",
+                            "username",
+                            "u",
+                            "password",
+                            "p",
+                            "token",
+                            "t",
+                            "signing_secret",
+                            "w"));
             assertThat(outcome.failure()).as(connector.type().vendor()).isEqualTo(Failure.BLOCKED_DESTINATION);
         }
     }
@@ -68,8 +106,8 @@ class LoopbackDestinationsTest {
         var bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         switch (connector.type().category()) {
             case DATABASE:
-                return TestConnectors.target(vendor, null, Map.of("host", bareHost, "port", server.port(),
-                        "database", "postgres"));
+                return TestConnectors.target(
+                        vendor, null, Map.of("host", bareHost, "port", server.port(), "database", "postgres"));
             case BROKER:
                 return TestConnectors.target(vendor, null, Map.of("bootstrap_servers", host + ":" + server.port()));
             default:

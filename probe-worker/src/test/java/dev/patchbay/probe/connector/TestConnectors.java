@@ -1,11 +1,11 @@
 package dev.patchbay.probe.connector;
 
+import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.probe.check.DestinationGuard;
 import dev.patchbay.probe.check.HttpProbe;
 import dev.patchbay.probe.check.JdbcProbe;
 import dev.patchbay.probe.check.ProbeProperties;
 import dev.patchbay.probe.check.ProbeTarget;
-import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.vault.Credential;
 
 import java.time.Duration;
@@ -17,7 +17,8 @@ import java.util.UUID;
 final class TestConnectors {
 
     /** Short timeouts and the loopback network allowed: what the tests against local peers run with. */
-    static final ProbeProperties LOCAL = ProbeProperties.defaults().withAllowedNetworks("127.0.0.0/8")
+    static final ProbeProperties LOCAL = ProbeProperties.defaults()
+            .withAllowedNetworks("127.0.0.0/8")
             .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
 
     final DestinationGuard guard;
@@ -37,8 +38,13 @@ final class TestConnectors {
     }
 
     List<Connector> all() {
-        return List.of(new BelvoConnector(http), new KafkaConnector(guard, properties), new MysqlConnector(jdbc),
-                new PluggyConnector(http), new PostgresqlConnector(jdbc), new RestApiConnector(http),
+        return List.of(
+                new BelvoConnector(http),
+                new KafkaConnector(guard, properties),
+                new MysqlConnector(jdbc),
+                new PluggyConnector(http),
+                new PostgresqlConnector(jdbc),
+                new RestApiConnector(http),
                 new WebhookConnector(http));
     }
 

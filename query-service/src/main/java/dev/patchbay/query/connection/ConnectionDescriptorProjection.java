@@ -68,9 +68,15 @@ class ConnectionDescriptorProjection {
      * the sealed interface's permitted subclasses: a new event type in contracts fails the build until it is
      * projected.
      */
-    static final Set<Class<? extends ConnectionEvent>> PROJECTED = Set.of(ConnectionCreated.class,
-            ConnectionUpdated.class, ConnectionRotated.class, ConnectionRevoked.class, WebhookSecretSet.class,
-            WebhookTokenMinted.class, WebhookTokenRevoked.class, ConnectionDeleted.class);
+    static final Set<Class<? extends ConnectionEvent>> PROJECTED = Set.of(
+            ConnectionCreated.class,
+            ConnectionUpdated.class,
+            ConnectionRotated.class,
+            ConnectionRevoked.class,
+            WebhookSecretSet.class,
+            WebhookTokenMinted.class,
+            WebhookTokenRevoked.class,
+            ConnectionDeleted.class);
 
     static final String LISTENER_ID = "connection-descriptors";
 
@@ -85,8 +91,12 @@ class ConnectionDescriptorProjection {
     private final ObjectProvider<ObservationRegistry> observations;
     private final ObjectProvider<KafkaListenerEndpointRegistry> listeners;
 
-    ConnectionDescriptorProjection(EventRecords records, ConnectionWrites writes, DatabaseClient db,
-            TransactionalOperator transaction, ObjectProvider<ObservationRegistry> observations,
+    ConnectionDescriptorProjection(
+            EventRecords records,
+            ConnectionWrites writes,
+            DatabaseClient db,
+            TransactionalOperator transaction,
+            ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<KafkaListenerEndpointRegistry> listeners) {
         this.records = records;
         this.writes = writes;
@@ -97,11 +107,13 @@ class ConnectionDescriptorProjection {
     }
 
     /** One applicable record of a batch, its event, and the observation that continues its trace. */
-    private record Projected(ConsumerRecord<String, byte[]> record, ConnectionEvent event, Observation observation) {
-    }
+    private record Projected(ConsumerRecord<String, byte[]> record, ConnectionEvent event, Observation observation) {}
 
     // the factory's name is a string: platform (QueryPlatform) may not know this feature, nor this feature its class
-    @KafkaListener(id = LISTENER_ID, idIsGroup = false, containerFactory = "connectionEventsListenerFactory",
+    @KafkaListener(
+            id = LISTENER_ID,
+            idIsGroup = false,
+            containerFactory = "connectionEventsListenerFactory",
             topics = "#{T(dev.patchbay.contracts.topic.Topics).CONNECTION_EVENTS.name()}")
     void on(List<ConsumerRecord<String, byte[]>> batch) {
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
@@ -121,35 +133,48 @@ class ConnectionDescriptorProjection {
             // the listener thread waits for the writes, so offsets are committed only for applied records
             List<ConnectionWrites.Applied> applied;
             try {
-                applied = transaction.transactional(writes.apply(db, ReadTables.LIVE,
-                        projected.stream().map(Projected::event).toList())
-                        .flatMap(all -> writes.recordOffsets(db, nextOffsets).thenReturn(all)))
+                applied = transaction
+                        .transactional(writes.apply(
+                                        db,
+                                        ReadTables.LIVE,
+                                        projected.stream().map(Projected::event).toList())
+                                .flatMap(all ->
+                                        writes.recordOffsets(db, nextOffsets).thenReturn(all)))
                         .block(WRITE_TIMEOUT);
-                log.debug("A poll of {} records ({} applicable) applied in one transaction", batch.size(),
+                log.debug(
+                        "A poll of {} records ({} applicable) applied in one transaction",
+                        batch.size(),
                         projected.size());
-            }
-            catch (RuntimeException refused) {
+            } catch (RuntimeException refused) {
                 if (!refuses(refused)) {
                     throw refused;
                 }
-                log.warn("The database refused a poll of {} records ({}); applying them one at a time",
-                        batch.size(), refused.getClass().getSimpleName());
+                log.warn(
+                        "The database refused a poll of {} records ({}); applying them one at a time",
+                        batch.size(),
+                        refused.getClass().getSimpleName());
                 applied = oneAtATime(projected, nextOffsets);
             }
             for (int i = 0; i < projected.size(); i++) {
                 var one = projected.get(i);
                 var result = applied.get(i);
                 if (result != null) {
-                    inTrace(one, () -> log.debug("{} v{}: {}", one.event().getClass().getSimpleName(),
-                            one.event().version(), result.changed() ? "applied" : "already applied"));
+                    inTrace(
+                            one,
+                            () -> log.debug(
+                                    "{} v{}: {}",
+                                    one.event().getClass().getSimpleName(),
+                                    one.event().version(),
+                                    result.changed() ? "applied" : "already applied"));
                 }
                 one.observation().stop();
             }
-        }
-        catch (RuntimeException failed) {
+        } catch (RuntimeException failed) {
             // the error handler hands the whole poll to this listener again after its backoff; whatever of it was
             // applied (one at a time) is a no-op then
-            log.warn("Could not apply a poll of {} records ({}); it will be retried whole", batch.size(),
+            log.warn(
+                    "Could not apply a poll of {} records ({}); it will be retried whole",
+                    batch.size(),
                     failed.getClass().getSimpleName());
             projected.forEach(one -> one.observation().error(failed).stop());
             throw failed;
@@ -161,23 +186,29 @@ class ConnectionDescriptorProjection {
      * refuses is logged by its coordinates and skipped (null in the answer), the rest applied, in order. Any other
      * failure ends this (the error handler retries the batch; what was applied here is a no-op then).
      */
-    private List<ConnectionWrites.Applied> oneAtATime(List<Projected> projected,
-            Map<TopicPartition, Long> nextOffsets) {
+    private List<ConnectionWrites.Applied> oneAtATime(
+            List<Projected> projected, Map<TopicPartition, Long> nextOffsets) {
         var applied = new ArrayList<ConnectionWrites.Applied>();
         for (var one : projected) {
             var record = one.record();
             try {
                 var next = Map.of(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-                applied.add(transaction.transactional(writes.apply(db, ReadTables.LIVE, List.of(one.event()))
-                        .flatMap(all -> writes.recordOffsets(db, next).thenReturn(all.get(0))))
+                applied.add(transaction
+                        .transactional(writes.apply(db, ReadTables.LIVE, List.of(one.event()))
+                                .flatMap(all -> writes.recordOffsets(db, next).thenReturn(all.get(0))))
                         .block(WRITE_TIMEOUT));
-            }
-            catch (RuntimeException refused) {
+            } catch (RuntimeException refused) {
                 if (!refuses(refused)) {
                     throw refused;
                 }
-                inTrace(one, () -> log.error("Skipping a record the database refuses at {}-{}@{} ({})",
-                        record.topic(), record.partition(), record.offset(), refused.getClass().getSimpleName()));
+                inTrace(
+                        one,
+                        () -> log.error(
+                                "Skipping a record the database refuses at {}-{}@{} ({})",
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                refused.getClass().getSimpleName()));
                 one.observation().error(refused);
                 applied.add(null);
             }
@@ -198,7 +229,8 @@ class ConnectionDescriptorProjection {
             if (cause instanceof DataIntegrityViolationException) {
                 return true;
             }
-            if (cause instanceof R2dbcException database && database.getSqlState() != null
+            if (cause instanceof R2dbcException database
+                    && database.getSqlState() != null
                     && database.getSqlState().startsWith(DATA_EXCEPTION)) {
                 return true;
             }
@@ -209,7 +241,8 @@ class ConnectionDescriptorProjection {
     /** Runs that in the record's trace (its span current, so the log line carries its trace id) and log context. */
     private static void inTrace(Projected one, Runnable action) {
         try (var scope = one.observation().openScope();
-                var logContext = LogContext.of(one.event().tenantId(), one.event().connectionId())) {
+                var logContext =
+                        LogContext.of(one.event().tenantId(), one.event().connectionId())) {
             action.run();
         }
     }
@@ -217,10 +250,13 @@ class ConnectionDescriptorProjection {
     /** The observation a record listener's container would make of that record, started now. */
     private Observation observe(ConsumerRecord<String, byte[]> record, String listenerId) {
         var groupId = KafkaUtils.getConsumerGroupId();
-        return KafkaListenerObservation.LISTENER_OBSERVATION.observation(null,
-                KafkaListenerObservation.DefaultKafkaListenerObservationConvention.INSTANCE,
-                () -> new KafkaRecordReceiverContext(record, listenerId, null, groupId, () -> null),
-                observations.getIfAvailable(() -> ObservationRegistry.NOOP)).start();
+        return KafkaListenerObservation.LISTENER_OBSERVATION
+                .observation(
+                        null,
+                        KafkaListenerObservation.DefaultKafkaListenerObservationConvention.INSTANCE,
+                        () -> new KafkaRecordReceiverContext(record, listenerId, null, groupId, () -> null),
+                        observations.getIfAvailable(() -> ObservationRegistry.NOOP))
+                .start();
     }
 
     /** The id of the listener container (one per thread: connection-descriptors-0, -1, ...) that owns the record. */
@@ -239,14 +275,20 @@ class ConnectionDescriptorProjection {
     static Optional<ConnectionEvent> applicable(EventRecords records, ConsumerRecord<String, byte[]> record) {
         return records.decode(record).flatMap(event -> {
             if (!(event instanceof ConnectionEvent)) {
-                log.warn("Skipping a {} on {}: not a connection event", event.getClass().getSimpleName(),
+                log.warn(
+                        "Skipping a {} on {}: not a connection event",
+                        event.getClass().getSimpleName(),
                         record.topic());
                 return Optional.empty();
             }
             var connectionEvent = (ConnectionEvent) event;
             if (incomplete(connectionEvent)) {
-                log.error("Skipping a {} without its required fields at {}-{}@{}", event.getClass().getSimpleName(),
-                        record.topic(), record.partition(), record.offset());
+                log.error(
+                        "Skipping a {} without its required fields at {}-{}@{}",
+                        event.getClass().getSimpleName(),
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
                 return Optional.empty();
             }
             return Optional.of(connectionEvent);
@@ -258,12 +300,17 @@ class ConnectionDescriptorProjection {
      * fields for the sake of additive changes) but could never be applied: retrying it would block its partition.
      */
     static boolean incomplete(ConnectionEvent event) {
-        if (event.connectionId() == null || event.tenantId() == null || event.version() < 1
-                || event.occurredAt() == null || event.actor() == null) {
+        if (event.connectionId() == null
+                || event.tenantId() == null
+                || event.version() < 1
+                || event.occurredAt() == null
+                || event.actor() == null) {
             return true;
         }
         if (event instanceof ConnectionCreated created) {
-            return created.vendor() == null || created.category() == null || created.configName() == null
+            return created.vendor() == null
+                    || created.category() == null
+                    || created.configName() == null
                     || created.credential() == null;
         }
         if (event instanceof ConnectionRotated rotated) {

@@ -36,8 +36,7 @@ import java.util.UUID;
 @Repository
 class ConnectionDescriptors implements AppliedVersions {
 
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
     private static final String COLUMNS = "id, tenant_id, version, vendor, category, config_name, display_name, "
             + "base_url, account_ref, config, scope, workspace_id, end_user_id, metadata, status, credential, "
@@ -54,14 +53,19 @@ class ConnectionDescriptors implements AppliedVersions {
     @Override
     public Mono<Long> appliedVersion(TenantId tenant, ConnectionId id) {
         return db.sql("SELECT version FROM connections WHERE id = :id AND tenant_id = :tenant")
-                .bind("id", id.value()).bind("tenant", tenant.value())
-                .map(row -> row.get("version", Long.class)).one();
+                .bind("id", id.value())
+                .bind("tenant", tenant.value())
+                .map(row -> row.get("version", Long.class))
+                .one();
     }
 
     /** The tenant's live connection, or empty when it is deleted, another tenant's, or was never seen. */
     Mono<ConnectionResource> find(TenantId tenant, ConnectionId id) {
         var query = findQuery(tenant, id);
-        return db.sql(query.sql()).bindValues(query.values()).map(this::resource).one();
+        return db.sql(query.sql())
+                .bindValues(query.values())
+                .map(this::resource)
+                .one();
     }
 
     /**
@@ -70,20 +74,22 @@ class ConnectionDescriptors implements AppliedVersions {
      * that workspace, else organization-scoped ones. Revoked connections count; deleted ones never. With a config
      * name there is at most one; without, more than one is an ambiguity the caller must settle.
      */
-    Flux<ConnectionResource> resolve(TenantId tenant, String vendor, String configName, String workspaceId,
-            String endUserId) {
+    Flux<ConnectionResource> resolve(
+            TenantId tenant, String vendor, String configName, String workspaceId, String endUserId) {
         var query = resolveQuery(tenant, vendor, configName, workspaceId, endUserId);
-        return db.sql(query.sql()).bindValues(query.values())
-                .map(row -> new Candidate(row.get("specificity", Integer.class), resource(row))).all()
+        return db.sql(query.sql())
+                .bindValues(query.values())
+                .map(row -> new Candidate(row.get("specificity", Integer.class), resource(row)))
+                .all()
                 .collectList()
                 .flatMapMany(found -> Flux.fromIterable(found.stream()
                         .filter(one -> one.specificity() == found.get(0).specificity())
-                        .map(Candidate::resource).toList()));
+                        .map(Candidate::resource)
+                        .toList()));
     }
 
     /** One row of a resolution: which branch found it (0 is the most specific) and the connection. */
-    private record Candidate(int specificity, ConnectionResource resource) {
-    }
+    private record Candidate(int specificity, ConnectionResource resource) {}
 
     /** At most this many candidates of one scope are read (and named in an ambiguous answer). */
     static final int MAX_CANDIDATES = 10;
@@ -94,19 +100,23 @@ class ConnectionDescriptors implements AppliedVersions {
      */
     Mono<Boolean> deleted(TenantId tenant, ConnectionId id) {
         return db.sql("SELECT deleted FROM connections WHERE id = :id AND tenant_id = :tenant")
-                .bind("id", id.value()).bind("tenant", tenant.value())
-                .map(row -> row.get("deleted", Boolean.class)).one();
+                .bind("id", id.value())
+                .bind("tenant", tenant.value())
+                .map(row -> row.get("deleted", Boolean.class))
+                .one();
     }
 
     /** At most {@code limit} live connections after the position (newest first), matching the filter. */
     Flux<ConnectionResource> page(TenantId tenant, ConnectionFilter filter, PagePosition after, int limit) {
         var query = pageQuery(tenant, filter, after, limit);
-        return db.sql(query.sql()).bindValues(query.values()).map(this::resource).all();
+        return db.sql(query.sql())
+                .bindValues(query.values())
+                .map(this::resource)
+                .all();
     }
 
     /** A page of rows and the total of the list they belong to. */
-    record PageWithTotal(List<ConnectionResource> rows, long total) {
-    }
+    record PageWithTotal(List<ConnectionResource> rows, long total) {}
 
     /**
      * The unfiltered first page and the tenant's total in one statement (one connection, one round trip, where a
@@ -115,14 +125,19 @@ class ConnectionDescriptors implements AppliedVersions {
      */
     Mono<PageWithTotal> firstPage(TenantId tenant, int limit) {
         var query = firstPageQuery(tenant, limit);
-        return db.sql(query.sql()).bindValues(query.values())
-                .map(row -> new RowWithTotal(resource(row), row.get("total", Long.class))).all().collectList()
-                .map(rows -> new PageWithTotal(rows.stream().map(RowWithTotal::resource).toList(),
-                        rows.isEmpty() || rows.get(0).total() == null ? 0L : rows.get(0).total()));
+        return db.sql(query.sql())
+                .bindValues(query.values())
+                .map(row -> new RowWithTotal(resource(row), row.get("total", Long.class)))
+                .all()
+                .collectList()
+                .map(rows -> new PageWithTotal(
+                        rows.stream().map(RowWithTotal::resource).toList(),
+                        rows.isEmpty() || rows.get(0).total() == null
+                                ? 0L
+                                : rows.get(0).total()));
     }
 
-    private record RowWithTotal(ConnectionResource resource, Long total) {
-    }
+    private record RowWithTotal(ConnectionResource resource, Long total) {}
 
     /**
      * How many live connections match the filter, over every page. Without a filter, the tenant's total that the
@@ -130,17 +145,20 @@ class ConnectionDescriptors implements AppliedVersions {
      */
     Mono<Long> count(TenantId tenant, ConnectionFilter filter) {
         var query = filter.equals(ConnectionFilter.NONE) ? totalQuery(tenant) : countQuery(tenant, filter);
-        return db.sql(query.sql()).bindValues(query.values()).map(row -> row.get("total", Long.class)).one()
+        return db.sql(query.sql())
+                .bindValues(query.values())
+                .map(row -> row.get("total", Long.class))
+                .one()
                 .defaultIfEmpty(0L);
     }
 
     /** One statement exactly as this repository sends it; the index benchmark explains these very statements. */
-    record Query(String sql, Map<String, Object> values) {
-    }
+    record Query(String sql, Map<String, Object> values) {}
 
     static Query findQuery(TenantId tenant, ConnectionId id) {
-        return new Query("SELECT " + COLUMNS + " FROM connections WHERE id = :id AND tenant_id = :tenant "
-                + "AND NOT deleted", Map.of("id", id.value(), "tenant", tenant.value()));
+        return new Query(
+                "SELECT " + COLUMNS + " FROM connections WHERE id = :id AND tenant_id = :tenant " + "AND NOT deleted",
+                Map.of("id", id.value(), "tenant", tenant.value()));
     }
 
     static Query pageQuery(TenantId tenant, ConnectionFilter filter, PagePosition after, int limit) {
@@ -148,9 +166,10 @@ class ConnectionDescriptors implements AppliedVersions {
     }
 
     /** {@link #pageQuery} with {@code moreColumns} after the row's columns. */
-    private static Query pageQuery(TenantId tenant, ConnectionFilter filter, PagePosition after, int limit,
-            String moreColumns) {
-        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(moreColumns).append(" FROM connections");
+    private static Query pageQuery(
+            TenantId tenant, ConnectionFilter filter, PagePosition after, int limit, String moreColumns) {
+        var sql =
+                new StringBuilder("SELECT ").append(COLUMNS).append(moreColumns).append(" FROM connections");
         Map<String, Object> values = new HashMap<>();
         where(sql, values, tenant, filter);
         if (after != null) {
@@ -169,12 +188,18 @@ class ConnectionDescriptors implements AppliedVersions {
      * {@code :tenant}.
      */
     static Query firstPageQuery(TenantId tenant, int limit) {
-        return pageQuery(tenant, ConnectionFilter.NONE, null, limit, ", (" + totalQuery(tenant).sql() + ") AS total");
+        return pageQuery(
+                tenant,
+                ConnectionFilter.NONE,
+                null,
+                limit,
+                ", (" + totalQuery(tenant).sql() + ") AS total");
     }
 
     /** The total of the unfiltered list: a tenant without a row in {@code connection_totals} has no connection. */
     static Query totalQuery(TenantId tenant) {
-        return new Query("SELECT live AS total FROM connection_totals WHERE tenant_id = :tenant",
+        return new Query(
+                "SELECT live AS total FROM connection_totals WHERE tenant_id = :tenant",
                 Map.of("tenant", tenant.value()));
     }
 
@@ -189,8 +214,7 @@ class ConnectionDescriptors implements AppliedVersions {
      * Each branch of the resolution is an equality lookup on a prefix of {@code connections_resolve}; a branch whose
      * identifier was not given is left out, and the most specific branch that found a row wins.
      */
-    static Query resolveQuery(TenantId tenant, String vendor, String configName, String workspaceId,
-            String endUserId) {
+    static Query resolveQuery(TenantId tenant, String vendor, String configName, String workspaceId, String endUserId) {
         Map<String, Object> values = new HashMap<>();
         values.put("tenant", tenant.value());
         values.put("vendor", vendor);
@@ -199,11 +223,12 @@ class ConnectionDescriptors implements AppliedVersions {
         if (endUserId != null) {
             values.put("endUserId", endUserId);
             if (workspaceId != null) {
-                branches.add(branch(branches.size(), "scope = 'user' AND workspace_id = :workspaceId "
-                        + "AND end_user_id = :endUserId"));
+                branches.add(branch(
+                        branches.size(),
+                        "scope = 'user' AND workspace_id = :workspaceId " + "AND end_user_id = :endUserId"));
             }
-            branches.add(branch(branches.size(), "scope = 'user' AND workspace_id IS NULL "
-                    + "AND end_user_id = :endUserId"));
+            branches.add(branch(
+                    branches.size(), "scope = 'user' AND workspace_id IS NULL " + "AND end_user_id = :endUserId"));
         }
         if (workspaceId != null) {
             values.put("workspaceId", workspaceId);
@@ -214,9 +239,15 @@ class ConnectionDescriptors implements AppliedVersions {
             values.remove("configName");
         }
         var named = configName == null ? "" : "config_name = :configName AND ";
-        return new Query("SELECT * FROM (" + String.join(" UNION ALL ", branches.stream()
-                .map(branch -> branch.replace(NAMED, named)).toList())
-                + ") AS candidates ORDER BY specificity, created_at, id", values);
+        return new Query(
+                "SELECT * FROM ("
+                        + String.join(
+                                " UNION ALL ",
+                                branches.stream()
+                                        .map(branch -> branch.replace(NAMED, named))
+                                        .toList())
+                        + ") AS candidates ORDER BY specificity, created_at, id",
+                values);
     }
 
     private static final String NAMED = "/*named*/";
@@ -231,12 +262,15 @@ class ConnectionDescriptors implements AppliedVersions {
                 + condition + " ORDER BY created_at, id LIMIT " + MAX_CANDIDATES + ")";
     }
 
-    private static void where(StringBuilder sql, Map<String, Object> values, TenantId tenant,
-            ConnectionFilter filter) {
+    private static void where(StringBuilder sql, Map<String, Object> values, TenantId tenant, ConnectionFilter filter) {
         sql.append(" WHERE tenant_id = :tenant AND NOT deleted");
         values.put("tenant", tenant.value());
         equal(sql, values, "vendor", filter.vendor());
-        equal(sql, values, "status", filter.status() == null ? null : filter.status().wireName());
+        equal(
+                sql,
+                values,
+                "status",
+                filter.status() == null ? null : filter.status().wireName());
         equal(sql, values, "health_state", filter.health());
         equal(sql, values, "workspace_id", filter.workspaceId());
         equal(sql, values, "end_user_id", filter.endUserId());
@@ -251,20 +285,31 @@ class ConnectionDescriptors implements AppliedVersions {
 
     private ConnectionResource resource(Readable row) {
         var errorCode = row.get("health_error_code", String.class);
-        var health = new Health(row.get("health_state", String.class), row.get("health_checked_at", Instant.class),
+        var health = new Health(
+                row.get("health_state", String.class),
+                row.get("health_checked_at", Instant.class),
                 row.get("health_latency_ms", Long.class),
                 errorCode == null ? null : new ProbeError(errorCode, row.get("health_error_message", String.class)));
-        return new ConnectionResource(new ConnectionId(row.get("id", UUID.class)), row.get("vendor", String.class),
-                row.get("category", String.class), row.get("config_name", String.class),
-                row.get("display_name", String.class), row.get("base_url", String.class),
-                row.get("account_ref", String.class), object(row.get("config", Json.class)),
+        return new ConnectionResource(
+                new ConnectionId(row.get("id", UUID.class)),
+                row.get("vendor", String.class),
+                row.get("category", String.class),
+                row.get("config_name", String.class),
+                row.get("display_name", String.class),
+                row.get("base_url", String.class),
+                row.get("account_ref", String.class),
+                object(row.get("config", Json.class)),
                 Scope.parse(row.get("scope", String.class)).orElse(Scope.ORGANIZATION),
-                row.get("workspace_id", String.class), row.get("end_user_id", String.class),
+                row.get("workspace_id", String.class),
+                row.get("end_user_id", String.class),
                 object(row.get("metadata", Json.class)),
                 Status.valueOf(row.get("status", String.class).toUpperCase(Locale.ROOT)),
-                json.readValue(row.get("credential", Json.class).asArray(), CredentialInfo.class), health,
-                row.get("version", Long.class), row.get("created_at", Instant.class),
-                row.get("updated_at", Instant.class), row.get("created_by", String.class),
+                json.readValue(row.get("credential", Json.class).asArray(), CredentialInfo.class),
+                health,
+                row.get("version", Long.class),
+                row.get("created_at", Instant.class),
+                row.get("updated_at", Instant.class),
+                row.get("created_by", String.class),
                 row.get("updated_by", String.class));
     }
 

@@ -30,8 +30,7 @@ record ConnectionFilter(String vendor, Status status, String health, String work
         if (status != null) {
             if (status.equals("active") || status.equals("revoked")) {
                 parsedStatus = Status.valueOf(status.toUpperCase(Locale.ROOT));
-            }
-            else {
+            } else {
                 problems.add(new FieldProblem("query.status", "must be active or revoked", status));
             }
         }

@@ -33,32 +33,41 @@ class ConnectionHealthProjection {
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
 
-    ConnectionHealthProjection(EventRecords records, ConnectionWrites writes, DatabaseClient db,
-            TransactionalOperator transaction) {
+    ConnectionHealthProjection(
+            EventRecords records, ConnectionWrites writes, DatabaseClient db, TransactionalOperator transaction) {
         this.records = records;
         this.writes = writes;
         this.db = db;
         this.transaction = transaction;
     }
 
-    @KafkaListener(id = "connection-health", groupId = "patchbay-query-health",
+    @KafkaListener(
+            id = "connection-health",
+            groupId = "patchbay-query-health",
             topics = "#{T(dev.patchbay.contracts.topic.Topics).PROBE_RESULTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
         records.decode(record).ifPresent(event -> {
-            if (event instanceof ProbeCompleted probe && (probe.connectionId() == null || probe.tenantId() == null
-                    || probe.checkedAt() == null)) {
-                log.error("Skipping a probe result without its required fields at {}-{}@{}", record.topic(),
-                        record.partition(), record.offset());
-            }
-            else if (event instanceof ProbeCompleted probe) {
+            if (event instanceof ProbeCompleted probe
+                    && (probe.connectionId() == null || probe.tenantId() == null || probe.checkedAt() == null)) {
+                log.error(
+                        "Skipping a probe result without its required fields at {}-{}@{}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
+            } else if (event instanceof ProbeCompleted probe) {
                 try (var logContext = LogContext.of(probe.tenantId(), probe.connectionId())) {
-                    var changed = transaction.transactional(writes.apply(db, probe)).block(WRITE_TIMEOUT);
-                    log.debug("Probe result checked at {}: {}", probe.checkedAt(),
+                    var changed =
+                            transaction.transactional(writes.apply(db, probe)).block(WRITE_TIMEOUT);
+                    log.debug(
+                            "Probe result checked at {}: {}",
+                            probe.checkedAt(),
                             Boolean.TRUE.equals(changed) ? "applied" : "kept, or older than the stored one");
                 }
-            }
-            else {
-                log.warn("Skipping a {} on {}: not a probe result", event.getClass().getSimpleName(), record.topic());
+            } else {
+                log.warn(
+                        "Skipping a {} on {}: not a probe result",
+                        event.getClass().getSimpleName(),
+                        record.topic());
             }
         });
     }

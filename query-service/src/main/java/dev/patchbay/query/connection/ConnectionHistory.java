@@ -36,11 +36,9 @@ class ConnectionHistory {
 
     /** One event as the history endpoint returns it. */
     @Schema(name = "HistoryEntry")
-    record Entry(String type, long version, Instant occurredAt, String actor, Map<String, Object> changes) {
-    }
+    record Entry(String type, long version, Instant occurredAt, String actor, Map<String, Object> changes) {}
 
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
     private final DatabaseClient db;
     private final JsonMapper json = PatchbayJson.eventMapper();
@@ -54,9 +52,13 @@ class ConnectionHistory {
         return db.sql("""
                 SELECT type, version, occurred_at, actor, changes FROM connection_history
                 WHERE connection_id = :id AND tenant_id = :tenant ORDER BY version""")
-                .bind("id", id.value()).bind("tenant", tenant.value())
-                .map(row -> new Entry(row.get("type", String.class), row.get("version", Long.class),
-                        row.get("occurred_at", Instant.class), row.get("actor", String.class),
+                .bind("id", id.value())
+                .bind("tenant", tenant.value())
+                .map(row -> new Entry(
+                        row.get("type", String.class),
+                        row.get("version", Long.class),
+                        row.get("occurred_at", Instant.class),
+                        row.get("actor", String.class),
                         json.readValue(row.get("changes", Json.class).asArray(), OBJECT)))
                 .all();
     }
@@ -67,7 +69,8 @@ class ConnectionHistory {
      * {@code ce_type} is part of the contract.
      */
     static String type(ConnectionEvent event) {
-        return CloudEvents.typeOf(event.getClass()).replaceFirst("^dev\\.patchbay\\.", "")
+        return CloudEvents.typeOf(event.getClass())
+                .replaceFirst("^dev\\.patchbay\\.", "")
                 .replaceFirst("\\.v\\d+$", "");
     }
 
@@ -97,32 +100,30 @@ class ConnectionHistory {
                 credential.put("fingerprint", e.credential().fingerprint());
                 changes.put("credential", credential);
             }
-        }
-        else if (event instanceof ConnectionUpdated e) {
+        } else if (event instanceof ConnectionUpdated e) {
             for (var field : e.changedFields()) {
                 updated(e, field, changes);
             }
-        }
-        else if (event instanceof ConnectionRotated e) {
-            changes.put("credential_version", e.credential() == null ? null : e.credential().version());
-            changes.put("fingerprint", e.credential() == null ? null : e.credential().fingerprint());
+        } else if (event instanceof ConnectionRotated e) {
+            changes.put(
+                    "credential_version",
+                    e.credential() == null ? null : e.credential().version());
+            changes.put(
+                    "fingerprint",
+                    e.credential() == null ? null : e.credential().fingerprint());
             changes.put("previous_fingerprint", e.previousFingerprint());
-        }
-        else if (event instanceof ConnectionRevoked e) {
+        } else if (event instanceof ConnectionRevoked e) {
             changes.put("revoked_fingerprint", e.revokedFingerprint());
-        }
-        else if (event instanceof WebhookSecretSet e) {
+        } else if (event instanceof WebhookSecretSet e) {
             changes.put("secret_version", e.secretVersion());
             changes.put("fingerprint", e.fingerprint());
-        }
-        else if (event instanceof WebhookTokenMinted e) {
+        } else if (event instanceof WebhookTokenMinted e) {
             changes.put("token_id", e.tokenId());
-        }
-        else if (event instanceof WebhookTokenRevoked e) {
+        } else if (event instanceof WebhookTokenRevoked e) {
             changes.put("token_id", e.tokenId());
-        }
-        else if (!(event instanceof ConnectionDeleted)) {
-            throw new IllegalArgumentException("no history for " + event.getClass().getSimpleName());
+        } else if (!(event instanceof ConnectionDeleted)) {
+            throw new IllegalArgumentException(
+                    "no history for " + event.getClass().getSimpleName());
         }
         return changes;
     }

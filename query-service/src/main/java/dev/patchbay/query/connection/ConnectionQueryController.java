@@ -40,13 +40,11 @@ class ConnectionQueryController {
 
     /** The body of {@code GET /v1/connections/{id}/history}. */
     @Schema(name = "ConnectionHistory", requiredProperties = "data")
-    record HistoryList(List<ConnectionHistory.Entry> data) {
-    }
+    record HistoryList(List<ConnectionHistory.Entry> data) {}
 
     /** The body of {@code GET /v1/connections/{id}/webhook-tokens}. */
     @Schema(name = "WebhookTokenList", requiredProperties = "data")
-    record TokenList(List<MintedTokens.Token> data) {
-    }
+    record TokenList(List<MintedTokens.Token> data) {}
 
     private static final String CONSISTENCY = "The Consistency-Token header of a command response: the read waits "
             + "until that write is readable (at most patchbay.query.consistency-wait), else 503 with Retry-After";
@@ -62,8 +60,12 @@ class ConnectionQueryController {
     private final PageCursors cursors;
     private final ConsistencyGate consistency;
 
-    ConnectionQueryController(ConnectionDescriptors descriptors, ConnectionHistory history, MintedTokens tokens,
-            PageCursors cursors, ConsistencyGate consistency) {
+    ConnectionQueryController(
+            ConnectionDescriptors descriptors,
+            ConnectionHistory history,
+            MintedTokens tokens,
+            PageCursors cursors,
+            ConsistencyGate consistency) {
         this.descriptors = descriptors;
         this.history = history;
         this.tokens = tokens;
@@ -75,35 +77,46 @@ class ConnectionQueryController {
     @ApiResponse(responseCode = "200", description = "The connection, without its credential")
     @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/{id}")
-    Mono<ConnectionResource> find(@PathVariable String id, @AuthenticationPrincipal Caller caller,
-            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
-                    required = false) String consistencyToken) {
+    Mono<ConnectionResource> find(
+            @PathVariable String id,
+            @AuthenticationPrincipal Caller caller,
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER, required = false)
+                    String consistencyToken) {
         // a malformed id, another tenant's connection and a deleted one all answer the same 404
         var connectionId = ConnectionId.parse(id);
-        return consistency.awaitApplied(caller.tenant(), consistencyToken)
-                .then(Mono.defer(() -> connectionId.map(cid -> descriptors.find(caller.tenant(), cid))
+        return consistency
+                .awaitApplied(caller.tenant(), consistencyToken)
+                .then(Mono.defer(() -> connectionId
+                        .map(cid -> descriptors.find(caller.tenant(), cid))
                         .orElseGet(Mono::empty)))
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
-    @Operation(summary = "Resolve the most specific live connection of a vendor, optionally by config name",
-            operationId = "resolveConnection", description = "A user-scoped connection for that end user, else a "
+    @Operation(
+            summary = "Resolve the most specific live connection of a vendor, optionally by config name",
+            operationId = "resolveConnection",
+            description = "A user-scoped connection for that end user, else a "
                     + "workspace-scoped one for that workspace, else an organization-scoped one. config_name is "
                     + "optional and narrows the search. Without it, the most specific scope that has any connection "
                     + "of the vendor must have exactly one: several there are 409 ambiguous_connection (PBAY-0304), "
                     + "each candidate in errors[] (location query.config_name, its config_name as value, its id in "
                     + "the message), never a guess.")
     @ApiResponse(responseCode = "200", description = "The connection")
-    @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.AMBIGUOUS_CONNECTION,
-        ProblemCode.NOT_YET_CONSISTENT})
+    @ProblemResponses({
+        ProblemCode.VALIDATION_FAILED,
+        ProblemCode.NOT_FOUND,
+        ProblemCode.AMBIGUOUS_CONNECTION,
+        ProblemCode.NOT_YET_CONSISTENT
+    })
     @GetMapping("/resolve")
-    Mono<ConnectionResource> resolve(@RequestParam(required = false) String vendor,
+    Mono<ConnectionResource> resolve(
+            @RequestParam(required = false) String vendor,
             @RequestParam(name = "config_name", required = false) String configName,
             @RequestParam(name = "workspace_id", required = false) String workspaceId,
             @RequestParam(name = "end_user_id", required = false) String endUserId,
             @AuthenticationPrincipal Caller caller,
-            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
-                    required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER, required = false)
+                    String consistencyToken) {
         var problems = new ArrayList<FieldProblem>();
         var vendorValue = parameter("query.vendor", vendor, true, problems);
         var configNameValue = parameter("query.config_name", configName, false, problems);
@@ -112,22 +125,32 @@ class ConnectionQueryController {
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        return consistency.awaitApplied(caller.tenant(), consistencyToken)
-                .thenMany(Flux.defer(() -> descriptors.resolve(caller.tenant(), vendorValue, configNameValue,
-                        workspaceValue, endUserValue)))
+        return consistency
+                .awaitApplied(caller.tenant(), consistencyToken)
+                .thenMany(Flux.defer(() -> descriptors.resolve(
+                        caller.tenant(), vendorValue, configNameValue, workspaceValue, endUserValue)))
                 .collectList()
                 .map(found -> {
                     if (found.isEmpty()) {
-                        throw new ApiException(ProblemCode.NOT_FOUND, "No live connection of this vendor"
-                                + (configNameValue == null ? "" : " and config name") + " serves this end user, "
-                                + "workspace or your organization.");
+                        throw new ApiException(
+                                ProblemCode.NOT_FOUND,
+                                "No live connection of this vendor"
+                                        + (configNameValue == null ? "" : " and config name")
+                                        + " serves this end user, "
+                                        + "workspace or your organization.");
                     }
                     if (found.size() > 1) {
                         // Guessing would hand the caller one of several credentials' connections silently.
-                        throw new ApiException(ProblemCode.AMBIGUOUS_CONNECTION, found.size() + " live connections of "
-                                + "this vendor serve this scope equally; name one with config_name.",
-                                found.stream().map(one -> new FieldProblem("query.config_name",
-                                        "connection " + one.id() + " is a candidate", one.configName())).toList());
+                        throw new ApiException(
+                                ProblemCode.AMBIGUOUS_CONNECTION,
+                                found.size() + " live connections of "
+                                        + "this vendor serve this scope equally; name one with config_name.",
+                                found.stream()
+                                        .map(one -> new FieldProblem(
+                                                "query.config_name",
+                                                "connection " + one.id() + " is a candidate",
+                                                one.configName()))
+                                        .toList());
                     }
                     return found.get(0);
                 });
@@ -137,41 +160,54 @@ class ConnectionQueryController {
      * Every event of the connection, oldest first. A deleted connection's history is for admins only: to everyone
      * else it is as gone as the connection.
      */
-    @Operation(summary = "Every event of a connection, oldest first", operationId = "getConnectionHistory",
+    @Operation(
+            summary = "Every event of a connection, oldest first",
+            operationId = "getConnectionHistory",
             description = "Secret-free: what changed, with credential fingerprints. A deleted connection's history is "
                     + "for admins only.")
     @ApiResponse(responseCode = "200", description = "The history")
     @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/{id}/history")
-    Mono<HistoryList> history(@PathVariable String id,
+    Mono<HistoryList> history(
+            @PathVariable String id,
             @AuthenticationPrincipal Caller caller,
-            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
-                    required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER, required = false)
+                    String consistencyToken) {
         var connectionId = ConnectionId.parse(id);
-        return consistency.awaitApplied(caller.tenant(), consistencyToken)
-                .then(Mono.defer(() -> connectionId.map(cid -> descriptors.deleted(caller.tenant(), cid)
-                        .filter(deleted -> !deleted || caller.has(Role.ADMIN))
-                        .flatMap(visible -> history.of(caller.tenant(), cid).collectList()))
+        return consistency
+                .awaitApplied(caller.tenant(), consistencyToken)
+                .then(Mono.defer(() -> connectionId
+                        .map(cid -> descriptors
+                                .deleted(caller.tenant(), cid)
+                                .filter(deleted -> !deleted || caller.has(Role.ADMIN))
+                                .flatMap(visible ->
+                                        history.of(caller.tenant(), cid).collectList()))
                         .orElseGet(Mono::empty)))
                 .map(HistoryList::new)
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
     /** The webhook tokens minted for a live connection, oldest first; never a token value (none is kept here). */
-    @Operation(summary = "The webhook tokens minted for a live connection", operationId = "listWebhookTokens",
+    @Operation(
+            summary = "The webhook tokens minted for a live connection",
+            operationId = "listWebhookTokens",
             description = "Ids, vendors and dates only: no token value is kept on the read side.")
     @ApiResponse(responseCode = "200", description = "The tokens, oldest first")
     @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.NOT_FOUND, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping("/{id}/webhook-tokens")
-    Mono<TokenList> webhookTokens(@PathVariable String id,
+    Mono<TokenList> webhookTokens(
+            @PathVariable String id,
             @AuthenticationPrincipal Caller caller,
-            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
-                    required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER, required = false)
+                    String consistencyToken) {
         var connectionId = ConnectionId.parse(id);
-        return consistency.awaitApplied(caller.tenant(), consistencyToken)
-                .then(Mono.defer(() -> connectionId.map(cid -> descriptors.deleted(caller.tenant(), cid)
-                        .filter(deleted -> !deleted)
-                        .flatMap(live -> tokens.of(caller.tenant(), cid).collectList()))
+        return consistency
+                .awaitApplied(caller.tenant(), consistencyToken)
+                .then(Mono.defer(() -> connectionId
+                        .map(cid -> descriptors
+                                .deleted(caller.tenant(), cid)
+                                .filter(deleted -> !deleted)
+                                .flatMap(live -> tokens.of(caller.tenant(), cid).collectList()))
                         .orElseGet(Mono::empty)))
                 .map(TokenList::new)
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
@@ -181,24 +217,33 @@ class ConnectionQueryController {
     @ApiResponse(responseCode = "200", description = "One page")
     @ProblemResponses({ProblemCode.VALIDATION_FAILED, ProblemCode.INVALID_PAGINATION, ProblemCode.NOT_YET_CONSISTENT})
     @GetMapping
-    Mono<ConnectionPage> list(@Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100",
-            defaultValue = "20")) @RequestParam(required = false) String limit,
-            @RequestParam(required = false) String cursor, @RequestParam(required = false) String vendor,
-            @RequestParam(required = false) String status, @RequestParam(required = false) String health,
+    Mono<ConnectionPage> list(
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100", defaultValue = "20"))
+                    @RequestParam(required = false)
+                    String limit,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) String vendor,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String health,
             @RequestParam(name = "workspace_id", required = false) String workspaceId,
             @RequestParam(name = "end_user_id", required = false) String endUserId,
             @AuthenticationPrincipal Caller caller,
-            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER,
-                    required = false) String consistencyToken) {
+            @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER, required = false)
+                    String consistencyToken) {
         int size = limit(limit);
         var filter = ConnectionFilter.of(vendor, status, health, workspaceId, endUserId);
-        var after = cursor == null ? null : cursors.decode(caller.tenant(), filter, cursor)
-                .orElseThrow(() -> new ApiException(ProblemCode.INVALID_PAGINATION,
-                        "The cursor is not one this service issued for this list; start again without it.",
-                        List.of(FieldProblem.of("query.cursor", "is malformed, altered, or from another list"))));
+        var after = cursor == null
+                ? null
+                : cursors.decode(caller.tenant(), filter, cursor)
+                        .orElseThrow(() -> new ApiException(
+                                ProblemCode.INVALID_PAGINATION,
+                                "The cursor is not one this service issued for this list; start again without it.",
+                                List.of(FieldProblem.of(
+                                        "query.cursor", "is malformed, altered, or from another list"))));
         // the first page reads the total (kept by the projection, or counted under a filter); later pages carry the
         // first page's total in their cursor instead
-        return consistency.awaitApplied(caller.tenant(), consistencyToken)
+        return consistency
+                .awaitApplied(caller.tenant(), consistencyToken)
                 .then(Mono.defer(() -> pageAndTotal(caller, filter, after, size + 1)))
                 .map(pageAndTotal -> {
                     var rows = pageAndTotal.rows();
@@ -206,23 +251,29 @@ class ConnectionQueryController {
                     var data = hasMore ? rows.subList(0, size) : rows;
                     var last = data.isEmpty() ? null : data.get(data.size() - 1);
                     var total = pageAndTotal.total();
-                    var nextCursor = hasMore ? cursors.encode(caller.tenant(), filter,
-                            new PagePosition(last.createdAt(), last.id().value(), total)) : null;
+                    var nextCursor = hasMore
+                            ? cursors.encode(
+                                    caller.tenant(),
+                                    filter,
+                                    new PagePosition(last.createdAt(), last.id().value(), total))
+                            : null;
                     return new ConnectionPage(List.copyOf(data), hasMore, nextCursor, total);
                 });
     }
 
     /** The unfiltered first page in one statement; any other page beside its carried or counted total. */
-    private Mono<ConnectionDescriptors.PageWithTotal> pageAndTotal(Caller caller, ConnectionFilter filter,
-            PagePosition after, int rows) {
+    private Mono<ConnectionDescriptors.PageWithTotal> pageAndTotal(
+            Caller caller, ConnectionFilter filter, PagePosition after, int rows) {
         if (after == null && filter.equals(ConnectionFilter.NONE)) {
             return descriptors.firstPage(caller.tenant(), rows);
         }
-        return Mono.zip(descriptors.page(caller.tenant(), filter, after, rows).collectList(),
-                after != null && after.total() != null ? Mono.just(after.total())
-                        : descriptors.count(caller.tenant(), filter))
-                .map(pageAndCount -> new ConnectionDescriptors.PageWithTotal(pageAndCount.getT1(),
-                        pageAndCount.getT2()));
+        return Mono.zip(
+                        descriptors.page(caller.tenant(), filter, after, rows).collectList(),
+                        after != null && after.total() != null
+                                ? Mono.just(after.total())
+                                : descriptors.count(caller.tenant(), filter))
+                .map(pageAndCount ->
+                        new ConnectionDescriptors.PageWithTotal(pageAndCount.getT1(), pageAndCount.getT2()));
     }
 
     private static ApiException notFound() {
@@ -252,13 +303,15 @@ class ConnectionQueryController {
             if (value >= 1 && value <= MAX_LIMIT) {
                 return value;
             }
-        }
-        catch (NumberFormatException notANumber) {
+        } catch (NumberFormatException notANumber) {
             // answered below like any other bad limit
         }
-        throw new ApiException(ProblemCode.INVALID_PAGINATION,
+        throw new ApiException(
+                ProblemCode.INVALID_PAGINATION,
                 "limit must be a whole number from 1 to " + MAX_LIMIT + ".",
-                List.of(new FieldProblem("query.limit", "must be a whole number from 1 to " + MAX_LIMIT,
+                List.of(new FieldProblem(
+                        "query.limit",
+                        "must be a whole number from 1 to " + MAX_LIMIT,
                         limit.length() > 32 ? limit.substring(0, 32) : limit)));
     }
 }

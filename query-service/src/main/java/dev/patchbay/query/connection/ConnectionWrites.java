@@ -181,8 +181,7 @@ class ConnectionWrites {
      * What one event did: whether it changed the descriptor row, and by how much it changed its tenant's count of
      * live connections (+1, 0 or -1).
      */
-    record Applied(ConnectionEvent event, boolean changed, int liveDelta) {
-    }
+    record Applied(ConnectionEvent event, boolean changed, int liveDelta) {}
 
     /**
      * Applies events in their order to the tables, in the caller's transaction, and adds what they changed to their
@@ -193,9 +192,15 @@ class ConnectionWrites {
      * their only writer, and it copies the health that changed meanwhile when it swaps.
      */
     Mono<List<Applied>> apply(DatabaseClient db, ReadTables tables, List<ConnectionEvent> events) {
-        var locks = tables.equals(ReadTables.LIVE) ? lock(db, events.stream()
-                .filter(event -> event instanceof ConnectionCreated || event instanceof ConnectionDeleted)
-                .map(event -> event.connectionId().value()).toList()) : Mono.<Void>empty();
+        var locks = tables.equals(ReadTables.LIVE)
+                ? lock(
+                        db,
+                        events.stream()
+                                .filter(event ->
+                                        event instanceof ConnectionCreated || event instanceof ConnectionDeleted)
+                                .map(event -> event.connectionId().value())
+                                .toList())
+                : Mono.<Void>empty();
         return locks.thenMany(Flux.fromIterable(events).concatMap(event -> apply(db, tables, event)))
                 .collectList()
                 .flatMap(applied -> count(db, tables, applied).thenReturn(applied));
@@ -213,9 +218,13 @@ class ConnectionWrites {
         sorted.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         return db.sql(OFFSETS)
                 .bind("topics", sorted.stream().map(TopicPartition::topic).toArray(String[]::new))
-                .bind("partitions", sorted.stream().map(TopicPartition::partition).toArray(Integer[]::new))
+                .bind(
+                        "partitions",
+                        sorted.stream().map(TopicPartition::partition).toArray(Integer[]::new))
                 .bind("nexts", sorted.stream().map(nextOffsets::get).toArray(Long[]::new))
-                .fetch().rowsUpdated().then();
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     /**
@@ -232,7 +241,9 @@ class ConnectionWrites {
         values.put("latencyMs", probe.latencyMs());
         values.put("errorCode", Parameter.fromOrEmpty(error == null ? null : error.code(), String.class));
         values.put("errorMessage", Parameter.fromOrEmpty(error == null ? null : error.message(), String.class));
-        return db.sql(CONNECTION_LOCK).bind("key", lockKey(probe.connectionId().value())).then()
+        return db.sql(CONNECTION_LOCK)
+                .bind("key", lockKey(probe.connectionId().value()))
+                .then()
                 .then(db.sql(HEALTH_KEPT).bindValues(values).fetch().rowsUpdated())
                 .then(db.sql(HEALTH).bindValues(values).fetch().rowsUpdated())
                 .map(rows -> rows > 0);
@@ -243,7 +254,11 @@ class ConnectionWrites {
     }
 
     private static Mono<Void> lock(DatabaseClient db, List<UUID> connectionIds) {
-        var keys = connectionIds.stream().map(ConnectionWrites::lockKey).distinct().sorted().toArray(Long[]::new);
+        var keys = connectionIds.stream()
+                .map(ConnectionWrites::lockKey)
+                .distinct()
+                .sorted()
+                .toArray(Long[]::new);
         if (keys.length == 0) {
             return Mono.empty();
         }
@@ -264,7 +279,9 @@ class ConnectionWrites {
         return db.sql(tables.sql(TOTALS))
                 .bind("tenants", deltas.keySet().toArray(String[]::new))
                 .bind("deltas", deltas.values().toArray(Long[]::new))
-                .fetch().rowsUpdated().then();
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     /**
@@ -274,7 +291,10 @@ class ConnectionWrites {
      */
     private Mono<Applied> apply(DatabaseClient db, ReadTables tables, ConnectionEvent event) {
         var row = row(db, tables, event);
-        var history = db.sql(tables.sql(HISTORY)).bindValues(historyValues(event)).fetch().rowsUpdated();
+        var history = db.sql(tables.sql(HISTORY))
+                .bindValues(historyValues(event))
+                .fetch()
+                .rowsUpdated();
         var tokens = tokens(db, tables, event);
         return row.flatMap(applied -> history.then(tokens).thenReturn(applied));
     }
@@ -309,7 +329,8 @@ class ConnectionWrites {
         if (event instanceof ConnectionRevoked revoked) {
             return update(db, tables.sql(REVOKED), guarded(revoked));
         }
-        if (event instanceof WebhookSecretSet || event instanceof WebhookTokenMinted
+        if (event instanceof WebhookSecretSet
+                || event instanceof WebhookTokenMinted
                 || event instanceof WebhookTokenRevoked) {
             return update(db, tables.sql(BUMPED), guarded(event));
         }
@@ -378,10 +399,13 @@ class ConnectionWrites {
     }
 
     /** A creation or deletion: the row's change, and {@code sign} times whether it changed the row's liveness. */
-    private static Mono<Applied> counted(DatabaseClient db, String sql, Map<String, Object> values,
-            ConnectionEvent event, int sign) {
-        return db.sql(sql).bindValues(values)
-                .map(row -> new Applied(event, row.get("changed", Long.class) > 0,
+    private static Mono<Applied> counted(
+            DatabaseClient db, String sql, Map<String, Object> values, ConnectionEvent event, int sign) {
+        return db.sql(sql)
+                .bindValues(values)
+                .map(row -> new Applied(
+                        event,
+                        row.get("changed", Long.class) > 0,
                         sign * row.get("counted", Long.class).intValue()))
                 .one();
     }

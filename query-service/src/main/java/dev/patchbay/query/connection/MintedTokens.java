@@ -18,8 +18,7 @@ class MintedTokens {
 
     /** One token as {@code GET /v1/connections/{id}/webhook-tokens} lists it. */
     @Schema(name = "WebhookToken")
-    record Token(String tokenId, String vendor, Instant mintedAt, String mintedBy, Instant revokedAt) {
-    }
+    record Token(String tokenId, String vendor, Instant mintedAt, String mintedBy, Instant revokedAt) {}
 
     private final DatabaseClient db;
 
@@ -32,9 +31,13 @@ class MintedTokens {
         return db.sql("""
                 SELECT token_id, vendor, minted_at, minted_by, revoked_at FROM webhook_tokens
                 WHERE connection_id = :id AND tenant_id = :tenant ORDER BY minted_at, token_id""")
-                .bind("id", id.value()).bind("tenant", tenant.value())
-                .map(row -> new Token(row.get("token_id", String.class), row.get("vendor", String.class),
-                        row.get("minted_at", Instant.class), row.get("minted_by", String.class),
+                .bind("id", id.value())
+                .bind("tenant", tenant.value())
+                .map(row -> new Token(
+                        row.get("token_id", String.class),
+                        row.get("vendor", String.class),
+                        row.get("minted_at", Instant.class),
+                        row.get("minted_by", String.class),
                         row.get("revoked_at", Instant.class)))
                 .all();
     }

@@ -42,11 +42,17 @@ class PageCursors {
 
     String encode(TenantId tenant, ConnectionFilter filter, PagePosition position) {
         var positionBytes = ByteBuffer.allocate(POSITION_BYTES + TOTAL_BYTES)
-                .putLong(position.createdAt().getEpochSecond()).putInt(position.createdAt().getNano())
-                .putLong(position.id().getMostSignificantBits()).putLong(position.id().getLeastSignificantBits())
-                .putLong(position.total()).array();
-        var cursor = ByteBuffer.allocate(cursorBytes(FORMAT)).put(FORMAT).put(positionBytes)
-                .put(signer.sign(signed(FORMAT, tenant, filter, positionBytes))).array();
+                .putLong(position.createdAt().getEpochSecond())
+                .putInt(position.createdAt().getNano())
+                .putLong(position.id().getMostSignificantBits())
+                .putLong(position.id().getLeastSignificantBits())
+                .putLong(position.total())
+                .array();
+        var cursor = ByteBuffer.allocate(cursorBytes(FORMAT))
+                .put(FORMAT)
+                .put(positionBytes)
+                .put(signer.sign(signed(FORMAT, tenant, filter, positionBytes)))
+                .array();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(cursor);
     }
 
@@ -85,8 +91,7 @@ class PageCursors {
                 return Optional.empty();
             }
             return Optional.of(new PagePosition(createdAt, id, total));
-        }
-        catch (IllegalArgumentException | BufferUnderflowException | DateTimeException malformed) {
+        } catch (IllegalArgumentException | BufferUnderflowException | DateTimeException malformed) {
             return Optional.empty();
         }
     }
@@ -96,21 +101,25 @@ class PageCursors {
         var bytes = new ByteArrayOutputStream();
         try (var out = new DataOutputStream(bytes)) {
             out.writeByte(format);
-            for (var part : new String[] {"patchbay.connections.cursor", tenant.value(), filter.vendor(),
-                filter.status() == null ? null : filter.status().wireName(), filter.health(), filter.workspaceId(),
-                filter.endUserId()}) {
+            for (var part : new String[] {
+                "patchbay.connections.cursor",
+                tenant.value(),
+                filter.vendor(),
+                filter.status() == null ? null : filter.status().wireName(),
+                filter.health(),
+                filter.workspaceId(),
+                filter.endUserId()
+            }) {
                 if (part == null) {
                     out.writeInt(-1);
-                }
-                else {
+                } else {
                     var utf8 = part.getBytes(StandardCharsets.UTF_8);
                     out.writeInt(utf8.length);
                     out.write(utf8);
                 }
             }
             out.write(position);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();

@@ -81,9 +81,14 @@ class ProjectionRebuild implements DisposableBean {
 
     /** What {@code GET /v1/admin/projections/rebuild/{id}} answers. */
     @Schema(name = "ProjectionRebuild")
-    record Progress(UUID rebuildId, String status, Instant requestedAt, Instant startedAt, Instant finishedAt,
-            long eventsRead, String error) {
-    }
+    record Progress(
+            UUID rebuildId,
+            String status,
+            Instant requestedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            long eventsRead,
+            String error) {}
 
     static final Duration STALE_AFTER = Duration.ofMinutes(2);
     static final long SWAP_GAP = 1_000;
@@ -96,8 +101,8 @@ class ProjectionRebuild implements DisposableBean {
     private static final int SWAP_ATTEMPTS = 3;
     private static final String SAVEPOINT = "rebuild_record";
 
-    private static final String PROGRESS_COLUMNS = "rebuild_id, status, requested_at, started_at, finished_at, "
-            + "events_read, error";
+    private static final String PROGRESS_COLUMNS =
+            "rebuild_id, status, requested_at, started_at, finished_at, " + "events_read, error";
 
     private final ConnectionFactory connectionFactory;
     private final DatabaseClient db;
@@ -111,8 +116,12 @@ class ProjectionRebuild implements DisposableBean {
     });
     private volatile boolean stopping;
 
-    ProjectionRebuild(ConnectionFactory connectionFactory, DatabaseClient db, ConsumerFactory<?, ?> consumerFactory,
-            EventRecords eventRecords, ConnectionWrites writes) {
+    ProjectionRebuild(
+            ConnectionFactory connectionFactory,
+            DatabaseClient db,
+            ConsumerFactory<?, ?> consumerFactory,
+            EventRecords eventRecords,
+            ConnectionWrites writes) {
         this.connectionFactory = connectionFactory;
         this.db = db;
         this.consumerFactory = consumerFactory;
@@ -128,13 +137,19 @@ class ProjectionRebuild implements DisposableBean {
                 UPDATE projection_rebuilds SET status = 'failed', finished_at = :now,
                     error = 'abandoned: no heartbeat for ' || :stale
                 WHERE finished_at IS NULL AND heartbeat_at < :staleBefore""")
-                .bind("now", now).bind("stale", STALE_AFTER.toString()).bind("staleBefore", now.minus(STALE_AFTER))
-                .fetch().rowsUpdated()
+                .bind("now", now)
+                .bind("stale", STALE_AFTER.toString())
+                .bind("staleBefore", now.minus(STALE_AFTER))
+                .fetch()
+                .rowsUpdated()
                 .then(db.sql("""
                         INSERT INTO projection_rebuilds (rebuild_id, status, requested_by, requested_at, heartbeat_at)
                         VALUES (:id, 'pending', :requestedBy, :now, :now) ON CONFLICT DO NOTHING""")
-                        .bind("id", id).bind("requestedBy", requestedBy).bind("now", now)
-                        .fetch().rowsUpdated())
+                        .bind("id", id)
+                        .bind("requestedBy", requestedBy)
+                        .bind("now", now)
+                        .fetch()
+                        .rowsUpdated())
                 .flatMap(inserted -> {
                     if (inserted == 0) {
                         return running();
@@ -147,16 +162,23 @@ class ProjectionRebuild implements DisposableBean {
 
     Mono<Progress> find(UUID id) {
         return db.sql("SELECT " + PROGRESS_COLUMNS + " FROM projection_rebuilds WHERE rebuild_id = :id")
-                .bind("id", id).map(row -> new Progress(row.get("rebuild_id", UUID.class),
-                        row.get("status", String.class), row.get("requested_at", Instant.class),
-                        row.get("started_at", Instant.class), row.get("finished_at", Instant.class),
-                        row.get("events_read", Long.class), row.get("error", String.class)))
+                .bind("id", id)
+                .map(row -> new Progress(
+                        row.get("rebuild_id", UUID.class),
+                        row.get("status", String.class),
+                        row.get("requested_at", Instant.class),
+                        row.get("started_at", Instant.class),
+                        row.get("finished_at", Instant.class),
+                        row.get("events_read", Long.class),
+                        row.get("error", String.class)))
                 .one();
     }
 
     private Mono<Progress> running() {
         return db.sql("SELECT rebuild_id FROM projection_rebuilds WHERE finished_at IS NULL")
-                .map(row -> row.get("rebuild_id", UUID.class)).one().flatMap(this::find);
+                .map(row -> row.get("rebuild_id", UUID.class))
+                .one()
+                .flatMap(this::find);
     }
 
     @Override
@@ -188,20 +210,17 @@ class ProjectionRebuild implements DisposableBean {
         void run() {
             try {
                 connection = block(Mono.from(direct(connectionFactory).create()));
-                session = DatabaseClient.create(new SingleConnectionFactory(connection,
-                        connectionFactory.getMetadata(), true));
+                session = DatabaseClient.create(
+                        new SingleConnectionFactory(connection, connectionFactory.getMetadata(), true));
                 consumer = consumer();
                 rebuild();
                 finish("completed", null);
                 log.info("Projection rebuild {} completed: {} records read", id, eventsRead);
-            }
-            catch (RuntimeException | Error failure) {
+            } catch (RuntimeException | Error failure) {
                 log.error("Projection rebuild {} failed; the live tables are unchanged", id, failure);
                 cleanUp();
-                finish("failed", failure.getClass().getSimpleName() + " (see the service log for rebuild " + id
-                        + ")");
-            }
-            finally {
+                finish("failed", failure.getClass().getSimpleName() + " (see the service log for rebuild " + id + ")");
+            } finally {
                 if (consumer != null) {
                     consumer.close(Duration.ofSeconds(5));
                 }
@@ -212,8 +231,9 @@ class ProjectionRebuild implements DisposableBean {
         }
 
         private void rebuild() {
-            liveSchema = block(session.sql("SELECT current_schema() AS name").map(row -> row.get("name",
-                    String.class)).one());
+            liveSchema = block(session.sql("SELECT current_schema() AS name")
+                    .map(row -> row.get("name", String.class))
+                    .one());
             if (!ReadTables.isPlainIdentifier(liveSchema)) {
                 throw new IllegalStateException("the live schema has a name this rebuild does not quote");
             }
@@ -221,7 +241,8 @@ class ProjectionRebuild implements DisposableBean {
             heartbeat("copying", true);
 
             var partitions = consumer.partitionsFor(TOPIC).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             readUpTo(consumer.endOffsets(partitions), "copying");
@@ -231,7 +252,7 @@ class ProjectionRebuild implements DisposableBean {
 
             heartbeat("catching_up", false);
             execute(session, copyHealth());
-            for (;;) {
+            for (; ; ) {
                 var live = liveOffsets(db);
                 if (gap(live) <= SWAP_GAP) {
                     break;
@@ -240,17 +261,19 @@ class ProjectionRebuild implements DisposableBean {
             }
 
             heartbeat("swapping", false);
-            for (int attempt = 1;; attempt++) {
+            for (int attempt = 1; ; attempt++) {
                 try {
                     swap();
                     return;
-                }
-                catch (DataAccessException | IllegalStateException failed) {
+                } catch (DataAccessException | IllegalStateException failed) {
                     if (attempt == SWAP_ATTEMPTS || stopping) {
                         throw failed;
                     }
-                    log.warn("Projection rebuild {}: swap attempt {} failed ({}); catching up and trying again", id,
-                            attempt, failed.getClass().getSimpleName());
+                    log.warn(
+                            "Projection rebuild {}: swap attempt {} failed ({}); catching up and trying again",
+                            id,
+                            attempt,
+                            failed.getClass().getSimpleName());
                     readUpTo(liveOffsets(db), "swapping");
                 }
             }
@@ -269,19 +292,22 @@ class ProjectionRebuild implements DisposableBean {
                         FROM pg_index i
                         LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
                             AND c.contype IN ('p', 'u', 'x')
-                        WHERE i.indrelid = to_regclass(:table) ORDER BY i.indexrelid""").bind("table", live)
-                        .map(row -> new String[] {row.get("definition", String.class),
-                            row.get("constraint_name", String.class), row.get("constraint_definition", String.class)})
-                        .all().collectList());
+                        WHERE i.indrelid = to_regclass(:table) ORDER BY i.indexrelid""")
+                        .bind("table", live)
+                        .map(row -> new String[] {
+                            row.get("definition", String.class),
+                            row.get("constraint_name", String.class),
+                            row.get("constraint_definition", String.class)
+                        })
+                        .all()
+                        .collectList());
                 if (indexes.isEmpty()) {
                     throw new IllegalStateException("the live table " + live + " has no primary key");
                 }
                 for (var index : indexes) {
                     if (index[1] != null) {
-                        execute(session, "ALTER TABLE " + copy + " ADD CONSTRAINT " + quote(index[1]) + " "
-                                + index[2]);
-                    }
-                    else {
+                        execute(session, "ALTER TABLE " + copy + " ADD CONSTRAINT " + quote(index[1]) + " " + index[2]);
+                    } else {
                         var on = " ON " + live + " USING ";
                         if (!index[0].contains(on)) {
                             throw new IllegalStateException("cannot copy the index definition of " + live);
@@ -313,8 +339,15 @@ class ProjectionRebuild implements DisposableBean {
             block(connection.beginTransaction());
             try {
                 execute(session, "SET LOCAL lock_timeout = '10s'");
-                execute(session, "LOCK TABLE " + String.join(", ", ReadTables.NAMES.stream()
-                        .map(table -> liveSchema + "." + table).toList()) + " IN ACCESS EXCLUSIVE MODE");
+                execute(
+                        session,
+                        "LOCK TABLE "
+                                + String.join(
+                                        ", ",
+                                        ReadTables.NAMES.stream()
+                                                .map(table -> liveSchema + "." + table)
+                                                .toList())
+                                + " IN ACCESS EXCLUSIVE MODE");
                 var live = liveOffsets(session);
                 var deadline = Instant.now().plus(SWAP_CATCH_UP);
                 while (!reached(live)) {
@@ -324,15 +357,20 @@ class ProjectionRebuild implements DisposableBean {
                     applyBatch(consumer.poll(POLL), false);
                 }
                 execute(session, copyHealth());
-                execute(session, "DROP TABLE " + String.join(", ", ReadTables.NAMES.stream()
-                        .map(table -> liveSchema + "." + table).toList()));
+                execute(
+                        session,
+                        "DROP TABLE "
+                                + String.join(
+                                        ", ",
+                                        ReadTables.NAMES.stream()
+                                                .map(table -> liveSchema + "." + table)
+                                                .toList()));
                 for (var table : ReadTables.NAMES) {
                     execute(session, "ALTER TABLE " + copies.table(table) + " SET SCHEMA " + liveSchema);
                 }
                 execute(session, "DROP SCHEMA " + schema);
                 block(connection.commitTransaction());
-            }
-            catch (RuntimeException failed) {
+            } catch (RuntimeException failed) {
                 rollbackQuietly();
                 throw failed;
             }
@@ -351,8 +389,7 @@ class ProjectionRebuild implements DisposableBean {
             try {
                 applyEach(batch, false);
                 block(connection.commitTransaction());
-            }
-            catch (RuntimeException failed) {
+            } catch (RuntimeException failed) {
                 rollbackQuietly();
                 if (!ConnectionDescriptorProjection.refuses(failed)) {
                     throw failed;
@@ -363,8 +400,7 @@ class ProjectionRebuild implements DisposableBean {
                 try {
                     applyEach(batch, true);
                     block(connection.commitTransaction());
-                }
-                catch (RuntimeException again) {
+                } catch (RuntimeException again) {
                     rollbackQuietly();
                     throw again;
                 }
@@ -375,7 +411,8 @@ class ProjectionRebuild implements DisposableBean {
             if (!savepoints) {
                 var events = new ArrayList<ConnectionEvent>();
                 for (ConsumerRecord<String, byte[]> record : batch) {
-                    ConnectionDescriptorProjection.applicable(eventRecords, record).ifPresent(events::add);
+                    ConnectionDescriptorProjection.applicable(eventRecords, record)
+                            .ifPresent(events::add);
                 }
                 block(writes.apply(session, copies, events));
                 return;
@@ -389,13 +426,15 @@ class ProjectionRebuild implements DisposableBean {
                 try {
                     block(writes.apply(session, copies, List.of(event.get())));
                     block(connection.releaseSavepoint(SAVEPOINT));
-                }
-                catch (RuntimeException refused) {
+                } catch (RuntimeException refused) {
                     if (!ConnectionDescriptorProjection.refuses(refused)) {
                         throw refused;
                     }
-                    log.error("Skipping a record the database refuses at {}-{}@{}", record.topic(),
-                            record.partition(), record.offset());
+                    log.error(
+                            "Skipping a record the database refuses at {}-{}@{}",
+                            record.topic(),
+                            record.partition(),
+                            record.offset());
                     block(connection.rollbackTransactionToSavepoint(SAVEPOINT));
                 }
             }
@@ -420,14 +459,16 @@ class ProjectionRebuild implements DisposableBean {
         private Map<TopicPartition, Long> liveOffsets(DatabaseClient client) {
             return block(client.sql("SELECT partition, next_offset FROM projection_offsets WHERE topic = :topic")
                     .bind("topic", TOPIC)
-                    .map(row -> Map.entry(new TopicPartition(TOPIC, row.get("partition", Integer.class)),
+                    .map(row -> Map.entry(
+                            new TopicPartition(TOPIC, row.get("partition", Integer.class)),
                             row.get("next_offset", Long.class)))
-                    .all().collectMap(Map.Entry::getKey, Map.Entry::getValue));
+                    .all()
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue));
         }
 
         private String copyHealth() {
-            var health = "health_state, health_checked_at, health_latency_ms, health_error_code, "
-                    + "health_error_message";
+            var health =
+                    "health_state, health_checked_at, health_latency_ms, health_error_code, " + "health_error_message";
             return "UPDATE " + copies.table("connections") + " AS n SET (" + health + ") = (o.health_state, "
                     + "o.health_checked_at, o.health_latency_ms, o.health_error_code, o.health_error_message) "
                     + "FROM " + liveSchema + ".connections AS o WHERE o.id = n.id AND o.tenant_id = n.tenant_id "
@@ -454,8 +495,13 @@ class ProjectionRebuild implements DisposableBean {
                     UPDATE projection_rebuilds SET status = :status, heartbeat_at = :now, events_read = :read,
                         started_at = CASE WHEN :started THEN :now ELSE started_at END
                     WHERE rebuild_id = :id AND finished_at IS NULL""")
-                    .bind("status", status).bind("now", now).bind("read", eventsRead).bind("started", started)
-                    .bind("id", id).fetch().rowsUpdated());
+                    .bind("status", status)
+                    .bind("now", now)
+                    .bind("read", eventsRead)
+                    .bind("started", started)
+                    .bind("id", id)
+                    .fetch()
+                    .rowsUpdated());
             if (updated == null || updated == 0) {
                 throw new IllegalStateException("the rebuild was declared abandoned");
             }
@@ -468,11 +514,13 @@ class ProjectionRebuild implements DisposableBean {
                         UPDATE projection_rebuilds SET status = :status, finished_at = :now, heartbeat_at = :now,
                             events_read = :read, error = :error
                         WHERE rebuild_id = :id AND finished_at IS NULL""")
-                        .bind("status", status).bind("now", Instant.now()).bind("read", eventsRead).bind("id", id);
+                        .bind("status", status)
+                        .bind("now", Instant.now())
+                        .bind("read", eventsRead)
+                        .bind("id", id);
                 statement = error == null ? statement.bindNull("error", String.class) : statement.bind("error", error);
                 block(statement.fetch().rowsUpdated());
-            }
-            catch (RuntimeException failed) {
+            } catch (RuntimeException failed) {
                 log.error("Projection rebuild {}: cannot record its end ({})", id, status, failed);
             }
         }
@@ -482,8 +530,7 @@ class ProjectionRebuild implements DisposableBean {
                 rollbackQuietly();
                 var client = session != null ? session : db;
                 execute(client, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
-            catch (RuntimeException failed) {
+            } catch (RuntimeException failed) {
                 log.error("Projection rebuild {}: cannot drop schema {}; drop it by hand", id, schema, failed);
             }
         }

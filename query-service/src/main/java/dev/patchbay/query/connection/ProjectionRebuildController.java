@@ -36,7 +36,9 @@ class ProjectionRebuildController {
         this.rebuilds = rebuilds;
     }
 
-    @Operation(summary = "Rebuild the read tables from patchbay.connections.v1", operationId = "rebuildProjections",
+    @Operation(
+            summary = "Rebuild the read tables from patchbay.connections.v1",
+            operationId = "rebuildProjections",
             description = "Replays the topic from its first record into new tables while reads go on, then swaps "
                     + "them in. One rebuild at a time: a second request answers the running one.")
     @ApiResponse(responseCode = "202", description = "Started (or already running): follow Location")
@@ -53,14 +55,13 @@ class ProjectionRebuildController {
     @ApiResponse(responseCode = "200", description = "Its progress")
     @ProblemResponses(ProblemCode.NOT_FOUND)
     @GetMapping("/{rebuildId}")
-    Mono<ProjectionRebuild.Progress> progress(@PathVariable String rebuildId,
-            @AuthenticationPrincipal Operator operator) {
+    Mono<ProjectionRebuild.Progress> progress(
+            @PathVariable String rebuildId, @AuthenticationPrincipal Operator operator) {
         requireOperator(operator);
         UUID id;
         try {
             id = UUID.fromString(rebuildId);
-        }
-        catch (IllegalArgumentException malformed) {
+        } catch (IllegalArgumentException malformed) {
             return Mono.error(ProjectionRebuildController::notFound);
         }
         return rebuilds.find(id).switchIfEmpty(Mono.error(ProjectionRebuildController::notFound));

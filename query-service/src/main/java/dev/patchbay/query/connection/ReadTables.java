@@ -18,8 +18,8 @@ record ReadTables(String schema) {
      * The tables a rebuild recreates from the topic, in the order every writer locks them: a projection's
      * transaction touches the rows of its events first and their tenants' totals last.
      */
-    static final List<String> NAMES = List.of("connections", "connection_history", "webhook_tokens",
-            "connection_totals");
+    static final List<String> NAMES =
+            List.of("connections", "connection_history", "webhook_tokens", "connection_totals");
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 

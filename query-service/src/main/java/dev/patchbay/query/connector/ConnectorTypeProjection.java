@@ -25,22 +25,29 @@ class ConnectorTypeProjection {
         this.types = types;
     }
 
-    @KafkaListener(id = "connector-types", idIsGroup = false,
+    @KafkaListener(
+            id = "connector-types",
+            idIsGroup = false,
             topics = "#{T(dev.patchbay.contracts.topic.Topics).CONNECTOR_TYPES.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
         records.decode(record).ifPresent(event -> {
-            if (event instanceof ConnectorTypeRegistered registered && (registered.vendor() == null
-                    || registered.category() == null || registered.registeredAt() == null)) {
+            if (event instanceof ConnectorTypeRegistered registered
+                    && (registered.vendor() == null
+                            || registered.category() == null
+                            || registered.registeredAt() == null)) {
                 // decodes, but could never be stored: retrying it would block the topic
-                log.error("Skipping a connector type registration without its required fields at {}-{}@{}",
-                        record.topic(), record.partition(), record.offset());
-            }
-            else if (event instanceof ConnectorTypeRegistered registered) {
+                log.error(
+                        "Skipping a connector type registration without its required fields at {}-{}@{}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
+            } else if (event instanceof ConnectorTypeRegistered registered) {
                 types.apply(registered).block(WRITE_TIMEOUT);
                 log.info("Connector type {} registered", registered.vendor());
-            }
-            else {
-                log.warn("Skipping a {} on {}: not a connector type registration", event.getClass().getSimpleName(),
+            } else {
+                log.warn(
+                        "Skipping a {} on {}: not a connector type registration",
+                        event.getClass().getSimpleName(),
                         record.topic());
             }
         });

@@ -20,8 +20,7 @@ import java.util.List;
 @Repository
 class ConnectorTypes {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private static final String UPSERT = """
             INSERT INTO connector_types (vendor, category, display_name, required_config, secret_fields,
@@ -44,28 +43,39 @@ class ConnectorTypes {
     }
 
     Mono<Boolean> apply(ConnectorTypeRegistered e) {
-        return db.sql(UPSERT).bind("vendor", e.vendor()).bind("category", e.category())
+        return db.sql(UPSERT)
+                .bind("vendor", e.vendor())
+                .bind("category", e.category())
                 .bind("displayName", e.displayName() == null ? e.vendor() : e.displayName())
                 .bind("requiredConfig", Json.of(json.writeValueAsBytes(e.requiredConfig())))
                 .bind("secretFields", Json.of(json.writeValueAsBytes(e.secretFields())))
-                .bind("supportsWebhooks", e.supportsWebhooks()).bind("registeredAt", e.registeredAt())
+                .bind("supportsWebhooks", e.supportsWebhooks())
+                .bind("registeredAt", e.registeredAt())
                 .bind("configOutsideDestination", Json.of(json.writeValueAsBytes(e.configOutsideDestination())))
                 .bind("allowedHosts", Json.of(json.writeValueAsBytes(e.allowedHosts())))
-                .fetch().rowsUpdated().map(rows -> rows > 0);
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows > 0);
     }
 
     Flux<ConnectorTypeView> all() {
-        return db.sql("SELECT vendor, category, display_name, required_config, secret_fields, supports_webhooks, "
-                + "config_outside_destination, allowed_hosts FROM connector_types ORDER BY vendor COLLATE \"C\"")
-                .map(this::view).all();
+        return db.sql(
+                        "SELECT vendor, category, display_name, required_config, secret_fields, supports_webhooks, "
+                                + "config_outside_destination, allowed_hosts FROM connector_types ORDER BY vendor COLLATE \"C\"")
+                .map(this::view)
+                .all();
     }
 
     private ConnectorTypeView view(Readable row) {
-        return new ConnectorTypeView(row.get("vendor", String.class), row.get("category", String.class),
-                row.get("display_name", String.class), strings(row.get("required_config", Json.class)),
-                strings(row.get("secret_fields", Json.class)), row.get("supports_webhooks", Boolean.class),
-                strings(row.get("config_outside_destination", Json.class)), strings(row.get("allowed_hosts",
-                        Json.class)));
+        return new ConnectorTypeView(
+                row.get("vendor", String.class),
+                row.get("category", String.class),
+                row.get("display_name", String.class),
+                strings(row.get("required_config", Json.class)),
+                strings(row.get("secret_fields", Json.class)),
+                row.get("supports_webhooks", Boolean.class),
+                strings(row.get("config_outside_destination", Json.class)),
+                strings(row.get("allowed_hosts", Json.class)));
     }
 
     private List<String> strings(Json value) {

@@ -50,7 +50,8 @@ public final class ConsistencyGate {
         }
         var token = tokens.verify(tenant, header).orElse(null);
         if (token == null) {
-            return Mono.error(new ApiException(ProblemCode.VALIDATION_FAILED,
+            return Mono.error(new ApiException(
+                    ProblemCode.VALIDATION_FAILED,
                     "The Consistency-Token header is not one that Patchbay issued; send it as a command response "
                             + "returned it, or leave it out.",
                     List.of(FieldProblem.of("header." + HEADER, "is not a valid consistency token"))));
@@ -68,8 +69,10 @@ public final class ConsistencyGate {
     }
 
     private ApiException notYetConsistent() {
-        return new ApiException(ProblemCode.NOT_YET_CONSISTENT,
-                "Your write is not readable yet (waited " + maxWait.toMillis() + " ms); retry shortly.", List.of(),
+        return new ApiException(
+                ProblemCode.NOT_YET_CONSISTENT,
+                "Your write is not readable yet (waited " + maxWait.toMillis() + " ms); retry shortly.",
+                List.of(),
                 Map.of("Retry-After", "1"));
     }
 }

@@ -29,8 +29,7 @@ public final class CursorSigner {
             var mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
             return mac.doFinal(message);
-        }
-        catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }

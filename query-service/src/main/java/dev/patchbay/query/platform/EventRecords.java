@@ -27,22 +27,35 @@ public final class EventRecords {
     public Optional<Object> decode(ConsumerRecord<String, byte[]> record) {
         var type = EventCodec.header(record.headers(), CloudEvents.TYPE);
         if (record.value() == null) {
-            log.warn("Skipping a record without a body at {}-{}@{} (ce_type {})", record.topic(), record.partition(),
-                    record.offset(), type);
+            log.warn(
+                    "Skipping a record without a body at {}-{}@{} (ce_type {})",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    type);
             return Optional.empty();
         }
         try {
             var event = codec.decode(record);
             if (event.isEmpty()) {
-                log.debug("Skipping a record of a type this build does not know at {}-{}@{} (ce_type {})",
-                        record.topic(), record.partition(), record.offset(), type);
+                log.debug(
+                        "Skipping a record of a type this build does not know at {}-{}@{} (ce_type {})",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        type);
             }
             return event;
-        }
-        catch (RuntimeException unreadable) {
-            log.error("Skipping a record that cannot be read as its ce_type says at {}-{}@{} (ce_type {}, ce_id {}, "
-                    + "{})", record.topic(), record.partition(), record.offset(), type,
-                    EventCodec.header(record.headers(), CloudEvents.ID), unreadable.getClass().getSimpleName());
+        } catch (RuntimeException unreadable) {
+            log.error(
+                    "Skipping a record that cannot be read as its ce_type says at {}-{}@{} (ce_type {}, ce_id {}, "
+                            + "{})",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    type,
+                    EventCodec.header(record.headers(), CloudEvents.ID),
+                    unreadable.getClass().getSimpleName());
             return Optional.empty();
         }
     }

@@ -18,11 +18,14 @@ class QueryOpenApi {
 
     @Bean
     OpenAPI queryServiceOpenApi() {
-        return new OpenAPI().info(new Info().title("Patchbay query-service").version("v1")
-                .description("Every read of the Patchbay API, from the projections of the connection events: "
-                        + "connections, their history and webhook tokens, and the connector types. Writes go to "
-                        + "command-service. Every error is application/problem+json (Detail).")
-                .license(new License().name("Proprietary")))
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Patchbay query-service")
+                        .version("v1")
+                        .description("Every read of the Patchbay API, from the projections of the connection events: "
+                                + "connections, their history and webhook tokens, and the connector types. Writes go to "
+                                + "command-service. Every error is application/problem+json (Detail).")
+                        .license(new License().name("Proprietary")))
                 .servers(List.of(new Server().url("http://127.0.0.1:8081").description("bin/patchbay up")));
     }
 }

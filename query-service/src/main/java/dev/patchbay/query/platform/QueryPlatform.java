@@ -1,7 +1,7 @@
 package dev.patchbay.query.platform;
 
-import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.consistency.ConsistencyTokens;
+import dev.patchbay.platform.json.EventCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -66,7 +66,8 @@ class QueryPlatform {
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<Object, Object> connectionEventsListenerFactory(
-            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<?, ?> consumerFactory,
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+            ConsumerFactory<?, ?> consumerFactory,
             QueryProperties properties) {
         var factory = new ConcurrentKafkaListenerContainerFactory<Object, Object>();
         @SuppressWarnings("unchecked")

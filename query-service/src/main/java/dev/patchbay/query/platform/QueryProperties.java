@@ -19,7 +19,9 @@ import java.time.Duration;
  *        database connection while it writes. At most as many as the topic has partitions: more would sit idle.
  */
 @ConfigurationProperties("patchbay.query")
-public record QueryProperties(@DefaultValue("5s") Duration consistencyWait, String cursorKey,
+public record QueryProperties(
+        @DefaultValue("5s") Duration consistencyWait,
+        String cursorKey,
         @DefaultValue("3") int projectionConcurrency) {
 
     static final int MIN_CURSOR_KEY_LENGTH = 32;

@@ -76,22 +76,24 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
 
     @AfterEach
     void stopCapturing() {
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(PROJECTION_LOGGER).detachAppender(logs);
+        ((LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger(PROJECTION_LOGGER)
+                .detachAppender(logs);
     }
 
     @Test
     void theConnectionEventsAreConsumedInBatchesOnThreeThreadsWithTheProjectionsErrorHandler() {
-        var descriptors = (ConcurrentMessageListenerContainer<?, ?>) listeners
-                .getListenerContainer(ConnectionDescriptorProjection.LISTENER_ID);
+        var descriptors = (ConcurrentMessageListenerContainer<?, ?>)
+                listeners.getListenerContainer(ConnectionDescriptorProjection.LISTENER_ID);
         assertThat(descriptors.getConcurrency()).isEqualTo(3);
-        assertThat(descriptors.getContainerProperties().getMessageListener())
-                .isInstanceOf(BatchMessageListener.class);
+        assertThat(descriptors.getContainerProperties().getMessageListener()).isInstanceOf(BatchMessageListener.class);
         assertThat(descriptors.getCommonErrorHandler()).isSameAs(projectionErrorHandler);
 
         // the other listeners keep Boot's factory: a record at a time, with the same handler
         for (var id : List.of("connection-health", "connector-types")) {
             var container = (ConcurrentMessageListenerContainer<?, ?>) listeners.getListenerContainer(id);
-            assertThat(container.getContainerProperties().getMessageListener()).as(id)
+            assertThat(container.getContainerProperties().getMessageListener())
+                    .as(id)
                     .isInstanceOf(MessageListener.class);
             assertThat(container.getConcurrency()).as(id).isEqualTo(1);
             assertThat(container.getCommonErrorHandler()).as(id).isSameAs(projectionErrorHandler);
@@ -103,16 +105,17 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         var tenant = TestTokens.newTenant();
         var connections = new ArrayList<List<ConnectionEvent>>();
         for (int i = 0; i < 36; i++) {
-            var created = aConnection(tenant).withId(onPartition(i % Topics.CONNECTION_EVENTS.partitions()))
-                    .named("batched-" + i).created();
-            var events = new ArrayList<ConnectionEvent>(List.of(created,
-                    ConnectionFixtures.updated(created, 2, "name-" + i, Map.of("i", i))));
+            var created = aConnection(tenant)
+                    .withId(onPartition(i % Topics.CONNECTION_EVENTS.partitions()))
+                    .named("batched-" + i)
+                    .created();
+            var events = new ArrayList<ConnectionEvent>(
+                    List.of(created, ConnectionFixtures.updated(created, 2, "name-" + i, Map.of("i", i))));
             if (i % 3 == 0) {
                 events.add(ConnectionFixtures.revoked(created, events.size() + 1, ConnectionFixtures.FINGERPRINT));
             }
             if (i % 4 == 0) {
-                events.add(ConnectionFixtures.tokenMinted(created, events.size() + 1,
-                        ConnectionFixtures.newTokenId()));
+                events.add(ConnectionFixtures.tokenMinted(created, events.size() + 1, ConnectionFixtures.newTokenId()));
             }
             if (i % 5 == 0) {
                 events.add(ConnectionFixtures.deleted(created, events.size() + 1));
@@ -137,26 +140,50 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         for (int i = 0; i < connections.size(); i++) {
             var events = connections.get(i);
             var last = events.get(events.size() - 1);
-            var history = http.get().uri("/v1/connections/{id}/history", last.connectionId())
-                    .header(HttpHeaders.AUTHORIZATION, admin(tenant)).exchange().expectStatus().isOk()
-                    .expectBody(Map.class).returnResult().getResponseBody().get("data");
+            var history = http.get()
+                    .uri("/v1/connections/{id}/history", last.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, admin(tenant))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(Map.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .get("data");
             assertThat((List<?>) history).as("history of connection %d", i).hasSize(events.size());
             if (i % 5 == 0) {
-                http.get().uri("/v1/connections/{id}", last.connectionId())
-                        .header(HttpHeaders.AUTHORIZATION, viewer(tenant)).exchange().expectStatus().isNotFound();
+                http.get()
+                        .uri("/v1/connections/{id}", last.connectionId())
+                        .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                        .exchange()
+                        .expectStatus()
+                        .isNotFound();
                 continue;
             }
             live++;
             revoked += i % 3 == 0 ? 1 : 0;
-            http.get().uri("/v1/connections/{id}", last.connectionId())
-                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant)).exchange().expectStatus().isOk()
+            http.get()
+                    .uri("/v1/connections/{id}", last.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
                     .expectBody()
-                    .jsonPath("$.version").isEqualTo(events.size())
-                    .jsonPath("$.display_name").isEqualTo("name-" + i)
-                    .jsonPath("$.status").isEqualTo(i % 3 == 0 ? "revoked" : "active");
-            http.get().uri("/v1/connections/{id}/webhook-tokens", last.connectionId())
-                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant)).exchange().expectStatus().isOk()
-                    .expectBody().jsonPath("$.data.length()").isEqualTo(i % 4 == 0 ? 1 : 0);
+                    .jsonPath("$.version")
+                    .isEqualTo(events.size())
+                    .jsonPath("$.display_name")
+                    .isEqualTo("name-" + i)
+                    .jsonPath("$.status")
+                    .isEqualTo(i % 3 == 0 ? "revoked" : "active");
+            http.get()
+                    .uri("/v1/connections/{id}/webhook-tokens", last.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.data.length()")
+                    .isEqualTo(i % 4 == 0 ? 1 : 0);
         }
         assertThat(total(tenant, "")).isEqualTo(live);
         assertThat(total(tenant, "?status=revoked")).isEqualTo(revoked);
@@ -165,11 +192,15 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         var ends = endOffsets(Topics.CONNECTION_EVENTS.name(), Topics.CONNECTION_EVENTS.partitions());
         var recorded = db.sql("SELECT partition, next_offset FROM projection_offsets WHERE topic = :topic")
                 .bind("topic", Topics.CONNECTION_EVENTS.name())
-                .map(row -> Map.entry(new TopicPartition(Topics.CONNECTION_EVENTS.name(),
-                        row.get("partition", Integer.class)), row.get("next_offset", Long.class)))
-                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue).block();
+                .map(row -> Map.entry(
+                        new TopicPartition(Topics.CONNECTION_EVENTS.name(), row.get("partition", Integer.class)),
+                        row.get("next_offset", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .block();
         assertThat(recorded).isEqualTo(ends);
-        assertThat(appliedBatchSizes()).as("sizes of the polls applied in one transaction")
+        assertThat(appliedBatchSizes())
+                .as("sizes of the polls applied in one transaction")
                 .anySatisfy(size -> assertThat(size).isGreaterThan(1));
     }
 
@@ -180,16 +211,29 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         // The projection's writes meet no such refusal today (what could not be stored is skipped before writing,
         // see ConnectionDescriptorProjection.applicable), so one is made for this test: a check that only this
         // display name fails. It stays (a rebuild copies it, so it refuses the same record there).
-        DatabaseClient.create(connectionFactory).sql("ALTER TABLE connections ADD CONSTRAINT "
-                + "test_refuses_" + tenant.replace("-", "_") + " CHECK (display_name IS DISTINCT FROM '"
-                + refusedName + "')").then().block();
+        DatabaseClient.create(connectionFactory)
+                .sql("ALTER TABLE connections ADD CONSTRAINT "
+                        + "test_refuses_" + tenant.replace("-", "_") + " CHECK (display_name IS DISTINCT FROM '"
+                        + refusedName + "')")
+                .then()
+                .block();
         var created = aConnection(tenant).named("poisoned").created();
         var partition = partitionOf(created.connectionId());
         var refused = ConnectionFixtures.updated(created, 2, refusedName, Map.of());
         var after = ConnectionFixtures.updated(created, 3, "after the refusal", Map.of("after", true));
-        var neighbours = List.of(aConnection(tenant).withId(onPartition(partition)).named("before").created(),
-                aConnection(tenant).withId(onPartition(partition)).named("after-1").created(),
-                aConnection(tenant).withId(onPartition(partition)).named("after-2").created());
+        var neighbours = List.of(
+                aConnection(tenant)
+                        .withId(onPartition(partition))
+                        .named("before")
+                        .created(),
+                aConnection(tenant)
+                        .withId(onPartition(partition))
+                        .named("after-1")
+                        .created(),
+                aConnection(tenant)
+                        .withId(onPartition(partition))
+                        .named("after-2")
+                        .created());
 
         var sent = new ArrayList<RecordMetadata>();
         whilePaused(() -> {
@@ -202,26 +246,43 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         });
         sent.forEach(this::awaitConsumed);
 
-        http.get().uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant))
-                .exchange().expectStatus().isOk()
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.version").isEqualTo(3)
-                .jsonPath("$.display_name").isEqualTo("after the refusal");
-        http.get().uri("/v1/connections/{id}/history", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant))
-                .exchange().expectStatus().isOk()
+                .jsonPath("$.version")
+                .isEqualTo(3)
+                .jsonPath("$.display_name")
+                .isEqualTo("after the refusal");
+        http.get()
+                .uri("/v1/connections/{id}/history", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.data.length()").isEqualTo(2)
-                .jsonPath("$.data[0].version").isEqualTo(1)
-                .jsonPath("$.data[1].version").isEqualTo(3);
+                .jsonPath("$.data.length()")
+                .isEqualTo(2)
+                .jsonPath("$.data[0].version")
+                .isEqualTo(1)
+                .jsonPath("$.data[1].version")
+                .isEqualTo(3);
         for (var neighbour : neighbours) {
-            http.get().uri("/v1/connections/{id}", neighbour.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                    viewer(tenant)).exchange().expectStatus().isOk();
+            http.get()
+                    .uri("/v1/connections/{id}", neighbour.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
         }
         assertThat(total(tenant, "")).isEqualTo(4);
-        var coordinates = Topics.CONNECTION_EVENTS.name() + "-" + sent.get(2).partition() + "@" + sent.get(2).offset();
-        assertThat(projectionLog()).filteredOn(e -> e.getLevel() == Level.ERROR)
+        var coordinates = Topics.CONNECTION_EVENTS.name() + "-" + sent.get(2).partition() + "@"
+                + sent.get(2).offset();
+        assertThat(projectionLog())
+                .filteredOn(e -> e.getLevel() == Level.ERROR)
                 .extracting(ILoggingEvent::getFormattedMessage)
                 .containsExactly("Skipping a record the database refuses at " + coordinates
                         + " (DataIntegrityViolationException)");
@@ -237,27 +298,52 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         var inText = ConnectionFixtures.updated(created, 2, "nul\u0000in-text", Map.of());
         var inJson = ConnectionFixtures.updated(created, 3, "fine", Map.of("k", "nul\u0000in-json"));
         var after = ConnectionFixtures.updated(created, 4, "after the nul bytes", Map.of());
-        var neighbour = aConnection(tenant).withId(onPartition(partition)).named("neighbour").created();
+        var neighbour = aConnection(tenant)
+                .withId(onPartition(partition))
+                .named("neighbour")
+                .created();
 
         var sent = new ArrayList<RecordMetadata>();
         whilePaused(() -> List.<ConnectionEvent>of(created, inText, inJson, after, neighbour)
                 .forEach(event -> sent.add(publish(event))));
         sent.forEach(this::awaitConsumed);
 
-        http.get().uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant)).exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.version").isEqualTo(4)
-                .jsonPath("$.display_name").isEqualTo("after the nul bytes");
-        http.get().uri("/v1/connections/{id}/history", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant)).exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.data[*].version").isEqualTo(List.of(1, 4));
-        http.get().uri("/v1/connections/{id}", neighbour.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant)).exchange().expectStatus().isOk();
-        var skipped = List.of(sent.get(1), sent.get(2)).stream().map(s -> "Skipping a record the database refuses at "
-                + Topics.CONNECTION_EVENTS.name() + "-" + s.partition() + "@" + s.offset() + " (").toList();
-        assertThat(projectionLog()).filteredOn(e -> e.getLevel() == Level.ERROR)
-                .extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
-                .allSatisfy(message -> assertThat(skipped).anySatisfy(prefix -> assertThat(message).startsWith(prefix)));
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.version")
+                .isEqualTo(4)
+                .jsonPath("$.display_name")
+                .isEqualTo("after the nul bytes");
+        http.get()
+                .uri("/v1/connections/{id}/history", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.data[*].version")
+                .isEqualTo(List.of(1, 4));
+        http.get()
+                .uri("/v1/connections/{id}", neighbour.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        var skipped = List.of(sent.get(1), sent.get(2)).stream()
+                .map(s -> "Skipping a record the database refuses at " + Topics.CONNECTION_EVENTS.name() + "-"
+                        + s.partition() + "@" + s.offset() + " (")
+                .toList();
+        assertThat(projectionLog())
+                .filteredOn(e -> e.getLevel() == Level.ERROR)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .hasSize(2)
+                .allSatisfy(message -> assertThat(skipped)
+                        .anySatisfy(prefix -> assertThat(message).startsWith(prefix)));
     }
 
     @Test
@@ -267,7 +353,9 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         var db = DatabaseClient.create(connectionFactory);
         // fails every write of the failing tenant's history, as a database that is failing over would: the
         // attempts are counted by a sequence, which a rollback does not undo
-        db.sql("CREATE TABLE test_failing_tenants (tenant_id text PRIMARY KEY)").then().block();
+        db.sql("CREATE TABLE test_failing_tenants (tenant_id text PRIMARY KEY)")
+                .then()
+                .block();
         db.sql("CREATE SEQUENCE test_failed_attempts").then().block();
         db.sql("""
                 CREATE FUNCTION test_fail_while_listed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -279,13 +367,23 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
                     RETURN NEW;
                 END $$""").then().block();
         db.sql("CREATE TRIGGER test_fail_while_listed BEFORE INSERT ON connection_history FOR EACH ROW "
-                + "EXECUTE FUNCTION test_fail_while_listed()").then().block();
+                        + "EXECUTE FUNCTION test_fail_while_listed()")
+                .then()
+                .block();
         try {
-            db.sql("INSERT INTO test_failing_tenants VALUES (:tenant)").bind("tenant", failing).then().block();
+            db.sql("INSERT INTO test_failing_tenants VALUES (:tenant)")
+                    .bind("tenant", failing)
+                    .then()
+                    .block();
             var created = aConnection(failing).named("fails-first").created();
             var partition = partitionOf(created.connectionId());
-            var neighbour = aConnection(bystander).withId(onPartition(partition)).named("bystander").created();
-            var events = List.<ConnectionEvent>of(created, neighbour,
+            var neighbour = aConnection(bystander)
+                    .withId(onPartition(partition))
+                    .named("bystander")
+                    .created();
+            var events = List.<ConnectionEvent>of(
+                    created,
+                    neighbour,
                     ConnectionFixtures.updated(created, 2, "failing-2", Map.of()),
                     ConnectionFixtures.updated(neighbour, 2, "bystander-2", Map.of()),
                     ConnectionFixtures.updated(neighbour, 3, "bystander-3", Map.of()),
@@ -293,35 +391,66 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
             var sent = new ArrayList<RecordMetadata>();
             whilePaused(() -> events.forEach(event -> sent.add(publish(event))));
 
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(db.sql(
-                    "SELECT last_value FROM test_failed_attempts").map(row -> row.get(0, Long.class)).one()
-                    .block()).as("attempts").isGreaterThanOrEqualTo(2));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(db.sql("SELECT last_value FROM test_failed_attempts")
+                                    .map(row -> row.get(0, Long.class))
+                                    .one()
+                                    .block())
+                            .as("attempts")
+                            .isGreaterThanOrEqualTo(2));
             // the bystander's records come after the failing creation on the same partition: none of them may
             // have landed while it fails
-            http.get().uri("/v1/connections/{id}", neighbour.connectionId())
-                    .header(HttpHeaders.AUTHORIZATION, viewer(bystander)).exchange().expectStatus().isNotFound();
+            http.get()
+                    .uri("/v1/connections/{id}", neighbour.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(bystander))
+                    .exchange()
+                    .expectStatus()
+                    .isNotFound();
 
             db.sql("DELETE FROM test_failing_tenants").then().block();
             sent.forEach(this::awaitConsumed);
 
-            http.get().uri("/v1/connections/{id}", created.connectionId())
-                    .header(HttpHeaders.AUTHORIZATION, viewer(failing)).exchange().expectStatus().isOk()
-                    .expectBody().jsonPath("$.version").isEqualTo(3).jsonPath("$.display_name")
+            http.get()
+                    .uri("/v1/connections/{id}", created.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(failing))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.version")
+                    .isEqualTo(3)
+                    .jsonPath("$.display_name")
                     .isEqualTo("failing-3");
-            http.get().uri("/v1/connections/{id}", neighbour.connectionId())
-                    .header(HttpHeaders.AUTHORIZATION, viewer(bystander)).exchange().expectStatus().isOk()
-                    .expectBody().jsonPath("$.version").isEqualTo(3).jsonPath("$.display_name")
+            http.get()
+                    .uri("/v1/connections/{id}", neighbour.connectionId())
+                    .header(HttpHeaders.AUTHORIZATION, viewer(bystander))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.version")
+                    .isEqualTo(3)
+                    .jsonPath("$.display_name")
                     .isEqualTo("bystander-3");
             for (var pair : List.of(Map.entry(failing, created), Map.entry(bystander, neighbour))) {
-                http.get().uri("/v1/connections/{id}/history", pair.getValue().connectionId())
-                        .header(HttpHeaders.AUTHORIZATION, viewer(pair.getKey())).exchange().expectStatus().isOk()
-                        .expectBody().jsonPath("$.data[*].version").isEqualTo(List.of(1, 2, 3));
+                http.get()
+                        .uri("/v1/connections/{id}/history", pair.getValue().connectionId())
+                        .header(HttpHeaders.AUTHORIZATION, viewer(pair.getKey()))
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody()
+                        .jsonPath("$.data[*].version")
+                        .isEqualTo(List.of(1, 2, 3));
                 assertThat(total(pair.getKey(), "")).isEqualTo(1);
             }
-            assertThat(projectionLog()).filteredOn(e -> e.getLevel() == Level.ERROR).isEmpty();
-        }
-        finally {
-            db.sql("DROP TRIGGER IF EXISTS test_fail_while_listed ON connection_history").then().block();
+            assertThat(projectionLog())
+                    .filteredOn(e -> e.getLevel() == Level.ERROR)
+                    .isEmpty();
+        } finally {
+            db.sql("DROP TRIGGER IF EXISTS test_fail_while_listed ON connection_history")
+                    .then()
+                    .block();
             db.sql("DROP FUNCTION IF EXISTS test_fail_while_listed()").then().block();
             db.sql("DROP TABLE IF EXISTS test_failing_tenants").then().block();
             db.sql("DROP SEQUENCE IF EXISTS test_failed_attempts").then().block();
@@ -333,11 +462,11 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
         var container = listeners.getListenerContainer(ConnectionDescriptorProjection.LISTENER_ID);
         container.pause();
         try {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(container.isContainerPaused())
-                    .isTrue());
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(
+                            () -> assertThat(container.isContainerPaused()).isTrue());
             publishing.run();
-        }
-        finally {
+        } finally {
             container.resume();
         }
     }
@@ -350,7 +479,7 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
 
     /** A new connection id whose events go to that partition. */
     static ConnectionId onPartition(int partition) {
-        for (;;) {
+        for (; ; ) {
             var id = new ConnectionId(UUID.randomUUID());
             if (partitionOf(id) == partition) {
                 return id;
@@ -359,8 +488,10 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
     }
 
     private List<Integer> appliedBatchSizes() {
-        return projectionLog().stream().filter(e -> e.getMessage().startsWith("A poll of "))
-                .map(e -> (Integer) e.getArgumentArray()[0]).toList();
+        return projectionLog().stream()
+                .filter(e -> e.getMessage().startsWith("A poll of "))
+                .map(e -> (Integer) e.getArgumentArray()[0])
+                .toList();
     }
 
     private List<ILoggingEvent> projectionLog() {
@@ -370,8 +501,15 @@ class ConnectionBatchesIT extends QueryServiceIntegrationTest {
     }
 
     private long total(String tenant, String query) {
-        var body = http.get().uri("/v1/connections" + query).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        var body = http.get()
+                .uri("/v1/connections" + query)
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         return ((Number) body.get("total")).longValue();
     }
 }

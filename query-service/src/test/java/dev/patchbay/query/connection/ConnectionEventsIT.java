@@ -28,25 +28,44 @@ class ConnectionEventsIT extends QueryServiceIntegrationTest {
         publish(updated);
 
         var afterUpdate = get(tenant, updated);
-        assertThat(afterUpdate).containsEntry("version", 2).containsEntry("display_name", "Pluggy renamed")
+        assertThat(afterUpdate)
+                .containsEntry("version", 2)
+                .containsEntry("display_name", "Pluggy renamed")
                 .containsEntry("metadata", Map.of("default_customer_id", "c9"))
-                .containsEntry("base_url", "https://api.pluggy.ai").containsEntry("account_ref", "5f0f5c2e-item")
-                .containsEntry("config", Map.of("region", "br")).containsEntry("status", "active")
-                .containsEntry("updated_at", at(created, 2).toString()).containsEntry("updated_by", actor(2))
-                .containsEntry("created_at", created.occurredAt().toString()).containsEntry("created_by", "user-123");
+                .containsEntry("base_url", "https://api.pluggy.ai")
+                .containsEntry("account_ref", "5f0f5c2e-item")
+                .containsEntry("config", Map.of("region", "br"))
+                .containsEntry("status", "active")
+                .containsEntry("updated_at", at(created, 2).toString())
+                .containsEntry("updated_by", actor(2))
+                .containsEntry("created_at", created.occurredAt().toString())
+                .containsEntry("created_by", "user-123");
 
         var revoked = ConnectionFixtures.revoked(created, 3, ConnectionFixtures.FINGERPRINT);
         publish(revoked);
-        assertThat(get(tenant, revoked)).containsEntry("version", 3).containsEntry("status", "revoked")
-                .containsEntry("updated_by", actor(3)).containsEntry("display_name", "Pluggy renamed");
+        assertThat(get(tenant, revoked))
+                .containsEntry("version", 3)
+                .containsEntry("status", "revoked")
+                .containsEntry("updated_by", actor(3))
+                .containsEntry("display_name", "Pluggy renamed");
 
         var rotated = ConnectionFixtures.rotated(created, 4, 2, "fp_rotated", ConnectionFixtures.FINGERPRINT);
         publish(rotated);
         var afterRotation = get(tenant, rotated);
-        assertThat(afterRotation).containsEntry("version", 4).containsEntry("status", "active")
+        assertThat(afterRotation)
+                .containsEntry("version", 4)
+                .containsEntry("status", "active")
                 .containsEntry("updated_at", at(created, 4).toString());
-        assertThat(afterRotation.get("credential")).isEqualTo(Map.of("fields", List.of("client_id", "secret"),
-                "version", 2, "fingerprint", "fp_rotated", "rotated_at", at(created, 4).toString()));
+        assertThat(afterRotation.get("credential"))
+                .isEqualTo(Map.of(
+                        "fields",
+                        List.of("client_id", "secret"),
+                        "version",
+                        2,
+                        "fingerprint",
+                        "fp_rotated",
+                        "rotated_at",
+                        at(created, 4).toString()));
 
         var secretSet = ConnectionFixtures.webhookSecretSet(created, 5, 1);
         var minted = ConnectionFixtures.tokenMinted(created, 6, ConnectionFixtures.newTokenId());
@@ -56,8 +75,11 @@ class ConnectionEventsIT extends QueryServiceIntegrationTest {
         publish(minted);
         publish(tokenRevoked);
         var last = get(tenant, tokenRevoked);
-        assertThat(last).containsEntry("version", 7).containsEntry("updated_at", at(created, 7).toString())
-                .containsEntry("updated_by", actor(7)).containsEntry("status", "active")
+        assertThat(last)
+                .containsEntry("version", 7)
+                .containsEntry("updated_at", at(created, 7).toString())
+                .containsEntry("updated_by", actor(7))
+                .containsEntry("status", "active")
                 .containsEntry("display_name", "Pluggy renamed");
         assertThat(last.get("credential")).isEqualTo(afterRotation.get("credential"));
     }
@@ -67,7 +89,8 @@ class ConnectionEventsIT extends QueryServiceIntegrationTest {
         var tenant = TestTokens.newTenant();
         var kept = aConnection(tenant).named("kept").created();
         var tokenId = ConnectionFixtures.newTokenId();
-        var keptEvents = List.<ConnectionEvent>of(kept,
+        var keptEvents = List.<ConnectionEvent>of(
+                kept,
                 ConnectionFixtures.updated(kept, 2, "renamed", Map.of("k", "v")),
                 ConnectionFixtures.revoked(kept, 3, ConnectionFixtures.FINGERPRINT),
                 ConnectionFixtures.rotated(kept, 4, 2, "fp_2", ConnectionFixtures.FINGERPRINT),
@@ -88,8 +111,15 @@ class ConnectionEventsIT extends QueryServiceIntegrationTest {
         // a replay from the beginning, then redeliveries out of order
         var replayed = new ArrayList<ConnectionEvent>(keptEvents);
         replayed.addAll(goneEvents);
-        replayed.addAll(List.of(keptEvents.get(2), keptEvents.get(0), goneEvents.get(0), keptEvents.get(5),
-                keptEvents.get(3), keptEvents.get(6), keptEvents.get(4), keptEvents.get(1)));
+        replayed.addAll(List.of(
+                keptEvents.get(2),
+                keptEvents.get(0),
+                goneEvents.get(0),
+                keptEvents.get(5),
+                keptEvents.get(3),
+                keptEvents.get(6),
+                keptEvents.get(4),
+                keptEvents.get(1)));
         var sent = new ArrayList<RecordMetadata>();
         for (var event : replayed) {
             sent.add(publish(event));
@@ -97,40 +127,69 @@ class ConnectionEventsIT extends QueryServiceIntegrationTest {
         sent.forEach(this::awaitConsumed);
 
         assertThat(snapshot(tenant, keptEvents.get(7), goneEvents.get(1))).isEqualTo(before);
-        http.get().uri("/v1/connections/{id}", gone.connectionId()).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .exchange().expectStatus().isNotFound();
+        http.get()
+                .uri("/v1/connections/{id}", gone.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
-    private record Snapshot(Map<String, Object> descriptor, List<?> history, List<?> tokens, List<?> deletedHistory,
-            Object total) {
-    }
+    private record Snapshot(
+            Map<String, Object> descriptor, List<?> history, List<?> tokens, List<?> deletedHistory, Object total) {}
 
     private Snapshot snapshot(String tenant, ConnectionEvent keptLast, ConnectionEvent goneLast) {
         var descriptor = get(tenant, keptLast);
         var history = data("/v1/connections/" + keptLast.connectionId() + "/history", admin(tenant));
         var tokens = data("/v1/connections/" + keptLast.connectionId() + "/webhook-tokens", viewer(tenant));
-        var deletedHistory = http.get().uri("/v1/connections/{id}/history", goneLast.connectionId())
+        var deletedHistory = http.get()
+                .uri("/v1/connections/{id}/history", goneLast.connectionId())
                 .header(HttpHeaders.AUTHORIZATION, admin(tenant))
                 .header("Consistency-Token", consistencyToken(goneLast))
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
                 .get("data");
-        var total = http.get().uri("/v1/connections").header(HttpHeaders.AUTHORIZATION, viewer(tenant)).exchange()
-                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("total");
+        var total = http.get()
+                .uri("/v1/connections")
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("total");
         return new Snapshot(descriptor, history, tokens, (List<?>) deletedHistory, total);
     }
 
     private List<?> data(String path, String authorization) {
-        return (List<?>) http.get().uri(path).header(HttpHeaders.AUTHORIZATION, authorization).exchange()
-                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("data");
+        return (List<?>) http.get()
+                .uri(path)
+                .header(HttpHeaders.AUTHORIZATION, authorization)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("data");
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> get(String tenant, ConnectionEvent event) {
-        return http.get().uri("/v1/connections/{id}", event.connectionId())
+        return http.get()
+                .uri("/v1/connections/{id}", event.connectionId())
                 .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                 .header("Consistency-Token", consistencyToken(event))
                 .exchange()
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 }

@@ -29,8 +29,7 @@ final class ConnectionFixtures {
 
     static final String FINGERPRINT = "fp_3c9a41d07be2a8f1";
 
-    private ConnectionFixtures() {
-    }
+    private ConnectionFixtures() {}
 
     static Builder aConnection(String tenant) {
         return new Builder(TenantId.of(tenant));
@@ -45,49 +44,91 @@ final class ConnectionFixtures {
     }
 
     static ConnectionDeleted deleted(ConnectionCreated created, long version) {
-        return new ConnectionDeleted(created.connectionId(), created.tenantId(), version,
-                created.occurredAt().plusSeconds(60), "user-deleter", created.configName());
+        return new ConnectionDeleted(
+                created.connectionId(),
+                created.tenantId(),
+                version,
+                created.occurredAt().plusSeconds(60),
+                "user-deleter",
+                created.configName());
     }
 
     /** An update of the display name and the metadata; the other updatable fields stay as created. */
-    static ConnectionUpdated updated(ConnectionCreated created, long version, String displayName,
-            Map<String, Object> metadata) {
-        return new ConnectionUpdated(created.connectionId(), created.tenantId(), version, at(created, version),
-                actor(version), List.of("display_name", "metadata"), displayName, created.baseUrl(),
-                created.accountRef(), created.config(), metadata);
+    static ConnectionUpdated updated(
+            ConnectionCreated created, long version, String displayName, Map<String, Object> metadata) {
+        return new ConnectionUpdated(
+                created.connectionId(),
+                created.tenantId(),
+                version,
+                at(created, version),
+                actor(version),
+                List.of("display_name", "metadata"),
+                displayName,
+                created.baseUrl(),
+                created.accountRef(),
+                created.config(),
+                metadata);
     }
 
-    static ConnectionRotated rotated(ConnectionCreated created, long version, int credentialVersion,
-            String fingerprint, String previousFingerprint) {
-        return new ConnectionRotated(created.connectionId(), created.tenantId(), version, at(created, version),
-                actor(version), new CredentialInfo(List.of("client_id", "secret"), credentialVersion, fingerprint,
-                        at(created, version)), previousFingerprint);
+    static ConnectionRotated rotated(
+            ConnectionCreated created,
+            long version,
+            int credentialVersion,
+            String fingerprint,
+            String previousFingerprint) {
+        return new ConnectionRotated(
+                created.connectionId(),
+                created.tenantId(),
+                version,
+                at(created, version),
+                actor(version),
+                new CredentialInfo(
+                        List.of("client_id", "secret"), credentialVersion, fingerprint, at(created, version)),
+                previousFingerprint);
     }
 
     static ConnectionRevoked revoked(ConnectionCreated created, long version, String fingerprint) {
-        return new ConnectionRevoked(created.connectionId(), created.tenantId(), version, at(created, version),
-                actor(version), fingerprint);
+        return new ConnectionRevoked(
+                created.connectionId(), created.tenantId(), version, at(created, version), actor(version), fingerprint);
     }
 
     static WebhookSecretSet webhookSecretSet(ConnectionCreated created, long version, int secretVersion) {
-        return new WebhookSecretSet(created.connectionId(), created.tenantId(), version, at(created, version),
-                actor(version), secretVersion, "whfp_" + secretVersion);
+        return new WebhookSecretSet(
+                created.connectionId(),
+                created.tenantId(),
+                version,
+                at(created, version),
+                actor(version),
+                secretVersion,
+                "whfp_" + secretVersion);
     }
 
     static WebhookTokenMinted tokenMinted(ConnectionCreated created, long version, String tokenId) {
-        return new WebhookTokenMinted(created.connectionId(), created.tenantId(), version, at(created, version),
-                actor(version), tokenId, created.vendor());
+        return new WebhookTokenMinted(
+                created.connectionId(),
+                created.tenantId(),
+                version,
+                at(created, version),
+                actor(version),
+                tokenId,
+                created.vendor());
     }
 
     static WebhookTokenRevoked tokenRevoked(ConnectionCreated created, long version, String tokenId) {
-        return new WebhookTokenRevoked(created.connectionId(), created.tenantId(), version, at(created, version),
-                actor(version), tokenId);
+        return new WebhookTokenRevoked(
+                created.connectionId(), created.tenantId(), version, at(created, version), actor(version), tokenId);
     }
 
     /** A probe result for the connection, checked at that instant; unhealthy ones carry a secret-free error. */
     static ProbeCompleted probed(ConnectionCreated created, boolean healthy, Instant checkedAt, long latencyMs) {
-        return new ProbeCompleted(UUID.randomUUID().toString(), created.connectionId(), created.tenantId(),
-                created.vendor(), healthy, latencyMs, checkedAt,
+        return new ProbeCompleted(
+                UUID.randomUUID().toString(),
+                created.connectionId(),
+                created.tenantId(),
+                created.vendor(),
+                healthy,
+                latencyMs,
+                checkedAt,
                 healthy ? null : new ProbeError("credentials_rejected", "The vendor refused the credential."));
     }
 
@@ -158,9 +199,23 @@ final class ConnectionFixtures {
         }
 
         ConnectionCreated created() {
-            return new ConnectionCreated(id, tenant, version, occurredAt, "user-123", vendor, "rest", configName,
-                    displayName, "https://api.pluggy.ai", "5f0f5c2e-item", Map.of("region", "br"), scope,
-                    workspaceId, endUserId, Map.of("default_customer_id", "cus_000042"),
+            return new ConnectionCreated(
+                    id,
+                    tenant,
+                    version,
+                    occurredAt,
+                    "user-123",
+                    vendor,
+                    "rest",
+                    configName,
+                    displayName,
+                    "https://api.pluggy.ai",
+                    "5f0f5c2e-item",
+                    Map.of("region", "br"),
+                    scope,
+                    workspaceId,
+                    endUserId,
+                    Map.of("default_customer_id", "cus_000042"),
                     new CredentialInfo(List.of("client_id", "secret"), 1, FINGERPRINT, occurredAt));
         }
     }

@@ -27,28 +27,40 @@ class ConnectionHealthIT extends QueryServiceIntegrationTest {
         var checked = created.occurredAt().plusSeconds(30);
 
         publish(probed(created, false, checked, 120));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(health(tenant, created.connectionId()
-                .toString())).containsEntry("state", "unhealthy"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () -> assertThat(health(tenant, created.connectionId().toString()))
+                                .containsEntry("state", "unhealthy"));
         var connection = get(tenant, created.connectionId().toString());
         assertThat(connection).containsEntry("version", 1);
-        assertThat((Map<String, Object>) connection.get("health")).containsEntry("checked_at", checked.toString())
-                .containsEntry("latency_ms", 120).containsEntry("error", Map.of("code", "credentials_rejected",
-                        "message", "The vendor refused the credential."));
+        assertThat((Map<String, Object>) connection.get("health"))
+                .containsEntry("checked_at", checked.toString())
+                .containsEntry("latency_ms", 120)
+                .containsEntry(
+                        "error",
+                        Map.of("code", "credentials_rejected", "message", "The vendor refused the credential."));
 
         // older, then redelivered: neither changes anything
         publish(probed(created, true, checked.minusSeconds(10), 5));
         awaitConsumed(publish(probed(created, false, checked, 999)), HEALTH_GROUP);
-        assertThat(health(tenant, created.connectionId().toString())).containsEntry("state", "unhealthy")
-                .containsEntry("latency_ms", 120).containsEntry("checked_at", checked.toString());
+        assertThat(health(tenant, created.connectionId().toString()))
+                .containsEntry("state", "unhealthy")
+                .containsEntry("latency_ms", 120)
+                .containsEntry("checked_at", checked.toString());
         assertThat(total(tenant, "unhealthy")).isEqualTo(1);
         assertThat(total(tenant, "healthy")).isZero();
 
         var newer = checked.plusSeconds(60);
         publish(probed(created, true, newer, 42));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(health(tenant, created.connectionId()
-                .toString())).containsEntry("state", "healthy").containsEntry("checked_at", newer.toString())
-                .containsEntry("latency_ms", 42).containsEntry("error", null));
-        assertThat(get(tenant, created.connectionId().toString())).containsEntry("version", 1)
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () -> assertThat(health(tenant, created.connectionId().toString()))
+                                .containsEntry("state", "healthy")
+                                .containsEntry("checked_at", newer.toString())
+                                .containsEntry("latency_ms", 42)
+                                .containsEntry("error", null));
+        assertThat(get(tenant, created.connectionId().toString()))
+                .containsEntry("version", 1)
                 .containsEntry("updated_at", created.occurredAt().toString());
         assertThat(total(tenant, "healthy")).isEqualTo(1);
         assertThat(total(tenant, "unhealthy")).isZero();
@@ -64,15 +76,24 @@ class ConnectionHealthIT extends QueryServiceIntegrationTest {
 
         publish(created);
 
-        http.get().uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant)).header("Consistency-Token", consistencyToken(created)).exchange()
-                .expectStatus().isOk()
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .header("Consistency-Token", consistencyToken(created))
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.version").isEqualTo(1)
-                .jsonPath("$.health.state").isEqualTo("unhealthy")
-                .jsonPath("$.health.checked_at").isEqualTo(checked.toString())
-                .jsonPath("$.health.latency_ms").isEqualTo(77)
-                .jsonPath("$.health.error.code").isEqualTo("credentials_rejected");
+                .jsonPath("$.version")
+                .isEqualTo(1)
+                .jsonPath("$.health.state")
+                .isEqualTo("unhealthy")
+                .jsonPath("$.health.checked_at")
+                .isEqualTo(checked.toString())
+                .jsonPath("$.health.latency_ms")
+                .isEqualTo(77)
+                .jsonPath("$.health.error.code")
+                .isEqualTo("credentials_rejected");
     }
 
     @Test
@@ -80,16 +101,28 @@ class ConnectionHealthIT extends QueryServiceIntegrationTest {
         var tenant = TestTokens.newTenant();
         var created = aConnection(tenant).created();
         publish(created);
-        http.get().uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant)).header("Consistency-Token", consistencyToken(created)).exchange()
-                .expectStatus().isOk();
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .header("Consistency-Token", consistencyToken(created))
+                .exchange()
+                .expectStatus()
+                .isOk();
         var real = probed(created, false, created.occurredAt().plusSeconds(5), 10);
-        var forged = new ProbeCompleted(real.correlationId(), real.connectionId(), TenantId.of("t-intruder"),
-                real.vendor(), false, 10, real.checkedAt(), real.error());
+        var forged = new ProbeCompleted(
+                real.correlationId(),
+                real.connectionId(),
+                TenantId.of("t-intruder"),
+                real.vendor(),
+                false,
+                10,
+                real.checkedAt(),
+                real.error());
 
         awaitConsumed(publish(forged), HEALTH_GROUP);
 
-        assertThat(health(tenant, created.connectionId().toString())).containsEntry("state", "unknown")
+        assertThat(health(tenant, created.connectionId().toString()))
+                .containsEntry("state", "unknown")
                 .containsEntry("checked_at", null);
     }
 
@@ -100,13 +133,26 @@ class ConnectionHealthIT extends QueryServiceIntegrationTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> get(String tenant, String id) {
-        return http.get().uri("/v1/connections/{id}", id).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return http.get()
+                .uri("/v1/connections/{id}", id)
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     private long total(String tenant, String health) {
-        var body = http.get().uri("/v1/connections?health=" + health).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant)).exchange().expectStatus().isOk().expectBody(Map.class).returnResult()
+        var body = http.get()
+                .uri("/v1/connections?health=" + health)
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
                 .getResponseBody();
         return ((Number) body.get("total")).longValue();
     }

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -39,10 +38,15 @@ class ConnectionIndexesIT {
     @BeforeAll
     static void oneHundredThousandConnectionsOfOneTenant() {
         var database = TestInfrastructure.freshDatabase("bench");
-        Flyway.configure().dataSource(database.jdbcUrl(), database.username(), "")
-                .locations("classpath:db/migration/query").load().migrate();
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), "")
+                .locations("classpath:db/migration/query")
+                .load()
+                .migrate();
         db = DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions.parse(database.r2dbcUrl())
-                .mutate().option(ConnectionFactoryOptions.USER, database.username()).build()));
+                .mutate()
+                .option(ConnectionFactoryOptions.USER, database.username())
+                .build()));
         db.sql("""
                 INSERT INTO connections (id, tenant_id, version, vendor, category, config_name, display_name,
                     base_url, account_ref, config, scope, workspace_id, end_user_id, metadata, status, credential,
@@ -71,44 +75,66 @@ class ConnectionIndexesIT {
     @Test
     void theListGetAndResolveReadsUseIndexesAt100000ConnectionsOfOneTenant() throws IOException {
         var middle = db.sql("SELECT id, created_at FROM connections WHERE tenant_id = 't-bench' AND NOT deleted "
-                + "ORDER BY created_at DESC, id DESC OFFSET 50000 LIMIT 1")
+                        + "ORDER BY created_at DESC, id DESC OFFSET 50000 LIMIT 1")
                 .map(row -> new PagePosition(row.get("created_at", Instant.class), row.get("id", UUID.class), ROWS))
-                .one().block();
+                .one()
+                .block();
         var workspaceUser = db.sql("SELECT workspace_id, end_user_id, config_name FROM connections "
-                + "WHERE tenant_id = 't-bench' AND scope = 'user' AND vendor = 'belvo' LIMIT 1")
-                .map(row -> new String[] {row.get("workspace_id", String.class), row.get("end_user_id", String.class),
-                    row.get("config_name", String.class)})
-                .one().block();
+                        + "WHERE tenant_id = 't-bench' AND scope = 'user' AND vendor = 'belvo' LIMIT 1")
+                .map(row -> new String[] {
+                    row.get("workspace_id", String.class),
+                    row.get("end_user_id", String.class),
+                    row.get("config_name", String.class)
+                })
+                .one()
+                .block();
         var none = ConnectionFilter.NONE;
         Map<String, ConnectionDescriptors.Query> queries = new LinkedHashMap<>();
         queries.put("get by id", ConnectionDescriptors.findQuery(TENANT, new ConnectionId(middle.id())));
         queries.put("list, first page", ConnectionDescriptors.pageQuery(TENANT, none, null, 21));
         queries.put("list, first page with its total", ConnectionDescriptors.firstPageQuery(TENANT, 21));
         queries.put("list, page at row 50,000", ConnectionDescriptors.pageQuery(TENANT, none, middle, 21));
-        queries.put("list, vendor=belvo", ConnectionDescriptors.pageQuery(TENANT,
-                new ConnectionFilter("belvo", null, null, null, null), null, 21));
-        queries.put("list, status=revoked", ConnectionDescriptors.pageQuery(TENANT,
-                new ConnectionFilter(null, Status.REVOKED, null, null, null), null, 21));
-        queries.put("list, health=unhealthy", ConnectionDescriptors.pageQuery(TENANT,
-                new ConnectionFilter(null, null, "unhealthy", null, null), null, 21));
-        queries.put("list, workspace_id=ws-10", ConnectionDescriptors.pageQuery(TENANT,
-                new ConnectionFilter(null, null, null, "ws-10", null), null, 21));
-        queries.put("list, end_user_id", ConnectionDescriptors.pageQuery(TENANT,
-                new ConnectionFilter(null, null, null, null, workspaceUser[1]), null, 21));
+        queries.put(
+                "list, vendor=belvo",
+                ConnectionDescriptors.pageQuery(
+                        TENANT, new ConnectionFilter("belvo", null, null, null, null), null, 21));
+        queries.put(
+                "list, status=revoked",
+                ConnectionDescriptors.pageQuery(
+                        TENANT, new ConnectionFilter(null, Status.REVOKED, null, null, null), null, 21));
+        queries.put(
+                "list, health=unhealthy",
+                ConnectionDescriptors.pageQuery(
+                        TENANT, new ConnectionFilter(null, null, "unhealthy", null, null), null, 21));
+        queries.put(
+                "list, workspace_id=ws-10",
+                ConnectionDescriptors.pageQuery(
+                        TENANT, new ConnectionFilter(null, null, null, "ws-10", null), null, 21));
+        queries.put(
+                "list, end_user_id",
+                ConnectionDescriptors.pageQuery(
+                        TENANT, new ConnectionFilter(null, null, null, null, workspaceUser[1]), null, 21));
         // an unfiltered first page reads its total from connection_totals by primary key instead (totalQuery)
-        queries.put("total of a first page, vendor=belvo", ConnectionDescriptors.countQuery(TENANT,
-                new ConnectionFilter("belvo", null, null, null, null)));
-        queries.put("total, health=unhealthy", ConnectionDescriptors.countQuery(TENANT,
-                new ConnectionFilter(null, null, "unhealthy", null, null)));
-        queries.put("resolve", ConnectionDescriptors.resolveQuery(TENANT, "belvo", workspaceUser[2],
-                workspaceUser[0], workspaceUser[1]));
+        queries.put(
+                "total of a first page, vendor=belvo",
+                ConnectionDescriptors.countQuery(TENANT, new ConnectionFilter("belvo", null, null, null, null)));
+        queries.put(
+                "total, health=unhealthy",
+                ConnectionDescriptors.countQuery(TENANT, new ConnectionFilter(null, null, "unhealthy", null, null)));
+        queries.put(
+                "resolve",
+                ConnectionDescriptors.resolveQuery(
+                        TENANT, "belvo", workspaceUser[2], workspaceUser[0], workspaceUser[1]));
 
         var report = new ArrayList<String>();
         report.add("EXPLAIN (ANALYZE, BUFFERS) at " + ROWS + " live connections of one tenant, 20,000 of others");
         for (var query : queries.entrySet()) {
             var plan = db.sql("EXPLAIN (ANALYZE, BUFFERS) " + query.getValue().sql())
                     .bindValues(query.getValue().values())
-                    .map(row -> row.get(0, String.class)).all().collectList().block();
+                    .map(row -> row.get(0, String.class))
+                    .all()
+                    .collectList()
+                    .block();
             report.add("");
             report.add("== " + query.getKey());
             report.addAll(plan);

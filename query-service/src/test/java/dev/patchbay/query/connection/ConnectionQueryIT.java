@@ -30,38 +30,67 @@ class ConnectionQueryIT extends QueryServiceIntegrationTest {
         var created = aConnection(tenant).created();
         publish(created);
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> http.get()
-                .uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
-                .expectBody()
-                .jsonPath("$.id").isEqualTo(created.connectionId().toString())
-                .jsonPath("$.vendor").isEqualTo("pluggy")
-                .jsonPath("$.category").isEqualTo("rest")
-                .jsonPath("$.config_name").isEqualTo("pluggy-main")
-                .jsonPath("$.display_name").isEqualTo("Pluggy production")
-                .jsonPath("$.base_url").isEqualTo("https://api.pluggy.ai")
-                .jsonPath("$.account_ref").isEqualTo("5f0f5c2e-item")
-                .jsonPath("$.config.region").isEqualTo("br")
-                .jsonPath("$.scope").isEqualTo("organization")
-                .jsonPath("$.workspace_id").isEmpty()
-                .jsonPath("$.metadata.default_customer_id").isEqualTo("cus_000042")
-                .jsonPath("$.status").isEqualTo("active")
-                .jsonPath("$.credential").value(credential -> assertThat(((Map<String, ?>) credential).keySet())
-                        .containsOnly("fields", "version", "fingerprint", "rotated_at"))
-                .jsonPath("$.credential.fields").isEqualTo(List.of("client_id", "secret"))
-                .jsonPath("$.credential.version").isEqualTo(1)
-                .jsonPath("$.credential.fingerprint").isEqualTo("fp_3c9a41d07be2a8f1")
-                .jsonPath("$.credential.rotated_at").isEqualTo(created.occurredAt().toString())
-                .jsonPath("$.health.state").isEqualTo("unknown")
-                .jsonPath("$.health.checked_at").isEmpty()
-                .jsonPath("$.version").isEqualTo(1)
-                .jsonPath("$.created_at").isEqualTo(created.occurredAt().toString())
-                .jsonPath("$.updated_at").isEqualTo(created.occurredAt().toString())
-                .jsonPath("$.created_by").isEqualTo("user-123")
-                .jsonPath("$.updated_by").isEqualTo("user-123")
-                .jsonPath("$.configName").doesNotExist());
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> http.get()
+                        .uri("/v1/connections/{id}", created.connectionId())
+                        .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectHeader()
+                        .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                        .expectBody()
+                        .jsonPath("$.id")
+                        .isEqualTo(created.connectionId().toString())
+                        .jsonPath("$.vendor")
+                        .isEqualTo("pluggy")
+                        .jsonPath("$.category")
+                        .isEqualTo("rest")
+                        .jsonPath("$.config_name")
+                        .isEqualTo("pluggy-main")
+                        .jsonPath("$.display_name")
+                        .isEqualTo("Pluggy production")
+                        .jsonPath("$.base_url")
+                        .isEqualTo("https://api.pluggy.ai")
+                        .jsonPath("$.account_ref")
+                        .isEqualTo("5f0f5c2e-item")
+                        .jsonPath("$.config.region")
+                        .isEqualTo("br")
+                        .jsonPath("$.scope")
+                        .isEqualTo("organization")
+                        .jsonPath("$.workspace_id")
+                        .isEmpty()
+                        .jsonPath("$.metadata.default_customer_id")
+                        .isEqualTo("cus_000042")
+                        .jsonPath("$.status")
+                        .isEqualTo("active")
+                        .jsonPath("$.credential")
+                        .value(credential -> assertThat(((Map<String, ?>) credential).keySet())
+                                .containsOnly("fields", "version", "fingerprint", "rotated_at"))
+                        .jsonPath("$.credential.fields")
+                        .isEqualTo(List.of("client_id", "secret"))
+                        .jsonPath("$.credential.version")
+                        .isEqualTo(1)
+                        .jsonPath("$.credential.fingerprint")
+                        .isEqualTo("fp_3c9a41d07be2a8f1")
+                        .jsonPath("$.credential.rotated_at")
+                        .isEqualTo(created.occurredAt().toString())
+                        .jsonPath("$.health.state")
+                        .isEqualTo("unknown")
+                        .jsonPath("$.health.checked_at")
+                        .isEmpty()
+                        .jsonPath("$.version")
+                        .isEqualTo(1)
+                        .jsonPath("$.created_at")
+                        .isEqualTo(created.occurredAt().toString())
+                        .jsonPath("$.updated_at")
+                        .isEqualTo(created.occurredAt().toString())
+                        .jsonPath("$.created_by")
+                        .isEqualTo("user-123")
+                        .jsonPath("$.updated_by")
+                        .isEqualTo("user-123")
+                        .jsonPath("$.configName")
+                        .doesNotExist());
     }
 
     @Test
@@ -69,29 +98,44 @@ class ConnectionQueryIT extends QueryServiceIntegrationTest {
         var owner = TestTokens.newTenant();
         var created = aConnection(owner).created();
         publish(created);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> http.get()
-                .uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION, viewer(owner))
-                .exchange().expectStatus().isOk());
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> http.get()
+                        .uri("/v1/connections/{id}", created.connectionId())
+                        .header(HttpHeaders.AUTHORIZATION, viewer(owner))
+                        .exchange()
+                        .expectStatus()
+                        .isOk());
 
-        http.get().uri("/v1/connections/{id}", created.connectionId())
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
                 .header(HttpHeaders.AUTHORIZATION, viewer(TestTokens.newTenant()))
                 .exchange()
-                .expectStatus().isNotFound()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
-                .jsonPath("$.code").isEqualTo("PBAY-0201")
-                .jsonPath("$.title").isEqualTo("not_found")
-                .jsonPath("$.status").isEqualTo(404);
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0201")
+                .jsonPath("$.title")
+                .isEqualTo("not_found")
+                .jsonPath("$.status")
+                .isEqualTo(404);
     }
 
     @Test
     void aMalformedOrUnknownIdIsNotFound() {
         var tenant = TestTokens.newTenant();
         for (var id : new String[] {"not-a-uuid", UUID.randomUUID().toString(), "resolved"}) {
-            http.get().uri("/v1/connections/{id}", id).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+            http.get()
+                    .uri("/v1/connections/{id}", id)
+                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                     .exchange()
-                    .expectStatus().isNotFound()
-                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0201");
+                    .expectStatus()
+                    .isNotFound()
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("PBAY-0201");
         }
     }
 
@@ -100,10 +144,18 @@ class ConnectionQueryIT extends QueryServiceIntegrationTest {
         var tenant = TestTokens.newTenant();
         var first = aConnection(tenant).withDisplayName("first").created();
         var id = first.connectionId();
-        var newest = aConnection(tenant).withId(id).withVersion(3).at(first.occurredAt().plusSeconds(3))
-                .withDisplayName("newest").created();
-        var older = aConnection(tenant).withId(id).withVersion(2).at(first.occurredAt().plusSeconds(2))
-                .withDisplayName("older").created();
+        var newest = aConnection(tenant)
+                .withId(id)
+                .withVersion(3)
+                .at(first.occurredAt().plusSeconds(3))
+                .withDisplayName("newest")
+                .created();
+        var older = aConnection(tenant)
+                .withId(id)
+                .withVersion(2)
+                .at(first.occurredAt().plusSeconds(2))
+                .withDisplayName("older")
+                .created();
 
         publish(first);
         publish(first);
@@ -111,12 +163,17 @@ class ConnectionQueryIT extends QueryServiceIntegrationTest {
         publish(first);
         awaitConsumed(publish(older));
 
-        http.get().uri("/v1/connections/{id}", id).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+        http.get()
+                .uri("/v1/connections/{id}", id)
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                 .exchange()
-                .expectStatus().isOk()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.version").isEqualTo(3)
-                .jsonPath("$.display_name").isEqualTo("newest");
+                .jsonPath("$.version")
+                .isEqualTo(3)
+                .jsonPath("$.display_name")
+                .isEqualTo("newest");
     }
 
     @Test
@@ -130,27 +187,39 @@ class ConnectionQueryIT extends QueryServiceIntegrationTest {
         publish(deleted);
 
         // the tombstone is what satisfies the delete's consistency token
-        http.get().uri("/v1/connections/{id}", created.connectionId())
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
                 .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                 .header("Consistency-Token", consistencyToken(deleted))
                 .exchange()
-                .expectStatus().isNotFound()
-                .expectBody().jsonPath("$.code").isEqualTo("PBAY-0201");
+                .expectStatus()
+                .isNotFound()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0201");
 
         awaitConsumed(publish(created));
 
-        http.get().uri("/v1/connections/{id}", created.connectionId())
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
                 .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                 .exchange()
-                .expectStatus().isNotFound();
-        http.get().uri("/v1/connections").header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .expectStatus()
+                .isNotFound();
+        http.get()
+                .uri("/v1/connections")
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
                 .header("Consistency-Token", consistencyToken(kept))
                 .exchange()
-                .expectStatus().isOk()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.total").isEqualTo(1)
-                .jsonPath("$.data.length()").isEqualTo(1)
-                .jsonPath("$.data[0].config_name").isEqualTo("kept");
+                .jsonPath("$.total")
+                .isEqualTo(1)
+                .jsonPath("$.data.length()")
+                .isEqualTo(1)
+                .jsonPath("$.data[0].config_name")
+                .isEqualTo("kept");
     }
 
     @Test
@@ -160,19 +229,33 @@ class ConnectionQueryIT extends QueryServiceIntegrationTest {
         var key = created.connectionId().toString();
         var headers = new RecordHeaders();
         headers.add(CloudEvents.TYPE, CloudEvents.typeOf(created.getClass()).getBytes(StandardCharsets.UTF_8));
-        send(new ProducerRecord<>(Topics.CONNECTION_EVENTS.name(), null, key,
-                "{\"credential\": \"not json at all".getBytes(StandardCharsets.UTF_8), headers));
-        send(new ProducerRecord<>(Topics.CONNECTION_EVENTS.name(), null, key,
-                "{}".getBytes(StandardCharsets.UTF_8), headers));
+        send(new ProducerRecord<>(
+                Topics.CONNECTION_EVENTS.name(),
+                null,
+                key,
+                "{\"credential\": \"not json at all".getBytes(StandardCharsets.UTF_8),
+                headers));
+        send(new ProducerRecord<>(
+                Topics.CONNECTION_EVENTS.name(), null, key, "{}".getBytes(StandardCharsets.UTF_8), headers));
         var unknownType = new RecordHeaders();
         unknownType.add(CloudEvents.TYPE, "dev.patchbay.connection.renamed.v9".getBytes(StandardCharsets.UTF_8));
-        send(new ProducerRecord<>(Topics.CONNECTION_EVENTS.name(), null, key,
-                "{\"future\": true}".getBytes(StandardCharsets.UTF_8), unknownType));
+        send(new ProducerRecord<>(
+                Topics.CONNECTION_EVENTS.name(),
+                null,
+                key,
+                "{\"future\": true}".getBytes(StandardCharsets.UTF_8),
+                unknownType));
         publish(created);
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> http.get()
-                .uri("/v1/connections/{id}", created.connectionId()).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.version").isEqualTo(1));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> http.get()
+                        .uri("/v1/connections/{id}", created.connectionId())
+                        .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody()
+                        .jsonPath("$.version")
+                        .isEqualTo(1));
     }
 }

@@ -63,10 +63,17 @@ class ConnectionTotalsIT extends QueryServiceIntegrationTest {
         var revived = aConnection(tenant).named("revived").created();
         events.add(revived);
         events.add(ConnectionFixtures.deleted(revived, 2));
-        events.add(aConnection(tenant).withId(revived.connectionId()).withVersion(3).named("revived")
-                .at(revived.occurredAt().plusSeconds(120)).created());
+        events.add(aConnection(tenant)
+                .withId(revived.connectionId())
+                .withVersion(3)
+                .named("revived")
+                .at(revived.occurredAt().plusSeconds(120))
+                .created());
         // another tenant's creation of an id that is this tenant's changes neither tenant's total
-        events.add(aConnection(other).withId(live.get(0).connectionId()).withVersion(5).named("forged")
+        events.add(aConnection(other)
+                .withId(live.get(0).connectionId())
+                .withVersion(5)
+                .named("forged")
                 .created());
 
         awaitAllConsumed(events);
@@ -81,7 +88,8 @@ class ConnectionTotalsIT extends QueryServiceIntegrationTest {
         awaitAllConsumed(again);
 
         assertThat(total(tenant, "")).isEqualTo(6).isEqualTo(countedLive(tenant));
-        assertThat(total(tenant, "?status=active") + total(tenant, "?status=revoked")).isEqualTo(6);
+        assertThat(total(tenant, "?status=active") + total(tenant, "?status=revoked"))
+                .isEqualTo(6);
         assertThat(total(tenant, "?status=revoked")).isEqualTo(1);
         assertThat(total(other, "")).isZero().isEqualTo(countedLive(other));
     }
@@ -89,8 +97,12 @@ class ConnectionTotalsIT extends QueryServiceIntegrationTest {
     @Test
     void theMigrationCountsEachTenantsLiveRowsThereAre() throws SQLException {
         var database = TestInfrastructure.freshDatabase("totals");
-        Flyway.configure().dataSource(database.jdbcUrl(), database.username(), "")
-                .locations("classpath:db/migration/query").target("2").load().migrate();
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), "")
+                .locations("classpath:db/migration/query")
+                .target("2")
+                .load()
+                .migrate();
         try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), "");
                 var statement = connection.createStatement()) {
             statement.execute("""
@@ -104,8 +116,11 @@ class ConnectionTotalsIT extends QueryServiceIntegrationTest {
                     + "VALUES (gen_random_uuid(), 't-only-tombstones', 2, true)");
         }
 
-        Flyway.configure().dataSource(database.jdbcUrl(), database.username(), "")
-                .locations("classpath:db/migration/query").load().migrate();
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), "")
+                .locations("classpath:db/migration/query")
+                .load()
+                .migrate();
 
         var totals = new TreeMap<String, Long>();
         var counted = new TreeMap<String, Long>();
@@ -116,14 +131,17 @@ class ConnectionTotalsIT extends QueryServiceIntegrationTest {
                     totals.put(rows.getString(1), rows.getLong(2));
                 }
             }
-            try (var rows = statement.executeQuery("SELECT tenant_id, count(*) FILTER (WHERE NOT deleted) "
-                    + "FROM connections GROUP BY tenant_id")) {
+            try (var rows = statement.executeQuery(
+                    "SELECT tenant_id, count(*) FILTER (WHERE NOT deleted) " + "FROM connections GROUP BY tenant_id")) {
                 while (rows.next()) {
                     counted.put(rows.getString(1), rows.getLong(2));
                 }
             }
         }
-        assertThat(totals).isEqualTo(counted).containsEntry("t-only-tombstones", 0L).hasSize(4);
+        assertThat(totals)
+                .isEqualTo(counted)
+                .containsEntry("t-only-tombstones", 0L)
+                .hasSize(4);
         assertThat(totals.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(24);
     }
 
@@ -138,12 +156,22 @@ class ConnectionTotalsIT extends QueryServiceIntegrationTest {
     private long countedLive(String tenant) {
         return DatabaseClient.create(connectionFactory)
                 .sql("SELECT count(*) AS n FROM connections WHERE tenant_id = :tenant AND NOT deleted")
-                .bind("tenant", TenantId.of(tenant).value()).map(row -> row.get("n", Long.class)).one().block();
+                .bind("tenant", TenantId.of(tenant).value())
+                .map(row -> row.get("n", Long.class))
+                .one()
+                .block();
     }
 
     private long total(String tenant, String query) {
-        var body = http.get().uri("/v1/connections" + query).header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        var body = http.get()
+                .uri("/v1/connections" + query)
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         return ((Number) body.get("total")).longValue();
     }
 }

@@ -54,13 +54,28 @@ class ObservabilityIT extends QueryServiceIntegrationTest {
 
     @Test
     void livenessIsTheProcessAndReadinessAlsoTheDatabaseAndTheBroker() {
-        http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.status").isEqualTo("UP");
-        http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.status").isEqualTo("UP")
-                .jsonPath("$.components.r2dbc.status").isEqualTo("UP")
-                .jsonPath("$.components.kafka.status").isEqualTo("UP")
-                .jsonPath("$.components.readinessState.status").isEqualTo("UP");
+        http.get()
+                .uri("/actuator/health/liveness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
+        http.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.kafka.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.readinessState.status")
+                .isEqualTo("UP");
     }
 
     @Test
@@ -69,28 +84,46 @@ class ObservabilityIT extends QueryServiceIntegrationTest {
         var created = ConnectionFixtures.aConnection(tenant).named("traced").created();
         var id = created.connectionId().toString();
         var traceId = HexFormat.of().formatHex(random(16));
-        var record = CODEC.record(Topics.CONNECTION_EVENTS, id, created, new EventCodec.Envelope(
-                UUID.randomUUID().toString(), created.occurredAt(), id, tenant, created.version()));
+        var record = CODEC.record(
+                Topics.CONNECTION_EVENTS,
+                id,
+                created,
+                new EventCodec.Envelope(
+                        UUID.randomUUID().toString(), created.occurredAt(), id, tenant, created.version()));
         record.headers().add(CloudEvents.TRACEPARENT, traceparent(traceId).getBytes(StandardCharsets.UTF_8));
         awaitConsumed(send(record));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events())
-                .filteredOn(e -> e.getLoggerName().endsWith("ConnectionDescriptorProjection"))
-                .filteredOn(e -> traceId.equals(e.getMDCPropertyMap().get("traceId")))
-                .as("the projection's line for the event, in the record's trace %s, among %s", traceId,
-                        events().stream().filter(e -> e.getLoggerName().endsWith("ConnectionDescriptorProjection"))
-                                .map(e -> e.getMDCPropertyMap() + " " + e.getFormattedMessage()).toList())
-                .singleElement()
-                .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("tenant_id", tenant)
-                        .containsEntry("connection_id", id)));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(events())
+                        .filteredOn(e -> e.getLoggerName().endsWith("ConnectionDescriptorProjection"))
+                        .filteredOn(e -> traceId.equals(e.getMDCPropertyMap().get("traceId")))
+                        .as(
+                                "the projection's line for the event, in the record's trace %s, among %s",
+                                traceId,
+                                events().stream()
+                                        .filter(e -> e.getLoggerName().endsWith("ConnectionDescriptorProjection"))
+                                        .map(e -> e.getMDCPropertyMap() + " " + e.getFormattedMessage())
+                                        .toList())
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.getMDCPropertyMap())
+                                .containsEntry("tenant_id", tenant)
+                                .containsEntry("connection_id", id)));
 
-        http.get().uri("/v1/connections/{id}", id).header("Authorization", viewer(tenant))
-                .header("traceparent", traceparent(traceId)).exchange().expectStatus().isOk();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events())
-                .filteredOn(e -> e.getLoggerName().equals("dev.patchbay.access"))
-                .filteredOn(e -> traceId.equals(e.getMDCPropertyMap().get("traceId")))
-                .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
-                .startsWith("GET /v1/connections/" + id + " 200 "));
+        http.get()
+                .uri("/v1/connections/{id}", id)
+                .header("Authorization", viewer(tenant))
+                .header("traceparent", traceparent(traceId))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(events())
+                        .filteredOn(e -> e.getLoggerName().equals("dev.patchbay.access"))
+                        .filteredOn(e -> traceId.equals(e.getMDCPropertyMap().get("traceId")))
+                        .extracting(ILoggingEvent::getFormattedMessage)
+                        .singleElement()
+                        .asString()
+                        .startsWith("GET /v1/connections/" + id + " 200 "));
     }
 
     @Test
@@ -98,15 +131,28 @@ class ObservabilityIT extends QueryServiceIntegrationTest {
         var tenant = TestTokens.newTenant();
         var created = ConnectionFixtures.aConnection(tenant).named("metered").created();
         awaitConsumed(publish(created));
-        http.get().uri("/v1/connections/{id}", created.connectionId()).header("Authorization", viewer(tenant))
-                .exchange().expectStatus().isOk();
+        http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
+                .header("Authorization", viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            var metrics = http.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
-                    .build().get().uri("/actuator/prometheus").header("Authorization", operator()).exchange()
-                    .expectStatus().isOk()
-                    .expectBody(String.class).returnResult().getResponseBody();
-            assertThat(metrics).contains("http_server_requests_seconds_bucket{")
+            var metrics = http.mutate()
+                    .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(32 * 1024 * 1024))
+                    .build()
+                    .get()
+                    .uri("/actuator/prometheus")
+                    .header("Authorization", operator())
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(String.class)
+                    .returnResult()
+                    .getResponseBody();
+            assertThat(metrics)
+                    .contains("http_server_requests_seconds_bucket{")
                     .contains("uri=\"/v1/connections/{id}\"")
                     .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*"
                             + "client_id=\"consumer-patchbay-query-")
@@ -114,7 +160,9 @@ class ObservabilityIT extends QueryServiceIntegrationTest {
                     // record's partition observes it
                     .containsPattern("spring_kafka_listener_[a-z_]*\\{[^}]*spring_kafka_listener_id="
                             + "\"connection-descriptors-[0-9]+\"");
-            assertThat(metrics).as("no identifier in any label").doesNotContain(tenant)
+            assertThat(metrics)
+                    .as("no identifier in any label")
+                    .doesNotContain(tenant)
                     .doesNotContain(created.connectionId().toString());
         });
     }

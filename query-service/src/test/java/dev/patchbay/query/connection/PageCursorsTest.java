@@ -35,15 +35,21 @@ class PageCursorsTest {
     void theTotalOfTheFirstPageTravelsInTheCursor() {
         var cursor = cursors.encode(TENANT, ConnectionFilter.NONE, POSITION);
 
-        assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, cursor).orElseThrow().total()).isEqualTo(100_000L);
+        assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, cursor)
+                        .orElseThrow()
+                        .total())
+                .isEqualTo(100_000L);
     }
 
     @Test
     void aCursorOfTheFirstFormatIsStillReadAndHasNoTotal() {
         var signer = signer("a key that is long enough to sign cursors");
-        var position = ByteBuffer.allocate(28).putLong(POSITION.createdAt().getEpochSecond())
-                .putInt(POSITION.createdAt().getNano()).putLong(POSITION.id().getMostSignificantBits())
-                .putLong(POSITION.id().getLeastSignificantBits()).array();
+        var position = ByteBuffer.allocate(28)
+                .putLong(POSITION.createdAt().getEpochSecond())
+                .putInt(POSITION.createdAt().getNano())
+                .putLong(POSITION.id().getMostSignificantBits())
+                .putLong(POSITION.id().getLeastSignificantBits())
+                .array();
         var signed = new ByteArrayOutputStream();
         signed.write(1);
         for (var part : new String[] {"patchbay.connections.cursor", TENANT.value()}) {
@@ -55,10 +61,15 @@ class PageCursorsTest {
             signed.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
         }
         signed.writeBytes(position);
-        var cursor = ByteBuffer.allocate(1 + 28 + 32).put((byte) 1).put(position)
-                .put(signer.sign(signed.toByteArray())).array();
+        var cursor = ByteBuffer.allocate(1 + 28 + 32)
+                .put((byte) 1)
+                .put(position)
+                .put(signer.sign(signed.toByteArray()))
+                .array();
 
-        var decoded = cursors.decode(TENANT, ConnectionFilter.NONE,
+        var decoded = cursors.decode(
+                TENANT,
+                ConnectionFilter.NONE,
                 Base64.getUrlEncoder().withoutPadding().encodeToString(cursor));
 
         assertThat(decoded).contains(new PagePosition(POSITION.createdAt(), POSITION.id(), (Long) null));
@@ -68,16 +79,20 @@ class PageCursorsTest {
     void aCursorIsRefusedForAnotherTenantOrOtherFilters() {
         var cursor = cursors.encode(TENANT, ConnectionFilter.NONE, POSITION);
 
-        assertThat(cursors.decode(TenantId.of("t-other"), ConnectionFilter.NONE, cursor)).isEmpty();
-        assertThat(cursors.decode(TENANT, new ConnectionFilter("pluggy", null, null, null, null), cursor)).isEmpty();
-        assertThat(cursors.decode(TENANT, new ConnectionFilter(null, null, null, null, "pluggy"), cursor)).isEmpty();
+        assertThat(cursors.decode(TenantId.of("t-other"), ConnectionFilter.NONE, cursor))
+                .isEmpty();
+        assertThat(cursors.decode(TENANT, new ConnectionFilter("pluggy", null, null, null, null), cursor))
+                .isEmpty();
+        assertThat(cursors.decode(TENANT, new ConnectionFilter(null, null, null, null, "pluggy"), cursor))
+                .isEmpty();
     }
 
     @Test
     void filtersCannotBeShiftedFromOneFieldToAnother() {
         var cursor = cursors.encode(TENANT, new ConnectionFilter("x", null, null, null, null), POSITION);
 
-        assertThat(cursors.decode(TENANT, new ConnectionFilter(null, null, null, "x", null), cursor)).isEmpty();
+        assertThat(cursors.decode(TENANT, new ConnectionFilter(null, null, null, "x", null), cursor))
+                .isEmpty();
     }
 
     @Test
@@ -87,7 +102,9 @@ class PageCursorsTest {
             var altered = bytes.clone();
             altered[i] ^= 0x01;
             var cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(altered);
-            assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, cursor)).as("byte %d altered", i).isEmpty();
+            assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, cursor))
+                    .as("byte %d altered", i)
+                    .isEmpty();
         }
     }
 
@@ -95,14 +112,16 @@ class PageCursorsTest {
     void aCursorSignedWithAnotherKeyIsRefused() {
         var other = new PageCursors(signer("another key that is long enough as well"));
 
-        assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, other.encode(TENANT, ConnectionFilter.NONE,
-                POSITION))).isEmpty();
+        assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, other.encode(TENANT, ConnectionFilter.NONE, POSITION)))
+                .isEmpty();
     }
 
     @Test
     void garbageIsRefusedWithoutAnException() {
         for (var garbage : new String[] {"", "!!!", "AAAA", "A".repeat(500), "djE6", "=+/"}) {
-            assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, garbage)).as(garbage).isEmpty();
+            assertThat(cursors.decode(TENANT, ConnectionFilter.NONE, garbage))
+                    .as(garbage)
+                    .isEmpty();
         }
     }
 

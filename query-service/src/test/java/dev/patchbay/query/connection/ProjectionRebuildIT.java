@@ -40,41 +40,69 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
     void noTenantTokenStartsOrFollowsARebuildNotEvenAnAdmins() {
         var tenant = TestTokens.newTenant();
         for (var caller : List.of(viewer(tenant), editor(tenant), admin(tenant))) {
-            http.post().uri("/v1/admin/projections/rebuild").header(HttpHeaders.AUTHORIZATION, caller)
-                    .exchange()
-                    .expectStatus().isUnauthorized()
-                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0101");
-            http.get().uri("/v1/admin/projections/rebuild/{id}", UUID.randomUUID())
+            http.post()
+                    .uri("/v1/admin/projections/rebuild")
                     .header(HttpHeaders.AUTHORIZATION, caller)
                     .exchange()
-                    .expectStatus().isUnauthorized()
-                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0101");
+                    .expectStatus()
+                    .isUnauthorized()
+                    .expectHeader()
+                    .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("PBAY-0101");
+            http.get()
+                    .uri("/v1/admin/projections/rebuild/{id}", UUID.randomUUID())
+                    .header(HttpHeaders.AUTHORIZATION, caller)
+                    .exchange()
+                    .expectStatus()
+                    .isUnauthorized()
+                    .expectHeader()
+                    .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("PBAY-0101");
         }
-        http.post().uri("/v1/admin/projections/rebuild").exchange().expectStatus().isUnauthorized();
+        http.post()
+                .uri("/v1/admin/projections/rebuild")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
     }
 
     @Test
     void anOperatorTokenWithoutAnExpiryOrNamingATenantIsRefused() {
-        for (var token : List.of(TOKENS.signOperator(TOKENS.operatorClaims().expirationTime(null).build()),
-                TOKENS.signOperator(TOKENS.operatorClaims().claim("tenant_id", TestTokens.newTenant()).build()))) {
-            http.get().uri("/v1/admin/projections/rebuild/{id}", UUID.randomUUID())
+        for (var token : List.of(
+                TOKENS.signOperator(TOKENS.operatorClaims().expirationTime(null).build()),
+                TOKENS.signOperator(TOKENS.operatorClaims()
+                        .claim("tenant_id", TestTokens.newTenant())
+                        .build()))) {
+            http.get()
+                    .uri("/v1/admin/projections/rebuild/{id}", UUID.randomUUID())
                     .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
                     .exchange()
-                    .expectStatus().isUnauthorized()
-                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0101");
+                    .expectStatus()
+                    .isUnauthorized()
+                    .expectHeader()
+                    .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("PBAY-0101");
         }
     }
 
     @Test
     void anOperatorFollowsOnlyRebuildsThatExist() {
         for (var id : List.of(UUID.randomUUID().toString(), "not-a-uuid")) {
-            http.get().uri("/v1/admin/projections/rebuild/{id}", id).header(HttpHeaders.AUTHORIZATION, operator())
+            http.get()
+                    .uri("/v1/admin/projections/rebuild/{id}", id)
+                    .header(HttpHeaders.AUTHORIZATION, operator())
                     .exchange()
-                    .expectStatus().isNotFound()
-                    .expectBody().jsonPath("$.code").isEqualTo("PBAY-0201");
+                    .expectStatus()
+                    .isNotFound()
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("PBAY-0201");
         }
     }
 
@@ -85,11 +113,14 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
         var tenant = TestTokens.newTenant();
         var connections = new ArrayList<ConnectionCreated>();
         for (int i = 0; i < 40; i++) {
-            var created = aConnection(tenant).named("c-" + i).at(Instant.parse("2026-11-01T10:00:00Z")
-                    .plusSeconds(i)).created();
+            var created = aConnection(tenant)
+                    .named("c-" + i)
+                    .at(Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i))
+                    .created();
             connections.add(created);
             var tokenId = ConnectionFixtures.newTokenId();
-            for (var event : List.<ConnectionEvent>of(created,
+            for (var event : List.<ConnectionEvent>of(
+                    created,
                     ConnectionFixtures.updated(created, 2, "name-" + i, Map.of("i", i)),
                     ConnectionFixtures.revoked(created, 3, ConnectionFixtures.FINGERPRINT),
                     ConnectionFixtures.rotated(created, 4, 2, "fp-" + i, ConnectionFixtures.FINGERPRINT),
@@ -114,15 +145,19 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
         assertThat(before.get("connection_totals")).contains("{\"live\": 32, \"tenant_id\": \"" + tenant + "\"}");
         var sample = connections.get(1);
 
-        var started = http.post().uri("/v1/admin/projections/rebuild").header(HttpHeaders.AUTHORIZATION,
-                operator())
+        var started = http.post()
+                .uri("/v1/admin/projections/rebuild")
+                .header(HttpHeaders.AUTHORIZATION, operator())
                 .exchange()
-                .expectStatus().isAccepted()
-                .expectHeader().valueMatches(HttpHeaders.LOCATION, "/v1/admin/projections/rebuild/[0-9a-f-]{36}")
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isAccepted()
+                .expectHeader()
+                .valueMatches(HttpHeaders.LOCATION, "/v1/admin/projections/rebuild/[0-9a-f-]{36}")
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         var rebuildId = (String) started.get("rebuild_id");
-        assertThat((String) started.get("status")).isIn("pending", "copying", "catching_up", "swapping",
-                "completed");
+        assertThat((String) started.get("status")).isIn("pending", "copying", "catching_up", "swapping", "completed");
 
         // while it runs: reads are answered from the old tables, and events keep arriving for another tenant
         var during = TestTokens.newTenant();
@@ -133,17 +168,29 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
         var deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (!FINISHED.contains(status)) {
             assertThat(Instant.now()).as("the rebuild finishes in time").isBefore(deadline);
-            var created = aConnection(during).named("d-" + publishedDuring.size()).created();
+            var created =
+                    aConnection(during).named("d-" + publishedDuring.size()).created();
             publish(created);
             publishedDuring.add(created);
             var statusBefore = status;
-            http.get().uri("/v1/connections/{id}", sample.connectionId())
+            http.get()
+                    .uri("/v1/connections/{id}", sample.connectionId())
                     .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                    .exchange().expectStatus().isOk()
-                    .expectBody().jsonPath("$.display_name").isEqualTo("name-1");
-            http.get().uri("/v1/connections?limit=5").header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                    .exchange().expectStatus().isOk()
-                    .expectBody().jsonPath("$.total").isEqualTo(32);
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.display_name")
+                    .isEqualTo("name-1");
+            http.get()
+                    .uri("/v1/connections?limit=5")
+                    .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.total")
+                    .isEqualTo(32);
             status = (String) progress(tenant, rebuildId).get("status");
             statusesSeen.merge(status, 1, Integer::sum);
             if (!FINISHED.contains(statusBefore) && !FINISHED.contains(status)) {
@@ -163,16 +210,27 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
         publishedDuring.add(late);
         var renamed = ConnectionFixtures.updated(sample, 8, "renamed after the swap", Map.of());
         publish(renamed);
-        http.get().uri("/v1/connections/{id}", sample.connectionId()).header(HttpHeaders.AUTHORIZATION,
-                viewer(tenant))
-                .header("Consistency-Token", consistencyToken(renamed))
-                .exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.display_name").isEqualTo("renamed after the swap")
-                .jsonPath("$.version").isEqualTo(8);
-        http.get().uri("/v1/connections/{id}/history", sample.connectionId())
+        http.get()
+                .uri("/v1/connections/{id}", sample.connectionId())
                 .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.data.length()").isEqualTo(8);
+                .header("Consistency-Token", consistencyToken(renamed))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.display_name")
+                .isEqualTo("renamed after the swap")
+                .jsonPath("$.version")
+                .isEqualTo(8);
+        http.get()
+                .uri("/v1/connections/{id}/history", sample.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.data.length()")
+                .isEqualTo(8);
         awaitEverythingConsumed();
 
         // the rebuilt tables hold exactly what the old ones held, health included, under the same indexes
@@ -184,36 +242,66 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
         assertThat(after).isEqualTo(before);
         assertThat(schema(db)).isEqualTo(schemaBefore);
         assertThat(db.sql("SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'")
-                .map(row -> row.get("n", Long.class)).one().block()).isZero();
+                        .map(row -> row.get("n", Long.class))
+                        .one()
+                        .block())
+                .isZero();
 
         // and nothing published while it ran was lost
         for (var created : publishedDuring) {
-            http.get().uri("/v1/connections/{id}", created.connectionId())
+            http.get()
+                    .uri("/v1/connections/{id}", created.connectionId())
                     .header(HttpHeaders.AUTHORIZATION, viewer(during))
-                    .exchange().expectStatus().isOk();
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
         }
-        http.get().uri("/v1/connections").header(HttpHeaders.AUTHORIZATION, viewer(during)).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.total").isEqualTo(publishedDuring.size());
+        http.get()
+                .uri("/v1/connections")
+                .header(HttpHeaders.AUTHORIZATION, viewer(during))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.total")
+                .isEqualTo(publishedDuring.size());
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> progress(String tenant, String rebuildId) {
-        return http.get().uri("/v1/admin/projections/rebuild/{id}", rebuildId)
+        return http.get()
+                .uri("/v1/admin/projections/rebuild/{id}", rebuildId)
                 .header(HttpHeaders.AUTHORIZATION, operator())
-                .exchange().expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     /** A canonical dump of the rebuilt tables: every row as JSON, in key order, but the rows of one tenant. */
     private static Map<String, List<String>> dump(DatabaseClient db, String leftOutTenant) {
         var dump = new LinkedHashMap<String, List<String>>();
-        for (var table : Map.of("connections", "id", "connection_history", "connection_id, version",
-                "webhook_tokens", "token_id", "connection_totals", "tenant_id").entrySet()) {
-            dump.put(table.getKey(), new ArrayList<>(db.sql("SELECT to_jsonb(t)::text AS row FROM " + table.getKey()
-                    + " t WHERE tenant_id <> :tenant ORDER BY " + table.getValue())
-                    .bind("tenant", leftOutTenant)
-                    .map(row -> row.get("row", String.class)).all().collectList().block()));
+        for (var table : Map.of(
+                        "connections",
+                        "id",
+                        "connection_history",
+                        "connection_id, version",
+                        "webhook_tokens",
+                        "token_id",
+                        "connection_totals",
+                        "tenant_id")
+                .entrySet()) {
+            dump.put(
+                    table.getKey(),
+                    new ArrayList<>(db.sql("SELECT to_jsonb(t)::text AS row FROM " + table.getKey()
+                                    + " t WHERE tenant_id <> :tenant ORDER BY " + table.getValue())
+                            .bind("tenant", leftOutTenant)
+                            .map(row -> row.get("row", String.class))
+                            .all()
+                            .collectList()
+                            .block()));
         }
         return new TreeMap<>(dump);
     }
@@ -232,7 +320,10 @@ class ProjectionRebuildIT extends QueryServiceIntegrationTest {
                 + "AND tablename IN " + tables + " ORDER BY d");
         var all = new ArrayList<String>();
         for (var spec : List.of(columns, constraints, indexes)) {
-            all.addAll(spec.map(row -> row.get("d", String.class)).all().collectList().block());
+            all.addAll(spec.map(row -> row.get("d", String.class))
+                    .all()
+                    .collectList()
+                    .block());
         }
         return all;
     }

@@ -19,26 +19,49 @@ class ConnectorTypeIT extends QueryServiceIntegrationTest {
     @Test
     void registeredConnectorTypesAreListedByVendor() {
         var suffix = UUID.randomUUID().toString().substring(0, 8);
-        var rest = new ConnectorTypeRegistered("zz-rest-" + suffix, "rest", "A REST API", List.of(),
-                List.of("client_id", "secret"), true, now());
-        var database = new ConnectorTypeRegistered("aa-db-" + suffix, "database", "A database",
-                List.of("host", "port", "database"), List.of("username", "password"), false, now(),
-                List.of("database"), List.of("db.example.com"));
+        var rest = new ConnectorTypeRegistered(
+                "zz-rest-" + suffix, "rest", "A REST API", List.of(), List.of("client_id", "secret"), true, now());
+        var database = new ConnectorTypeRegistered(
+                "aa-db-" + suffix,
+                "database",
+                "A database",
+                List.of("host", "port", "database"),
+                List.of("username", "password"),
+                false,
+                now(),
+                List.of("database"),
+                List.of("db.example.com"));
         publish(rest);
         publish(database);
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             var types = types();
-            var vendors = types.stream().map(type -> (String) type.get("vendor")).toList();
+            var vendors =
+                    types.stream().map(type -> (String) type.get("vendor")).toList();
             assertThat(vendors).contains(rest.vendor(), database.vendor()).isSorted();
-            assertThat(types.get(vendors.indexOf(database.vendor()))).isEqualTo(Map.of("vendor", database.vendor(),
-                    "category", "database", "display_name", "A database",
-                    "required_config", List.of("host", "port", "database"),
-                    "secret_fields", List.of("username", "password"), "supports_webhooks", false,
-                    "config_outside_destination", List.of("database"), "allowed_hosts", List.of("db.example.com")));
-            assertThat(types.get(vendors.indexOf(rest.vendor()))).containsEntry("supports_webhooks", true)
+            assertThat(types.get(vendors.indexOf(database.vendor())))
+                    .isEqualTo(Map.of(
+                            "vendor",
+                            database.vendor(),
+                            "category",
+                            "database",
+                            "display_name",
+                            "A database",
+                            "required_config",
+                            List.of("host", "port", "database"),
+                            "secret_fields",
+                            List.of("username", "password"),
+                            "supports_webhooks",
+                            false,
+                            "config_outside_destination",
+                            List.of("database"),
+                            "allowed_hosts",
+                            List.of("db.example.com")));
+            assertThat(types.get(vendors.indexOf(rest.vendor())))
+                    .containsEntry("supports_webhooks", true)
                     .containsEntry("secret_fields", List.of("client_id", "secret"))
-                    .containsEntry("config_outside_destination", List.of()).containsEntry("allowed_hosts", List.of());
+                    .containsEntry("config_outside_destination", List.of())
+                    .containsEntry("allowed_hosts", List.of());
         });
     }
 
@@ -46,22 +69,34 @@ class ConnectorTypeIT extends QueryServiceIntegrationTest {
     void anOlderRegistrationReplayedAfterANewerOneChangesNothing() {
         var vendor = "replayed-" + UUID.randomUUID().toString().substring(0, 8);
         var newer = new ConnectorTypeRegistered(vendor, "rest", "Newer", List.of(), List.of("token"), true, now());
-        var older = new ConnectorTypeRegistered(vendor, "rest", "Older", List.of(), List.of("token"), false,
+        var older = new ConnectorTypeRegistered(
+                vendor,
+                "rest",
+                "Older",
+                List.of(),
+                List.of("token"),
+                false,
                 newer.registeredAt().minusSeconds(60));
         publish(newer);
         awaitConsumed(publish(older));
 
-        assertThat(types()).filteredOn(type -> vendor.equals(type.get("vendor"))).singleElement()
+        assertThat(types())
+                .filteredOn(type -> vendor.equals(type.get("vendor")))
+                .singleElement()
                 .satisfies(type -> assertThat(type).containsEntry("display_name", "Newer"));
     }
 
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> types() {
-        var body = http.get().uri("/v1/connector-types")
+        var body = http.get()
+                .uri("/v1/connector-types")
                 .header(HttpHeaders.AUTHORIZATION, viewer(TestTokens.newTenant()))
                 .exchange()
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(body).containsOnlyKeys("data");
         return (List<Map<String, Object>>) body.get("data");
     }

@@ -28,8 +28,8 @@ class ConsistencyGateTest {
 
     @Test
     void withoutATokenThereIsNothingToWaitFor() {
-        var gate = new ConsistencyGate((tenant, id) -> Mono.error(new AssertionError("not asked")), TOKENS,
-                Duration.ofMillis(200));
+        var gate = new ConsistencyGate(
+                (tenant, id) -> Mono.error(new AssertionError("not asked")), TOKENS, Duration.ofMillis(200));
 
         gate.awaitApplied(TENANT, null).block(Duration.ofSeconds(1));
     }
@@ -74,10 +74,11 @@ class ConsistencyGateTest {
 
         for (var token : new String[] {
             new ConsistencyTokens(anotherKey, Clock.systemUTC()).issue(TENANT, new ConsistencyToken(ID, 2)),
-            TOKENS.issue(TenantId.of("t-other"), new ConsistencyToken(ID, 2))}) {
+            TOKENS.issue(TenantId.of("t-other"), new ConsistencyToken(ID, 2))
+        }) {
             assertThatThrownBy(() -> gate.awaitApplied(TENANT, token).block())
-                    .isInstanceOfSatisfying(ApiException.class,
-                            ex -> assertThat(ex.code()).isEqualTo(ProblemCode.VALIDATION_FAILED));
+                    .isInstanceOfSatisfying(
+                            ApiException.class, ex -> assertThat(ex.code()).isEqualTo(ProblemCode.VALIDATION_FAILED));
         }
         assertThat(polls).hasValue(0);
     }
@@ -89,7 +90,8 @@ class ConsistencyGateTest {
         assertThatThrownBy(() -> gate.awaitApplied(TENANT, "v1:garbage").block())
                 .isInstanceOfSatisfying(ApiException.class, ex -> {
                     assertThat(ex.code()).isEqualTo(ProblemCode.VALIDATION_FAILED);
-                    assertThat(ex.errors()).singleElement()
+                    assertThat(ex.errors())
+                            .singleElement()
                             .satisfies(error -> assertThat(error.location()).isEqualTo("header.Consistency-Token"));
                 });
         assertThat(polls).hasValue(0);

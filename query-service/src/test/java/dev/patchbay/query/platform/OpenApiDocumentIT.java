@@ -23,12 +23,18 @@ class OpenApiDocumentIT extends QueryServiceIntegrationTest {
 
     @Test
     void everyOperationDocumentsItsErrorsAsProblemsAndItsSecurity() {
-        var operations = OpenApiDocuments.assertEveryOperationHasProblemsAndSecurity(
-                OpenApiDocuments.read(served()), List.of());
-        assertThat(operations).containsExactlyInAnyOrder("GET /v1/connections", "GET /v1/connections/{id}",
-                "GET /v1/connections/resolve", "GET /v1/connections/{id}/history",
-                "GET /v1/connections/{id}/webhook-tokens", "GET /v1/connector-types",
-                "POST /v1/admin/projections/rebuild", "GET /v1/admin/projections/rebuild/{rebuildId}");
+        var operations =
+                OpenApiDocuments.assertEveryOperationHasProblemsAndSecurity(OpenApiDocuments.read(served()), List.of());
+        assertThat(operations)
+                .containsExactlyInAnyOrder(
+                        "GET /v1/connections",
+                        "GET /v1/connections/{id}",
+                        "GET /v1/connections/resolve",
+                        "GET /v1/connections/{id}/history",
+                        "GET /v1/connections/{id}/webhook-tokens",
+                        "GET /v1/connector-types",
+                        "POST /v1/admin/projections/rebuild",
+                        "GET /v1/admin/projections/rebuild/{rebuildId}");
     }
 
     @Test
@@ -36,8 +42,10 @@ class OpenApiDocumentIT extends QueryServiceIntegrationTest {
         var schemas = OpenApiDocuments.read(served()).path("components").path("schemas");
         assertThat(schemas.path("ConnectionPage").path("properties").propertyNames())
                 .containsExactlyInAnyOrder("data", "has_more", "next_cursor", "total");
-        assertThat(schemas.path("ConnectionResource").path("properties").has("config_name")).isTrue();
-        assertThat(schemas.path("ConnectorTypeView").path("properties").has("supports_webhooks")).isTrue();
+        assertThat(schemas.path("ConnectionResource").path("properties").has("config_name"))
+                .isTrue();
+        assertThat(schemas.path("ConnectorTypeView").path("properties").has("supports_webhooks"))
+                .isTrue();
     }
 
     @Test
@@ -46,7 +54,13 @@ class OpenApiDocumentIT extends QueryServiceIntegrationTest {
     }
 
     private String served() {
-        return http.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody(String.class)
-                .returnResult().getResponseBody();
+        return http.get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
     }
 }

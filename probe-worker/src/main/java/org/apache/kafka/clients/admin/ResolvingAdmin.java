@@ -16,8 +16,7 @@ import java.util.Map;
  */
 public final class ResolvingAdmin {
 
-    private ResolvingAdmin() {
-    }
+    private ResolvingAdmin() {}
 
     public static Admin create(Map<String, Object> config, HostResolver resolver) {
         return KafkaAdminClient.createInternal(new AdminClientConfig(config, true), null, resolver);
