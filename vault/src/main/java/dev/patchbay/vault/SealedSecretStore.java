@@ -4,6 +4,8 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
@@ -191,9 +193,13 @@ public final class SealedSecretStore {
         }
     }
 
+    /** The columns {@link #storedRow} reads, in its order. */
+    private static final String STORED_ROW =
+            "connection_id, purpose, version, tenant_id, ciphertext, destination, bound";
+
     /** Rows to move: sealed by another key, or a credential whose destination is recorded but not yet sealed in. */
     private static final String TO_MOVE =
-            "(key_name <> ? OR (purpose = 'credential' AND NOT bound " + "AND destination IS NOT NULL))";
+            "(key_name <> ? OR (purpose = 'credential' AND NOT bound AND destination IS NOT NULL))";
 
     /**
      * The next rows a reseal must move, after {@code after} in key order, locked until the transaction ends; rows
@@ -203,18 +209,11 @@ public final class SealedSecretStore {
         var afterId = after == null ? new UUID(0, 0) : after.connectionId().value();
         var afterPurpose = after == null ? "" : after.purpose();
         int afterVersion = after == null ? Integer.MIN_VALUE : after.version();
-        return jdbc.sql("SELECT connection_id, purpose, version, tenant_id, ciphertext, destination, bound "
-                        + "FROM sealed_secrets WHERE " + TO_MOVE + " AND (connection_id, purpose, version) > (?, ?, ?) "
+        return jdbc.sql("SELECT " + STORED_ROW + " FROM sealed_secrets WHERE " + TO_MOVE
+                        + " AND (connection_id, purpose, version) > (?, ?, ?) "
                         + "ORDER BY connection_id, purpose, version LIMIT ? FOR UPDATE SKIP LOCKED")
                 .params(currentKey, afterId, afterPurpose, afterVersion, limit)
-                .query((rs, n) -> new StoredRow(
-                        new ConnectionId(rs.getObject(1, UUID.class)),
-                        rs.getString(2),
-                        rs.getInt(3),
-                        TenantId.of(rs.getString(4)),
-                        rs.getBytes(5),
-                        rs.getString(6),
-                        rs.getBoolean(7)))
+                .query(SealedSecretStore::storedRow)
                 .list();
     }
 
@@ -250,17 +249,21 @@ public final class SealedSecretStore {
 
     /** The newest version of one purpose of a connection's secrets (its webhook signing secret), if it has one. */
     public Optional<StoredRow> newest(ConnectionId connection, String purpose) {
-        return jdbc.sql("SELECT connection_id, purpose, version, tenant_id, ciphertext, destination, bound "
-                        + "FROM sealed_secrets WHERE connection_id = ? AND purpose = ? ORDER BY version DESC LIMIT 1")
+        return jdbc.sql("SELECT " + STORED_ROW + " FROM sealed_secrets WHERE connection_id = ? AND purpose = ? "
+                        + "ORDER BY version DESC LIMIT 1")
                 .params(connection.value(), purpose)
-                .query((rs, n) -> new StoredRow(
-                        new ConnectionId(rs.getObject(1, UUID.class)),
-                        rs.getString(2),
-                        rs.getInt(3),
-                        TenantId.of(rs.getString(4)),
-                        rs.getBytes(5),
-                        rs.getString(6),
-                        rs.getBoolean(7)))
+                .query(SealedSecretStore::storedRow)
                 .optional();
+    }
+
+    private static StoredRow storedRow(ResultSet rs, int row) throws SQLException {
+        return new StoredRow(
+                new ConnectionId(rs.getObject(1, UUID.class)),
+                rs.getString(2),
+                rs.getInt(3),
+                TenantId.of(rs.getString(4)),
+                rs.getBytes(5),
+                rs.getString(6),
+                rs.getBoolean(7));
     }
 }
