@@ -1,13 +1,13 @@
 package dev.patchbay.command.connection;
 
 import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.Scope;
 import dev.patchbay.contracts.connection.TenantId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -76,18 +76,8 @@ class LiveConnections {
     /** The most specific live connection of that vendor and name for that workspace and end user. */
     Optional<ConnectionId> find(
             TenantId tenant, String vendor, String configName, String workspaceId, String endUserId) {
-        var candidates = new ArrayList<String>();
-        if (endUserId != null) {
-            if (workspaceId != null) {
-                candidates.add(ScopeKeys.user(endUserId, workspaceId));
-            }
-            candidates.add(ScopeKeys.user(endUserId, null));
-        }
-        if (workspaceId != null) {
-            candidates.add(ScopeKeys.workspace(workspaceId));
-        }
-        candidates.add(ScopeKeys.organization());
-        for (var scopeKey : candidates) {
+        for (var applicable : Scope.mostSpecificFirst(workspaceId, endUserId)) {
+            var scopeKey = ScopeKeys.of(applicable.scope(), applicable.workspaceId(), applicable.endUserId());
             var found = jdbc.sql("SELECT connection_id FROM live_connections WHERE tenant_id = ? AND scope_key = ? "
                             + "AND config_name = ? AND vendor = ?")
                     .params(tenant.value(), scopeKey, configName, vendor)

@@ -219,22 +219,16 @@ class ConnectionDescriptors implements AppliedVersions {
         values.put("tenant", tenant.value());
         values.put("vendor", vendor);
         values.put("configName", configName);
-        var branches = new ArrayList<String>();
         if (endUserId != null) {
             values.put("endUserId", endUserId);
-            if (workspaceId != null) {
-                branches.add(branch(
-                        branches.size(),
-                        "scope = 'user' AND workspace_id = :workspaceId " + "AND end_user_id = :endUserId"));
-            }
-            branches.add(branch(
-                    branches.size(), "scope = 'user' AND workspace_id IS NULL " + "AND end_user_id = :endUserId"));
         }
         if (workspaceId != null) {
             values.put("workspaceId", workspaceId);
-            branches.add(branch(branches.size(), "scope = 'workspace' AND workspace_id = :workspaceId"));
         }
-        branches.add(branch(branches.size(), "scope = 'organization'"));
+        var branches = new ArrayList<String>();
+        for (var applicable : Scope.mostSpecificFirst(workspaceId, endUserId)) {
+            branches.add(branch(branches.size(), condition(applicable)));
+        }
         if (configName == null) {
             values.remove("configName");
         }
@@ -251,6 +245,18 @@ class ConnectionDescriptors implements AppliedVersions {
     }
 
     private static final String NAMED = "/*named*/";
+
+    /** Which rows of {@code connections} are of that scope, for those ids. */
+    private static String condition(Scope.Applicable applicable) {
+        return switch (applicable.scope()) {
+            case USER ->
+                applicable.workspaceId() == null
+                        ? "scope = 'user' AND workspace_id IS NULL AND end_user_id = :endUserId"
+                        : "scope = 'user' AND workspace_id = :workspaceId AND end_user_id = :endUserId";
+            case WORKSPACE -> "scope = 'workspace' AND workspace_id = :workspaceId";
+            case ORGANIZATION -> "scope = 'organization'";
+        };
+    }
 
     /**
      * One scope's candidates, oldest first, up to {@link #MAX_CANDIDATES}: with a config_name at most one (names are
