@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Projects {@code patchbay.connections.v1} into the read tables: the descriptor row, the history and the webhook
@@ -191,31 +193,49 @@ class ConnectionDescriptorProjection {
         var applied = new ArrayList<ConnectionWrites.Applied>();
         for (var one : projected) {
             var record = one.record();
-            try {
-                var next = Map.of(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-                applied.add(transaction
-                        .transactional(writes.apply(db, ReadTables.LIVE, List.of(one.event()))
-                                .flatMap(all -> writes.recordOffsets(db, next).thenReturn(all.get(0))))
-                        .block(WRITE_TIMEOUT));
-            } catch (RuntimeException refused) {
-                if (!refuses(refused)) {
-                    throw refused;
-                }
-                inTrace(
-                        one,
-                        () -> log.error(
-                                "Skipping a record the database refuses at {}-{}@{} ({})",
-                                record.topic(),
-                                record.partition(),
-                                record.offset(),
-                                refused.getClass().getSimpleName()));
-                one.observation().error(refused);
-                applied.add(null);
-            }
+            var next = Map.of(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            applied.add(appliedOrSkipped(
+                    record,
+                    () -> transaction
+                            .transactional(writes.apply(db, ReadTables.LIVE, List.of(one.event()))
+                                    .flatMap(all ->
+                                            writes.recordOffsets(db, next).thenReturn(all.get(0))))
+                            .block(WRITE_TIMEOUT),
+                    logLine -> inTrace(one, logLine),
+                    refused -> one.observation().error(refused)));
         }
         // past the records skipped at the end of a partition too
         transaction.transactional(writes.recordOffsets(db, nextOffsets)).block(WRITE_TIMEOUT);
         return applied;
+    }
+
+    /**
+     * One record's writes, applied by themselves: {@code attempt} runs them in a transaction or behind a savepoint of
+     * their own and answers what they answer. When the database refuses the record ({@link #refuses}) it is skipped:
+     * logged by its coordinates (the line written inside {@code logContext}), {@code skipped} told why (to undo what
+     * the attempt began), and null answered. Any other failure is thrown. The live projection and a rebuild skip
+     * records by this one rule, so that both end in the same tables.
+     */
+    static <T> T appliedOrSkipped(
+            ConsumerRecord<?, ?> record,
+            Supplier<T> attempt,
+            Consumer<Runnable> logContext,
+            Consumer<RuntimeException> skipped) {
+        try {
+            return attempt.get();
+        } catch (RuntimeException refused) {
+            if (!refuses(refused)) {
+                throw refused;
+            }
+            logContext.accept(() -> log.error(
+                    "Skipping a record the database refuses at {}-{}@{} ({})",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    refused.getClass().getSimpleName()));
+            skipped.accept(refused);
+            return null;
+        }
     }
 
     /**

@@ -423,20 +423,14 @@ class ProjectionRebuild implements DisposableBean {
                     continue;
                 }
                 block(connection.createSavepoint(SAVEPOINT));
-                try {
-                    block(writes.apply(session, copies, List.of(event.get())));
-                    block(connection.releaseSavepoint(SAVEPOINT));
-                } catch (RuntimeException refused) {
-                    if (!ConnectionDescriptorProjection.refuses(refused)) {
-                        throw refused;
-                    }
-                    log.error(
-                            "Skipping a record the database refuses at {}-{}@{}",
-                            record.topic(),
-                            record.partition(),
-                            record.offset());
-                    block(connection.rollbackTransactionToSavepoint(SAVEPOINT));
-                }
+                ConnectionDescriptorProjection.appliedOrSkipped(
+                        record,
+                        () -> {
+                            block(writes.apply(session, copies, List.of(event.get())));
+                            return block(connection.releaseSavepoint(SAVEPOINT));
+                        },
+                        Runnable::run,
+                        refused -> block(connection.rollbackTransactionToSavepoint(SAVEPOINT)));
             }
         }
 
