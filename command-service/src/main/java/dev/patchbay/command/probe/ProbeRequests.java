@@ -3,7 +3,7 @@ package dev.patchbay.command.probe;
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.command.platform.LiveChecks;
-import dev.patchbay.command.platform.ProbeProperties;
+import dev.patchbay.command.platform.LiveTestProperties;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
@@ -48,7 +48,7 @@ class ProbeRequests implements LiveChecks {
     private final TestRateLimit rateLimit;
     private final ProbeResults results;
     private final KafkaTemplate<String, byte[]> kafka;
-    private final ProbeProperties properties;
+    private final LiveTestProperties properties;
     private final Clock clock;
     private final EventCodec codec = new EventCodec("/patchbay/command-service");
     private final MeterRegistry meters;
@@ -75,7 +75,7 @@ class ProbeRequests implements LiveChecks {
             TestRateLimit rateLimit,
             ProbeResults results,
             KafkaTemplate<String, byte[]> kafka,
-            ProbeProperties properties,
+            LiveTestProperties properties,
             Clock clock,
             MeterRegistry meters,
             DatabaseWork database) {

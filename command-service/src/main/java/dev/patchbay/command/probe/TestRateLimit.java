@@ -1,6 +1,6 @@
 package dev.patchbay.command.probe;
 
-import dev.patchbay.command.platform.ProbeProperties;
+import dev.patchbay.command.platform.LiveTestProperties;
 import dev.patchbay.contracts.connection.TenantId;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
@@ -23,7 +23,7 @@ class TestRateLimit {
     private final ProxyManager<String> buckets;
     private final BucketConfiguration configuration;
 
-    TestRateLimit(DataSource dataSource, ProbeProperties properties) {
+    TestRateLimit(DataSource dataSource, LiveTestProperties properties) {
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("probe_rate_buckets")

@@ -3,7 +3,7 @@ package dev.patchbay.command.connection;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.patchbay.command.platform.ConnectorTypes;
-import dev.patchbay.command.platform.ProbeProperties;
+import dev.patchbay.command.platform.LiveTestProperties;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.platform.web.ApiException;
 import dev.patchbay.platform.web.FieldProblem;
@@ -83,7 +83,7 @@ class RequestFuzzTest {
                 "pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"), true, Instant.now()));
         return new ConnectionRequestRules(
                 types,
-                new ProbeProperties(false, Duration.ofSeconds(15), 100, Duration.ofSeconds(60)),
+                new LiveTestProperties(false, Duration.ofSeconds(15), 100, Duration.ofSeconds(60)),
                 WebPlatform.strictHttpMapper());
     }
 }
