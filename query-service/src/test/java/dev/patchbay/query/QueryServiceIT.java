@@ -10,7 +10,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class QueryServiceIT extends QueryServiceIntegrationTest {
+class QueryServiceIT extends QueryServiceTestBase {
 
     @Autowired
     private ConnectionFactory connectionFactory;

@@ -9,7 +9,7 @@ import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
  * of many connections land as one at a time would have them, a record the database refuses skips only itself, and
  * a batch that fails is retried whole without losing anything.
  */
-class ConnectionBatchesIT extends QueryServiceIntegrationTest {
+class ConnectionBatchesIT extends QueryServiceTestBase {
 
     private static final String PROJECTION_LOGGER = ConnectionDescriptorProjection.class.getName();
 

@@ -2,7 +2,7 @@ package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
@@ -17,7 +17,7 @@ import static dev.patchbay.query.connection.ConnectionFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every connection event type reaches the descriptor, and applying any of them again changes nothing. */
-class ConnectionEventsIT extends QueryServiceIntegrationTest {
+class ConnectionEventsIT extends QueryServiceTestBase {
 
     @Test
     void updateRevokeRotateAndWebhookEventsAreProjected() {
@@ -100,8 +100,8 @@ class ConnectionEventsIT extends QueryServiceIntegrationTest {
                 ConnectionFixtures.updated(kept, 8, "renamed again", Map.of()));
         var gone = aConnection(tenant).named("gone").created();
         var goneEvents = List.<ConnectionEvent>of(gone, ConnectionFixtures.deleted(gone, 2));
-        keptEvents.forEach(QueryServiceIntegrationTest::publish);
-        goneEvents.forEach(QueryServiceIntegrationTest::publish);
+        keptEvents.forEach(QueryServiceTestBase::publish);
+        goneEvents.forEach(QueryServiceTestBase::publish);
         var before = snapshot(tenant, keptEvents.get(7), goneEvents.get(1));
         assertThat(before.descriptor()).containsEntry("version", 8).containsEntry("display_name", "renamed again");
         assertThat(before.history()).hasSize(8);

@@ -3,7 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 
@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Health comes from patchbay.probe-results.v1: the newest check wins, and the connection's version stays. */
-class ConnectionHealthIT extends QueryServiceIntegrationTest {
+class ConnectionHealthIT extends QueryServiceTestBase {
 
     @Test
     @SuppressWarnings("unchecked")

@@ -2,7 +2,7 @@ package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -17,7 +17,7 @@ import static dev.patchbay.query.connection.ConnectionFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /v1/connections/{id}/history and GET /v1/connections/{id}/webhook-tokens. */
-class ConnectionHistoryIT extends QueryServiceIntegrationTest {
+class ConnectionHistoryIT extends QueryServiceTestBase {
 
     @Test
     @SuppressWarnings("unchecked")
@@ -191,7 +191,7 @@ class ConnectionHistoryIT extends QueryServiceIntegrationTest {
         var first = ConnectionFixtures.tokenMinted(created, 2, ConnectionFixtures.newTokenId());
         var second = ConnectionFixtures.tokenMinted(created, 3, ConnectionFixtures.newTokenId());
         var revoked = ConnectionFixtures.tokenRevoked(created, 4, first.tokenId());
-        List.of(created, first, second, revoked).forEach(QueryServiceIntegrationTest::publish);
+        List.of(created, first, second, revoked).forEach(QueryServiceTestBase::publish);
 
         var body = http.get()
                 .uri("/v1/connections/{id}/webhook-tokens", created.connectionId())

@@ -2,7 +2,7 @@ package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -21,7 +21,7 @@ import static dev.patchbay.query.connection.ConnectionFixtures.aConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class ConnectionListIT extends QueryServiceIntegrationTest {
+class ConnectionListIT extends QueryServiceTestBase {
 
     @Test
     void twentyFiveConnectionsComeInPagesOfTenTenAndFiveNewestFirst() {

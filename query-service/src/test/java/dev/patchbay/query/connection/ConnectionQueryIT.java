@@ -3,7 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import static dev.patchbay.query.connection.ConnectionFixtures.deleted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class ConnectionQueryIT extends QueryServiceIntegrationTest {
+class ConnectionQueryIT extends QueryServiceTestBase {
 
     @Test
     @SuppressWarnings("unchecked")

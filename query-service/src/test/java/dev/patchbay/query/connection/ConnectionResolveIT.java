@@ -2,7 +2,7 @@ package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -15,7 +15,7 @@ import static dev.patchbay.query.connection.ConnectionFixtures.aConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /v1/connections/resolve: the most specific live connection of a vendor and config name. */
-class ConnectionResolveIT extends QueryServiceIntegrationTest {
+class ConnectionResolveIT extends QueryServiceTestBase {
 
     @Test
     void aUserScopedConnectionWinsOverAWorkspaceScopedOneWhichWinsOverTheOrganizations() {

@@ -5,7 +5,7 @@ import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.flywaydb.core.Flyway;
@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * transaction of each row change: it is the true number of live connections whatever order, redelivery or replay
  * the events come in. Filtered first pages still count.
  */
-class ConnectionTotalsIT extends QueryServiceIntegrationTest {
+class ConnectionTotalsIT extends QueryServiceTestBase {
 
     @Autowired
     private ConnectionFactory connectionFactory;

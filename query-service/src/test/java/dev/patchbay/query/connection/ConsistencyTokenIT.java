@@ -5,7 +5,7 @@ import dev.patchbay.contracts.connection.ConsistencyToken;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.platform.consistency.ConsistencyTokens;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
@@ -23,7 +23,7 @@ import static dev.patchbay.query.connection.ConnectionFixtures.aConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Read-your-writes: a read carrying a command's Consistency-Token sees that write, without the client polling. */
-class ConsistencyTokenIT extends QueryServiceIntegrationTest {
+class ConsistencyTokenIT extends QueryServiceTestBase {
 
     @LocalServerPort
     private int port;

@@ -8,7 +8,7 @@ import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * continued by the projection (its log lines carry the trace id, the tenant and the connection) and by a read that
  * belongs to the same trace.
  */
-class ObservabilityIT extends QueryServiceIntegrationTest {
+class ObservabilityIT extends QueryServiceTestBase {
 
     private static final EventCodec CODEC = new EventCodec("/patchbay/command-service");
     /** Every log event, with its MDC taken at once (logback reads it lazily, on whatever thread asks later). */

@@ -3,7 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * POST /v1/admin/projections/rebuild: the tables rebuilt from the topic equal the live ones, reads are answered all
  * along, events published meanwhile are not lost, and the live projection goes on writing after the swap.
  */
-class ProjectionRebuildIT extends QueryServiceIntegrationTest {
+class ProjectionRebuildIT extends QueryServiceTestBase {
 
     private static final Set<String> FINISHED = Set.of("completed", "failed");
 

@@ -2,7 +2,7 @@ package dev.patchbay.query.connector;
 
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.platform.test.TestTokens;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 
@@ -14,7 +14,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class ConnectorTypeIT extends QueryServiceIntegrationTest {
+class ConnectorTypeIT extends QueryServiceTestBase {
 
     @Test
     void registeredConnectorTypesAreListedByVendor() {

@@ -1,7 +1,7 @@
 package dev.patchbay.query.platform;
 
 import dev.patchbay.platform.test.OpenApiDocuments;
-import dev.patchbay.query.QueryServiceIntegrationTest;
+import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Detail}, and needs the bearer JWT. To accept a change:
  * {@code mvn -pl query-service verify -Dit.test=OpenApiDocumentIT -Dpatchbay.openapi.write=true}.
  */
-class OpenApiDocumentIT extends QueryServiceIntegrationTest {
+class OpenApiDocumentIT extends QueryServiceTestBase {
 
     @Test
     void theServedDocumentIsTheCheckedInOne() throws Exception {

@@ -50,14 +50,14 @@ import static org.awaitility.Awaitility.await;
         properties = {
             QueryServiceApplication.CONFIG_NAME,
             // short, so that the test of a wait that runs out stays quick; still ample for the projection of one event
-            "patchbay.query.consistency-wait=" + QueryServiceIntegrationTest.CONSISTENCY_WAIT_MS + "ms",
+            "patchbay.query.consistency-wait=" + QueryServiceTestBase.CONSISTENCY_WAIT_MS + "ms",
             "spring.kafka.consumer.properties.fetch.max.wait.ms=100",
             // the access log on, and the projection's line per event: ObservabilityIT follows a trace through both
             "patchbay.access-log.enabled=true",
             "logging.level.dev.patchbay.query.connection.ConnectionDescriptorProjection=debug"
         })
 @AutoConfigureWebTestClient
-public abstract class QueryServiceIntegrationTest {
+public abstract class QueryServiceTestBase {
 
     protected static final long CONSISTENCY_WAIT_MS = 1500;
 
