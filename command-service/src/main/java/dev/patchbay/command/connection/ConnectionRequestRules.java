@@ -1,8 +1,9 @@
 package dev.patchbay.command.connection;
 
 import dev.patchbay.command.platform.ConnectorTypes;
-import dev.patchbay.command.platform.ProbeProperties;
+import dev.patchbay.command.platform.LiveTestProperties;
 import dev.patchbay.contracts.connection.Scope;
+import dev.patchbay.contracts.connector.Category;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.problem.ProblemCode;
 import dev.patchbay.platform.PrintableText;
@@ -45,10 +46,10 @@ class ConnectionRequestRules {
     static final int MAX_MAP_BYTES = 32 * 1024;
 
     private final ConnectorTypes types;
-    private final ProbeProperties probe;
+    private final LiveTestProperties probe;
     private final JsonMapper json;
 
-    ConnectionRequestRules(ConnectorTypes types, ProbeProperties probe, JsonMapper json) {
+    ConnectionRequestRules(ConnectorTypes types, LiveTestProperties probe, JsonMapper json) {
         this.types = types;
         this.probe = probe;
         this.json = json;
@@ -371,7 +372,7 @@ class ConnectionRequestRules {
 
     private String checkBaseUrl(List<FieldProblem> errors, ConnectorTypeRegistered type, String baseUrl) {
         if (baseUrl == null) {
-            if ("rest".equals(type.category())) {
+            if (Category.REST.wireName().equals(type.category())) {
                 errors.add(FieldProblem.of("body.base_url", "is required for " + type.category() + " vendors"));
             }
             return null;

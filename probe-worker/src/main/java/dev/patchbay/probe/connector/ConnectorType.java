@@ -1,5 +1,6 @@
 package dev.patchbay.probe.connector;
 
+import dev.patchbay.contracts.connector.Category;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 
 import java.time.Instant;

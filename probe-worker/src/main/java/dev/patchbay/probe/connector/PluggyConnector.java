@@ -1,5 +1,6 @@
 package dev.patchbay.probe.connector;
 
+import dev.patchbay.contracts.connector.Category;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.HttpProbe;
 import dev.patchbay.probe.check.Outcome;
