@@ -6,6 +6,7 @@ import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.test.RecordingListener;
 import dev.patchbay.platform.test.TestTokens;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -15,11 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,52 +186,5 @@ class CredentialRedirectIT {
 
     private String editor() {
         return "Bearer " + LocalStack.TOKENS.token(tenant, "editor");
-    }
-
-    /** A TCP listener standing for the attacker's server: records every connection and every byte it is sent. */
-    private static final class RecordingListener implements AutoCloseable {
-
-        private final ServerSocket server;
-        private final AtomicInteger connections = new AtomicInteger();
-        private final StringBuffer received = new StringBuffer();
-
-        RecordingListener() throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-            var acceptor = new Thread(
-                    () -> {
-                        while (!server.isClosed()) {
-                            try (var socket = server.accept()) {
-                                connections.incrementAndGet();
-                                socket.setSoTimeout(1000);
-                                var buffer = new byte[4096];
-                                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
-                                    received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-                                }
-                            } catch (IOException ignored) {
-                                // closed, or the peer went away
-                            }
-                        }
-                    },
-                    "attacker-listener");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int connections() {
-            return connections.get();
-        }
-
-        String received() {
-            return received.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
     }
 }

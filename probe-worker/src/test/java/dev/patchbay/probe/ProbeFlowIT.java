@@ -8,6 +8,7 @@ import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.test.RecordingListener;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.probe.check.Checks;
 import dev.patchbay.probe.check.ProbeTarget;
@@ -32,10 +33,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -441,54 +439,6 @@ class ProbeFlowIT extends RunningWorker {
         public String toString() {
             return vendor + " sealed for " + sealedBaseUrl + " " + sealedConfig + ", asked for " + forgedBaseUrl + " "
                     + forgedConfig;
-        }
-    }
-
-    /** A TCP listener at the forged destination that records every connection and every byte it is sent. */
-    private static final class RecordingListener implements AutoCloseable {
-
-        private final ServerSocket server;
-        private final AtomicInteger connections = new AtomicInteger();
-        private final StringBuffer received = new StringBuffer();
-        private final Thread acceptor;
-
-        RecordingListener() throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-            acceptor = new Thread(
-                    () -> {
-                        while (!server.isClosed()) {
-                            try (var socket = server.accept()) {
-                                connections.incrementAndGet();
-                                socket.setSoTimeout(1000);
-                                var buffer = new byte[4096];
-                                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
-                                    received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-                                }
-                            } catch (IOException ignored) {
-                                // closed, or the peer went away
-                            }
-                        }
-                    },
-                    "recording-listener");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int connections() {
-            return connections.get();
-        }
-
-        String received() {
-            return received.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 
