@@ -229,7 +229,7 @@ class ConnectionCommands {
             try (credential) {
                 return onLive(caller, id, connection -> {
                     var valid = rules.checkUpdate(body, credential, connection.vendor());
-                    var changes = DetailsPatch.fromWire(valid.fields());
+                    var changes = valid.changes();
                     var destination = destinationAfter(caller, id, valid.type(), changes, credential != null);
                     var now = now();
                     CredentialInfo rotated = null;

@@ -101,12 +101,19 @@ class ConnectionRequestRules {
         return new ValidCreate(type, scope, scopeKey(scope, request.workspaceId(), request.endUserId()), baseUrl);
     }
 
-    /** A PATCH that passed every rule: the updatable fields it sends, by wire name, normalised. */
-    record ValidUpdate(Map<String, Object> fields, ConnectorTypeRegistered type) {}
+    /**
+     * A PATCH that passed every rule, typed: what it does to the connection's details (absent fields untouched, a
+     * null clears one, the base URL normalised) and the vendor's registered type.
+     */
+    record ValidUpdate(DetailsPatch changes, ConnectorTypeRegistered type) {}
 
     /**
-     * Checks a PATCH body (credential already taken out of it) against the connection's vendor. A credential must be
-     * complete: some secret fields only is a partial credential (PBAY-0003), others a mismatch (PBAY-0002).
+     * Checks a PATCH body (credential already taken out of it) against the connection's vendor, and parses it into a
+     * {@link DetailsPatch}. The body arrives as the JSON object it is, not as a typed request: merge-patch tells a
+     * field that is absent (keep it) from one that is null (clear it), and a 400 lists every wrongly typed field at
+     * once, neither of which a data-bound class could answer. Past this method nothing sees the untyped body. A
+     * credential must be complete: some secret fields only is a partial credential (PBAY-0003), others a mismatch
+     * (PBAY-0002).
      */
     ValidUpdate checkUpdate(Map<String, Object> body, Credential credential, String vendor) {
         var errors = new ArrayList<FieldProblem>();
@@ -167,7 +174,7 @@ class ConnectionRequestRules {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return new ValidUpdate(fields, type);
+        return new ValidUpdate(DetailsPatch.fromWire(fields), type);
     }
 
     /**

@@ -27,6 +27,7 @@ import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The connection reads: list, get, resolve, history and webhook tokens, of the caller's tenant only. Every one of
@@ -173,18 +174,12 @@ class ConnectionQueryController {
             @AuthenticationPrincipal Caller caller,
             @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER, required = false)
                     String consistencyToken) {
-        var connectionId = ConnectionId.parse(id);
-        return consistency
-                .awaitApplied(caller.tenant(), consistencyToken)
-                .then(Mono.defer(() -> connectionId
-                        .map(cid -> descriptors
-                                .deleted(caller.tenant(), cid)
-                                .filter(deleted -> !deleted || caller.has(Role.ADMIN))
-                                .flatMap(visible ->
-                                        history.of(caller.tenant(), cid).collectList()))
-                        .orElseGet(Mono::empty)))
-                .map(HistoryList::new)
-                .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
+        return ofVisible(
+                id,
+                caller,
+                consistencyToken,
+                caller.has(Role.ADMIN),
+                cid -> history.of(caller.tenant(), cid).collectList().map(HistoryList::new));
     }
 
     /** The webhook tokens minted for a live connection, oldest first; never a token value (none is kept here). */
@@ -200,16 +195,34 @@ class ConnectionQueryController {
             @AuthenticationPrincipal Caller caller,
             @Parameter(description = CONSISTENCY) @RequestHeader(name = ConsistencyGate.HEADER, required = false)
                     String consistencyToken) {
+        return ofVisible(
+                id,
+                caller,
+                consistencyToken,
+                false,
+                cid -> tokens.of(caller.tenant(), cid).collectList().map(TokenList::new));
+    }
+
+    /**
+     * What {@code read} answers for a connection of the caller's tenant, once the read side has applied the caller's
+     * Consistency-Token; 404 for a malformed id, another tenant's or an unknown connection, and a deleted one unless
+     * {@code deletedToo}.
+     */
+    private <T> Mono<T> ofVisible(
+            String id,
+            Caller caller,
+            String consistencyToken,
+            boolean deletedToo,
+            Function<ConnectionId, Mono<T>> read) {
         var connectionId = ConnectionId.parse(id);
         return consistency
                 .awaitApplied(caller.tenant(), consistencyToken)
                 .then(Mono.defer(() -> connectionId
                         .map(cid -> descriptors
                                 .deleted(caller.tenant(), cid)
-                                .filter(deleted -> !deleted)
-                                .flatMap(live -> tokens.of(caller.tenant(), cid).collectList()))
+                                .filter(deleted -> !deleted || deletedToo)
+                                .flatMap(visible -> read.apply(cid)))
                         .orElseGet(Mono::empty)))
-                .map(TokenList::new)
                 .switchIfEmpty(Mono.error(ConnectionQueryController::notFound));
     }
 
