@@ -32,7 +32,20 @@ public enum ProblemCode {
     INTERNAL_ERROR(500, "PBAY-0500", "internal_error"),
     NOT_YET_CONSISTENT(503, "PBAY-0501", "not_yet_consistent"),
     PROBE_TIMEOUT(504, "PBAY-0502", "probe_timeout"),
-    UNAVAILABLE(503, "PBAY-0503", "unavailable");
+    UNAVAILABLE(503, "PBAY-0503", "unavailable"),
+    // The proxy (probe-worker's listener, /v1/connections/{id}/proxy/**): codes of their own, PBAY-06xx.
+    PROXY_PATH_REFUSED(400, "PBAY-0601", "proxy_path_refused"),
+    NOT_PROXIED(400, "PBAY-0602", "not_proxied"),
+    PROXY_BUSY(429, "PBAY-0603", "proxy_busy"),
+    CREDENTIAL_UNAVAILABLE(409, "PBAY-0604", "credential_unavailable"),
+    DESTINATION_MISMATCH(409, "PBAY-0605", "destination_mismatch"),
+    UPSTREAM_UNREACHABLE(502, "PBAY-0606", "upstream_unreachable"),
+    BLOCKED_DESTINATION(502, "PBAY-0607", "blocked_destination"),
+    CREDENTIAL_ECHOED(502, "PBAY-0608", "credential_echoed"),
+    UPSTREAM_TOO_LARGE(502, "PBAY-0609", "upstream_too_large"),
+    UPSTREAM_TIMEOUT(504, "PBAY-0610", "upstream_timeout"),
+    CIRCUIT_OPEN(503, "PBAY-0611", "circuit_open"),
+    CREDENTIAL_REJECTED(502, "PBAY-0612", "credential_rejected");
 
     private static final String TYPE_BASE = "https://patchbay.dev/problems/";
 

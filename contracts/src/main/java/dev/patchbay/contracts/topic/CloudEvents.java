@@ -11,6 +11,7 @@ import dev.patchbay.contracts.connection.WebhookTokenRevoked;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.proxy.ProxyCallCompleted;
 import dev.patchbay.contracts.webhook.WebhookReceived;
 
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class CloudEvents {
             Map.entry(ConnectorTypeRegistered.class, "dev.patchbay.connector-type.registered.v1"),
             Map.entry(ProbeRequested.class, "dev.patchbay.probe.requested.v1"),
             Map.entry(ProbeCompleted.class, "dev.patchbay.probe.completed.v1"),
-            Map.entry(WebhookReceived.class, "dev.patchbay.webhook.received.v1"));
+            Map.entry(WebhookReceived.class, "dev.patchbay.webhook.received.v1"),
+            Map.entry(ProxyCallCompleted.class, "dev.patchbay.proxy.call-completed.v1"));
 
     private static final Map<String, Class<?>> CLASSES =
             TYPES.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));

@@ -4,6 +4,7 @@ import dev.patchbay.contracts.connection.ConnectionEvent;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.proxy.ProxyCallCompleted;
 import dev.patchbay.contracts.webhook.WebhookReceived;
 
 import java.time.Duration;
@@ -32,8 +33,12 @@ public final class Topics {
     public static final Topic<String, WebhookReceived> WEBHOOKS =
             new Topic<>("patchbay.webhooks.v1", String.class, WebhookReceived.class, 6, false, Duration.ofDays(7));
 
+    /** Every call through the proxy, keyed by connection id: the audit of who used which credential when. */
+    public static final Topic<String, ProxyCallCompleted> PROXY_CALLS = new Topic<>(
+            "patchbay.proxy-calls.v1", String.class, ProxyCallCompleted.class, 6, false, Duration.ofDays(400));
+
     public static final List<Topic<?, ?>> ALL =
-            List.of(CONNECTION_EVENTS, CONNECTOR_TYPES, PROBE_REQUESTS, PROBE_RESULTS, WEBHOOKS);
+            List.of(CONNECTION_EVENTS, CONNECTOR_TYPES, PROBE_REQUESTS, PROBE_RESULTS, WEBHOOKS, PROXY_CALLS);
 
     private Topics() {}
 }

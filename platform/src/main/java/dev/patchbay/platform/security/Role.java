@@ -5,11 +5,17 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** What a caller may do. Each role includes the ones below it. */
+/**
+ * What a caller may do. {@code viewer}, {@code editor} and {@code admin} each include the ones before them.
+ * {@code caller} stands apart: it uses connections through the proxy and nothing else, and no other role includes
+ * it, so a workload that syncs data cannot change connections, and an editor cannot read data through a connection
+ * unless its token also names {@code caller}.
+ */
 public enum Role {
     VIEWER,
     EDITOR,
-    ADMIN;
+    ADMIN,
+    CALLER;
 
     public String authority() {
         return "ROLE_" + name().toLowerCase(Locale.ROOT);
@@ -17,7 +23,7 @@ public enum Role {
 
     /** This role and every role it includes. */
     public Set<Role> withIncluded() {
-        return EnumSet.range(VIEWER, this);
+        return this == CALLER ? EnumSet.of(CALLER) : EnumSet.range(VIEWER, this);
     }
 
     public static Optional<Role> parse(String claimValue) {

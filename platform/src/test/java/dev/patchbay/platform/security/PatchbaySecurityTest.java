@@ -58,6 +58,30 @@ class PatchbaySecurityTest {
     }
 
     @Test
+    void theCallerRoleStandsApartFromTheOthers() {
+        var decoder = new PatchbaySecurity().jwtDecoder(properties);
+        var callerOnly = PatchbaySecurity.caller(
+                decoder.decode(tokens.token("t1", "caller")).block(), properties);
+        var admin = PatchbaySecurity.caller(
+                decoder.decode(tokens.token("t1", "admin")).block(), properties);
+
+        assertThat(callerOnly.roles()).containsExactly(Role.CALLER);
+        assertThat(admin.roles()).containsExactlyInAnyOrder(Role.VIEWER, Role.EDITOR, Role.ADMIN);
+    }
+
+    @Test
+    void tenantTokensNameTheSameCallerAsTheApiAndNobodyForAForgedToken() {
+        var tenantTokens = TenantTokens.of(properties);
+
+        var caller = tenantTokens.caller(tokens.token("t1", "caller")).block();
+        assertThat(caller.tenant().value()).isEqualTo("t1");
+        assertThat(caller.roles()).containsExactly(Role.CALLER);
+        var forged = new TestTokens().token("t1", "caller");
+        assertThat(tenantTokens.caller(forged).blockOptional()).isEmpty();
+        assertThat(tenantTokens.caller("not-a-jwt").blockOptional()).isEmpty();
+    }
+
+    @Test
     void verifiedTokensAreCachedUnlessTheCachesTimeToLiveIsZero() {
         assertThat(new PatchbaySecurity().jwtDecoder(properties)).isInstanceOf(VerifiedTokenCache.class);
 
