@@ -198,6 +198,7 @@ class ConnectionCommands {
                         now);
                 secrets.store(sealed.context(), sealed.ciphertext(), vault.keyName(), now);
                 CommandResult outcome = gateway.sendAndWait(command);
+                live.describe(outcome.connection());
                 // Last, so that the tenant's counter row is locked for as short a time as possible.
                 if (!usage.admitOneMore(caller.tenant(), quota.connectionsPerTenant())) {
                     throw new ApiException(
@@ -242,8 +243,10 @@ class ConnectionCommands {
                         rotated = new CredentialInfo(
                                 List.copyOf(credential.fieldNames()), version, vault.fingerprint(credential), now);
                     }
-                    return gateway.sendAndWait(new UpdateConnection(
+                    CommandResult outcome = gateway.sendAndWait(new UpdateConnection(
                             id, caller.tenant(), caller.subject(), now, expectedVersion, changes, rotated));
+                    live.describe(outcome.connection());
+                    return outcome;
                 });
             }
         });

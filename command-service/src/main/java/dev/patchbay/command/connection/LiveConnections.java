@@ -1,10 +1,12 @@
 package dev.patchbay.command.connection;
 
 import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.Scope;
 import dev.patchbay.contracts.connection.TenantId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -19,9 +21,11 @@ class LiveConnections {
     record Live(ConnectionId id, String vendor, String category, int credentialVersion, int webhookSecretVersion) {}
 
     private final JdbcClient jdbc;
+    private final JsonMapper json;
 
-    LiveConnections(JdbcClient jdbc) {
+    LiveConnections(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /** @throws org.springframework.dao.DuplicateKeyException when a live connection of that scope has the name */
@@ -64,6 +68,20 @@ class LiveConnections {
     void credentialVersion(ConnectionId id, int version) {
         jdbc.sql("UPDATE live_connections SET credential_version = ? WHERE connection_id = ?")
                 .params(version, id.value())
+                .update();
+    }
+
+    /**
+     * Records where the connection now points (its base URL, config and metadata as its events leave them), for the
+     * probe worker's proxy, which reads them by id. Called in the transaction of every command that may change them.
+     */
+    void describe(ConnectionResource connection) {
+        jdbc.sql("UPDATE live_connections SET base_url = ?, config = ?, metadata = ? WHERE connection_id = ?")
+                .params(
+                        connection.baseUrl(),
+                        json.writeValueAsString(connection.config()),
+                        json.writeValueAsString(connection.metadata()),
+                        connection.id().value())
                 .update();
     }
 

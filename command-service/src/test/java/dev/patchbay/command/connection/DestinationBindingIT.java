@@ -229,6 +229,50 @@ class DestinationBindingIT extends CommandServiceTestBase {
         }
     }
 
+    /**
+     * The proxy (probe-worker) finds a connection in the live index by id and opens its credential only for the
+     * destination the row names: the row must say where the connection points after every command, and that must be
+     * where its credential was sealed for.
+     */
+    @Test
+    void theLiveIndexSaysWhereEachConnectionPointsAfterEveryCommand() {
+        var id = create(
+                new Move(
+                        "rest_api",
+                        "https://api.example.com/v1",
+                        Map.of("health_path", "/health"),
+                        Map.of("token", canary),
+                        Map.of(),
+                        null),
+                "indexed-rest");
+        assertThat(liveRow(id)).containsEntry("base_url", "https://api.example.com/v1");
+
+        patch(id, Map.of("metadata", Map.of("header.X-Customer", "cus_42"), "config", Map.of("health_path", "/ping")))
+                .expectStatus()
+                .isOk();
+        var row = liveRow(id);
+        assertThat(row.get("config")).isEqualTo("{\"health_path\":\"/ping\"}");
+        assertThat(row.get("metadata")).isEqualTo("{\"header.X-Customer\":\"cus_42\"}");
+
+        var credential = Map.of("token", canary + "-2");
+        patch(id, Map.of("base_url", "https://api2.example.com", "credential", credential))
+                .expectStatus()
+                .isOk();
+        row = liveRow(id);
+        assertThat(row).containsEntry("base_url", "https://api2.example.com");
+        assertThat(sealedRow(id, 2).destination())
+                .isEqualTo(Destination.of(
+                                List.of("health_path"), "https://api2.example.com", Map.of("health_path", "/ping"))
+                        .digest());
+    }
+
+    private Map<String, Object> liveRow(String id) {
+        return jdbc.sql("SELECT base_url, config, metadata FROM live_connections WHERE connection_id = ?::uuid")
+                .param(id)
+                .query()
+                .singleRow();
+    }
+
     @Test
     void changesThatLeaveTheDestinationAsItIsNeedNoCredential() {
         var database = Map.<String, Object>of("host", "db.internal", "port", 5432, "database", "dw");

@@ -116,6 +116,22 @@ class TokenSecurityIT extends CommandServiceTestBase {
                 .isEqualTo("PBAY-0102");
     }
 
+    /** A workload that syncs data through the proxy holds {@code caller} only: it cannot change connections. */
+    @Test
+    void aCallerCannotWriteAndGetsAForbiddenProblem() {
+        client().post()
+                .uri("/v1/connections")
+                .header("Authorization", "Bearer " + TOKENS.token(tenant, "caller"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(postgresql("caller", "pw"))
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("PBAY-0102");
+    }
+
     @Test
     void theTenantComesFromTheTokenNeverFromAHeader() {
         client().post()
