@@ -17,3 +17,19 @@ CREATE TABLE vault_keys (
     check_value TEXT,
     first_seen  TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+-- command-service's live connections' index (V1, V7, V11), which the proxy reads by id and never writes.
+CREATE TABLE live_connections (
+    tenant_id              TEXT        NOT NULL,
+    scope_key              TEXT        NOT NULL,
+    config_name            TEXT        NOT NULL,
+    vendor                 TEXT        NOT NULL,
+    category               TEXT        NOT NULL,
+    connection_id          UUID        NOT NULL UNIQUE,
+    credential_version     INTEGER     NOT NULL,
+    webhook_secret_version INTEGER     NOT NULL DEFAULT 0,
+    created_at             TIMESTAMPTZ NOT NULL,
+    base_url               TEXT,
+    config                 TEXT,
+    metadata               TEXT,
+    PRIMARY KEY (tenant_id, scope_key, config_name)
+);

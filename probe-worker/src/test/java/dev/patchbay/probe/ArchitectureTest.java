@@ -58,13 +58,28 @@ class ArchitectureTest {
             .should()
             .callMethod(java.sql.Driver.class, "connect", String.class, java.util.Properties.class);
 
-    /** The worker serves no API: it takes the topics from the platform, not its HTTP security or web layer. */
+    /**
+     * The worker serves no API of the platform's: it takes the topics from the platform, not its web layer or filter
+     * chains. Only the proxy checks tenants' tokens, and with the platform's {@code TenantTokens} alone, so that a
+     * token means the same on its listener as on the API.
+     */
     @ArchTest
     static final ArchRule theWorkerServesNoApi = noClasses()
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("dev.patchbay.platform.security..", "dev.patchbay.platform.web..")
+            .resideInAnyPackage("dev.patchbay.platform.web..")
             .orShould()
             .dependOnClassesThat()
-            .haveFullyQualifiedName("dev.patchbay.platform.PatchbayPlatform");
+            .haveFullyQualifiedName("dev.patchbay.platform.PatchbayPlatform")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("dev.patchbay.platform.security.PatchbaySecurity");
+
+    @ArchTest
+    static final ArchRule onlyTheProxyChecksTokens = noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.patchbay.probe.proxy..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.patchbay.platform.security..");
 }

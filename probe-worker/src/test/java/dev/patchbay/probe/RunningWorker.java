@@ -1,6 +1,7 @@
 package dev.patchbay.probe;
 
 import dev.patchbay.platform.test.TestInfrastructure;
+import dev.patchbay.platform.test.TestTokens;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -18,6 +19,16 @@ abstract class RunningWorker {
     static final String VAULT_KEY = TestVaults.randomKey();
     static final String FINGERPRINT_KEY = TestVaults.randomKey();
     static final TestInfrastructure.Database VAULT_DB = TestVaults.vaultDatabase("probe_worker");
+    static final TestTokens TOKENS = new TestTokens();
+    static final int PROXY_PORT = freePort();
+
+    private static int freePort() {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @DynamicPropertySource
     static void worker(DynamicPropertyRegistry registry) {
@@ -32,5 +43,15 @@ abstract class RunningWorker {
         registry.add("patchbay.connectors.hosts.belvo", () -> "127.0.0.1");
         registry.add("patchbay.probe.connect-timeout", () -> "2s");
         registry.add("patchbay.probe.check-timeout", () -> "4s");
+        // the proxy's listener, with its bounds small enough for ProxyIT to reach each of them
+        TOKENS.properties().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("patchbay.proxy.enabled", () -> "true");
+        registry.add("patchbay.proxy.port", () -> PROXY_PORT);
+        registry.add("patchbay.proxy.max-request-body", () -> "64KB");
+        registry.add("patchbay.proxy.max-response-body", () -> "256KB");
+        registry.add("patchbay.proxy.first-byte-timeout", () -> "2s");
+        registry.add("patchbay.proxy.total-timeout", () -> "3s");
+        registry.add("patchbay.proxy.connection-concurrency", () -> "2");
+        registry.add("patchbay.proxy.tenant-concurrency", () -> "6");
     }
 }

@@ -3,6 +3,8 @@ package dev.patchbay.probe.check;
 import dev.patchbay.vault.Credential;
 import dev.patchbay.vault.Destination;
 
+import java.util.Optional;
+
 /** The live check of one vendor: the real protocol, against the connection's own system, with its credential. */
 public interface Check {
 
@@ -24,6 +26,14 @@ public interface Check {
      */
     default boolean allows(ProbeTarget target) {
         return true;
+    }
+
+    /**
+     * How calls through the proxy carry this type's credential; empty for a type whose connections are not proxied
+     * (databases, brokers: not HTTP).
+     */
+    default Optional<CredentialInjector> injector() {
+        return Optional.empty();
     }
 
     /** {@link #check}, with an early {@link CheckFailed} turned into its outcome. */

@@ -1,7 +1,6 @@
-package dev.patchbay.probe.connection;
+package dev.patchbay.probe.check;
 
 import dev.patchbay.contracts.connection.ConnectionId;
-import dev.patchbay.probe.check.ProbeProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.springframework.stereotype.Component;
@@ -12,15 +11,16 @@ import java.util.Map;
 /**
  * One Resilience4j circuit breaker per connection, so that a system that keeps failing is left alone for a while
  * instead of being hit by every test request. The least recently checked connections' breakers are dropped beyond
- * {@code max-connections}: a forgotten breaker only means a fresh, closed one next time.
+ * {@code max-connections}: a forgotten breaker only means a fresh, closed one next time. Checks and proxied calls
+ * of a connection share its breaker: both reach the same system.
  */
 @Component
-final class ConnectionBreakers {
+public final class ConnectionBreakers {
 
     private final CircuitBreakerConfig config;
     private final Map<ConnectionId, CircuitBreaker> breakers;
 
-    ConnectionBreakers(ProbeProperties properties) {
+    public ConnectionBreakers(ProbeProperties properties) {
         var settings = properties.circuitBreaker();
         config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -41,11 +41,11 @@ final class ConnectionBreakers {
     }
 
     /** A fresh, closed breaker kept nowhere: for a check of a candidate, whose id lives for that check only. */
-    CircuitBreaker single() {
+    public CircuitBreaker single() {
         return CircuitBreaker.of("candidate", config);
     }
 
-    synchronized CircuitBreaker of(ConnectionId connection) {
+    public synchronized CircuitBreaker of(ConnectionId connection) {
         return breakers.computeIfAbsent(connection, id -> CircuitBreaker.of(id.toString(), config));
     }
 }

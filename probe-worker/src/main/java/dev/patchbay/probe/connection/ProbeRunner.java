@@ -4,6 +4,7 @@ import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.probe.check.CheckFailed;
 import dev.patchbay.probe.check.Checks;
+import dev.patchbay.probe.check.ConnectionBreakers;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeProperties;

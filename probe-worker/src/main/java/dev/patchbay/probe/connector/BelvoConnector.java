@@ -1,8 +1,10 @@
 package dev.patchbay.probe.connector;
 
 import dev.patchbay.contracts.connector.Category;
+import dev.patchbay.probe.check.CredentialInjector;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.HttpProbe;
+import dev.patchbay.probe.check.Injection;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeTarget;
 import dev.patchbay.vault.Credential;
@@ -13,6 +15,8 @@ import org.springframework.stereotype.Component;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Belvo, the open-finance aggregator: an API key pair; connections receive link webhooks. The check is the smallest
@@ -43,13 +47,28 @@ final class BelvoConnector implements Connector {
         return TYPE;
     }
 
+    /** Calls through the proxy carry HTTP Basic with the secret id and password, as the check does. */
     @Override
-    public Outcome check(ProbeTarget target, Credential credential) {
-        var url = HttpProbe.join(target.requiredBaseUrl(), "/api/institutions/?page_size=1");
-        var basic = "Basic "
+    public Optional<CredentialInjector> injector() {
+        return Optional.of((target, credentialVersion, credential, renew) -> {
+            var basic = basic(credential);
+            return new Injection(
+                    Map.of(HttpHeaderNames.AUTHORIZATION.toString(), basic),
+                    List.of(credential.value("client_id"), credential.value("secret"), basic.substring(6)));
+        });
+    }
+
+    private static String basic(Credential credential) {
+        return "Basic "
                 + Base64.getEncoder()
                         .encodeToString((credential.value("client_id") + ":" + credential.value("secret"))
                                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Outcome check(ProbeTarget target, Credential credential) {
+        var url = HttpProbe.join(target.requiredBaseUrl(), "/api/institutions/?page_size=1");
+        var basic = basic(credential);
         var answer = http.exchange(
                 HttpMethod.GET,
                 url,

@@ -3,6 +3,7 @@ package dev.patchbay.probe.connector;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.probe.check.Check;
 import dev.patchbay.probe.check.Checks;
+import dev.patchbay.probe.check.CredentialInjector;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeTarget;
 import dev.patchbay.vault.Credential;
@@ -91,6 +92,11 @@ final class ConnectorCatalog implements Checks {
         @Override
         public Destination destination(ProbeTarget target) {
             return connector.destination(target);
+        }
+
+        @Override
+        public Optional<CredentialInjector> injector() {
+            return connector.injector();
         }
 
         @Override

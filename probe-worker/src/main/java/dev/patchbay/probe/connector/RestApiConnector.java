@@ -2,8 +2,10 @@ package dev.patchbay.probe.connector;
 
 import dev.patchbay.contracts.connector.Category;
 import dev.patchbay.probe.check.CheckFailed;
+import dev.patchbay.probe.check.CredentialInjector;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.HttpProbe;
+import dev.patchbay.probe.check.Injection;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeTarget;
 import dev.patchbay.vault.Credential;
@@ -11,15 +13,20 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Any REST API behind a token: {@code GET base_url + health_path} (default {@code /}) with the token as a bearer
- * ({@code auth_scheme: bearer}, the default) or in a header of its own ({@code auth_scheme: header},
- * {@code header_name}). 2xx is healthy; 401 and 403 mean the token was refused.
+ * ({@code auth_scheme: bearer}, the default), in a header of its own ({@code auth_scheme: header},
+ * {@code header_name}) or as the password of HTTP Basic ({@code auth_scheme: basic}, {@code username}). 2xx is healthy; 401 and 403 mean the token was refused.
  */
 @Component
 final class RestApiConnector implements Connector {
@@ -60,23 +67,61 @@ final class RestApiConnector implements Connector {
         return TYPE;
     }
 
+    /** Calls through the proxy carry the token as the check does: the connection's declared scheme. */
+    @Override
+    public Optional<CredentialInjector> injector() {
+        return Optional.of((target, credentialVersion, credential, renew) -> {
+            var header = authentication(target, credential);
+            var secrets = new ArrayList<String>(List.of(credential.value("token"), header.value()));
+            if (header.value().startsWith("Basic ")) {
+                secrets.add(header.value().substring(6));
+            }
+            return new Injection(Map.of(header.name(), header.value()), secrets);
+        });
+    }
+
+    /** The header that carries the token. */
+    private record Authentication(String name, String value) {}
+
+    /**
+     * {@code auth_scheme} {@code bearer} (the default): {@code Authorization: Bearer <token>}; {@code header}: the
+     * token alone in the header {@code header_name}; {@code basic}: HTTP Basic with the config's {@code username}
+     * and the token as password.
+     */
+    private static Authentication authentication(ProbeTarget target, Credential credential) {
+        var scheme = target.text("auth_scheme", "bearer").toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "bearer" ->
+                new Authentication(HttpHeaderNames.AUTHORIZATION.toString(), "Bearer " + credential.value("token"));
+            case "header" -> {
+                var headerName = target.requiredText("header_name");
+                if (!HEADER_NAME.matcher(headerName).matches()
+                        || FRAMING.contains(headerName.toLowerCase(Locale.ROOT))) {
+                    throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+                }
+                yield new Authentication(headerName, credential.value("token"));
+            }
+            case "basic" -> {
+                var username = target.requiredText("username");
+                if (username.indexOf(':') >= 0) {
+                    throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+                }
+                yield new Authentication(
+                        HttpHeaderNames.AUTHORIZATION.toString(),
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((username + ":" + credential.value("token"))
+                                                .getBytes(StandardCharsets.UTF_8)));
+            }
+            default -> throw new CheckFailed(Failure.UNUSABLE_CONFIG);
+        };
+    }
+
     @Override
     public Outcome check(ProbeTarget target, Credential credential) {
-        var scheme = target.text("auth_scheme", "bearer").toLowerCase(Locale.ROOT);
-        String headerName;
-        String headerValue;
-        if (scheme.equals("bearer")) {
-            headerName = HttpHeaderNames.AUTHORIZATION.toString();
-            headerValue = "Bearer " + credential.value("token");
-        } else if (scheme.equals("header")) {
-            headerName = target.requiredText("header_name");
-            if (!HEADER_NAME.matcher(headerName).matches() || FRAMING.contains(headerName.toLowerCase(Locale.ROOT))) {
-                throw new CheckFailed(Failure.UNUSABLE_CONFIG);
-            }
-            headerValue = credential.value("token");
-        } else {
-            throw new CheckFailed(Failure.UNUSABLE_CONFIG);
-        }
+        var header = authentication(target, credential);
+        var headerName = header.name();
+        var headerValue = header.value();
         var path = target.text("health_path", "/");
         if (!path.startsWith("/") || path.startsWith("//")) {
             throw new CheckFailed(Failure.UNUSABLE_CONFIG);

@@ -7,6 +7,7 @@ import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.probe.TestVaults;
 import dev.patchbay.probe.check.Check;
 import dev.patchbay.probe.check.CheckFailed;
+import dev.patchbay.probe.check.ConnectionBreakers;
 import dev.patchbay.probe.check.Failure;
 import dev.patchbay.probe.check.Outcome;
 import dev.patchbay.probe.check.ProbeProperties;

@@ -1,0 +1,152 @@
+package dev.patchbay.probe.check;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HTTP for calls through the proxy, with the same guarantees as a check's ({@link HttpProbe}): only the origin of the
+ * connection's base URL, its host checked by the guard and resolved once, the request sent to exactly that address
+ * (the name stays in the Host header, TLS SNI and the certificate check), no redirect followed, no proxy, one fresh
+ * connection per call. The answer is read whole, up to a limit, so that the proxy can look for the credential in it
+ * before anything reaches the caller; a compressed answer is decompressed first, so that no encoding hides it.
+ * Blocking: call it off the event loop.
+ */
+@Component
+public final class UpstreamHttp {
+
+    /**
+     * @param firstByte how long the vendor may take to start its answer once the request is sent
+     * @param total how long the whole call may take, connection included
+     * @param maxResponseBytes the largest body passed on
+     */
+    public record Limits(Duration firstByte, Duration total, int maxResponseBytes) {}
+
+    /** The vendor's answer: status, headers as sent (minus framing), and the whole body. */
+    public record Answer(int status, HttpHeaders headers, byte[] body) {}
+
+    private final DestinationGuard guard;
+    private final ProbeProperties properties;
+
+    public UpstreamHttp(DestinationGuard guard, ProbeProperties properties) {
+        this.guard = guard;
+        this.properties = properties;
+    }
+
+    /**
+     * Sends one request to the origin of {@code baseUrl}.
+     *
+     * @param pathAndQuery starts with {@code /}; checked by the caller ({@code ProxyPath}), appended as it is
+     * @param headers the headers to send, already filtered and with the credential's
+     * @param body the request body, or null
+     * @throws UpstreamFailed for a blocked or unusable destination, a transport failure, a timeout or an answer over
+     *     the limit
+     */
+    public Answer send(
+            String baseUrl, HttpMethod method, String pathAndQuery, HttpHeaders headers, byte[] body, Limits limits) {
+        if (!pathAndQuery.startsWith("/") || pathAndQuery.startsWith("//")) {
+            throw new UpstreamFailed(UpstreamFailed.Reason.UNUSABLE);
+        }
+        java.net.URI origin;
+        try {
+            origin = HttpProbe.parse(baseUrl);
+        } catch (CheckFailed unusable) {
+            throw new UpstreamFailed(UpstreamFailed.Reason.UNUSABLE);
+        }
+        if (origin.getHost() == null) {
+            throw new UpstreamFailed(UpstreamFailed.Reason.UNUSABLE);
+        }
+        boolean secure = origin.getScheme().equalsIgnoreCase("https");
+        int port = origin.getPort() > 0 ? origin.getPort() : secure ? 443 : 80;
+        Destination destination;
+        try {
+            destination = guard.check(origin.getHost(), port);
+        } catch (DestinationBlocked blocked) {
+            throw new UpstreamFailed(UpstreamFailed.Reason.BLOCKED);
+        }
+        var address = destination.socketAddress();
+        var authority = origin.getRawAuthority();
+        var client = HttpClient.newConnection()
+                .remoteAddress(() -> address)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        properties.connectTimeout().toMillis())
+                .responseTimeout(limits.firstByte())
+                .followRedirect(false)
+                .compress(true)
+                .headers(outgoing -> {
+                    outgoing.set(headers);
+                    outgoing.set(HttpHeaderNames.HOST, authority);
+                    outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                    if (body != null) {
+                        outgoing.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    } else {
+                        outgoing.remove(HttpHeaderNames.CONTENT_LENGTH);
+                    }
+                });
+        if (secure) {
+            client = client.secure();
+        }
+        var request = client.request(method).uri(pathAndQuery);
+        HttpClient.ResponseReceiver<?> receiver =
+                body == null ? request : request.send(ByteBufFlux.fromInbound(Mono.just(body)));
+        int limit = limits.maxResponseBytes();
+        Mono<Answer> answer = receiver.response((response, content) -> {
+                    var declared = response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH);
+                    if (declared != null && declared > limit) {
+                        return Mono.error(new UpstreamFailed(UpstreamFailed.Reason.TOO_LARGE));
+                    }
+                    var kept = new DefaultHttpHeaders().set(response.responseHeaders());
+                    return content.reduce(new ByteArrayOutputStream(), (out, chunk) -> append(out, chunk, limit))
+                            .defaultIfEmpty(new ByteArrayOutputStream())
+                            .map(out -> new Answer(response.status().code(), kept, out.toByteArray()));
+                })
+                .next();
+        try {
+            var result = answer.timeout(limits.total()).block();
+            if (result == null) {
+                throw new UpstreamFailed(UpstreamFailed.Reason.UNREACHABLE);
+            }
+            return result;
+        } catch (UpstreamFailed failed) {
+            throw failed;
+        } catch (RuntimeException e) {
+            throw new UpstreamFailed(reasonOf(e));
+        }
+    }
+
+    private static ByteArrayOutputStream append(ByteArrayOutputStream out, ByteBuf chunk, int limit) {
+        int readable = chunk.readableBytes();
+        if (out.size() + readable > limit) {
+            throw new UpstreamFailed(UpstreamFailed.Reason.TOO_LARGE);
+        }
+        var bytes = new byte[readable];
+        chunk.readBytes(bytes);
+        out.writeBytes(bytes);
+        return out;
+    }
+
+    private static UpstreamFailed.Reason reasonOf(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof UpstreamFailed failed) {
+                return failed.reason();
+            }
+            if (cause instanceof TimeoutException) {
+                return UpstreamFailed.Reason.TIMEOUT;
+            }
+        }
+        return Failures.classify(e, Failure.UNREACHABLE) == Failure.TIMEOUT
+                ? UpstreamFailed.Reason.TIMEOUT
+                : UpstreamFailed.Reason.UNREACHABLE;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.patchbay.probe.proxy;
+
+import dev.patchbay.contracts.problem.ProblemCode;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.LinkedHashMap;
+
+/**
+ * The proxy's own answers, as problem+json with the members of the API's {@code Detail} schema and nothing more
+ * ({@code type, title, status, detail, instance, code}), like every other Patchbay error. A detail never quotes the
+ * vendor, the path or a header: it says what the caller can do.
+ */
+final class ProxyProblems {
+
+    /** Where the proxy's problems point, without the caller's path (it may hold a vendor's identifiers). */
+    static final String INSTANCE = "/v1/connections/{id}/proxy";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ProxyProblems() {}
+
+    /** An answer of the proxy's own: the status of the code, problem+json. */
+    record Problem(ProblemCode code, String detail, Integer retryAfterSeconds) {
+
+        Problem(ProblemCode code, String detail) {
+            this(code, detail, null);
+        }
+
+        byte[] body() {
+            var body = new LinkedHashMap<String, Object>();
+            body.put("type", code.type().toString());
+            body.put("title", code.title());
+            body.put("status", code.status());
+            body.put("detail", detail);
+            body.put("instance", INSTANCE);
+            body.put("code", code.code());
+            return JSON.writeValueAsBytes(body);
+        }
+
+        HttpHeaders headers() {
+            var headers = new DefaultHttpHeaders().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+            if (retryAfterSeconds != null) {
+                headers.set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds.toString());
+            }
+            if (code == ProblemCode.UNAUTHENTICATED) {
+                headers.set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            }
+            return headers;
+        }
+    }
+}
