@@ -1,27 +1,37 @@
 package dev.patchbay.probe.check;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import jakarta.annotation.PreDestroy;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
  * HTTP for calls through the proxy, with the same guarantees as a check's ({@link HttpProbe}): only the origin of the
  * connection's base URL, its host checked by the guard and resolved once, the request sent to exactly that address
- * (the name stays in the Host header, TLS SNI and the certificate check), no redirect followed, no proxy, one fresh
- * connection per call. The answer is read whole, up to a limit, so that the proxy can look for the credential in it
- * before anything reaches the caller; a compressed answer is decompressed first, so that no encoding hides it.
- * Blocking: call it off the event loop.
+ * (the name stays in the Host header, TLS SNI and the certificate check), no redirect followed, no proxy. The answer
+ * is read whole, up to a limit, so that the proxy can look for the credential in it before anything reaches the
+ * caller; a compressed answer is decompressed first, so that no encoding hides it. Blocking: call it off the event
+ * loop.
+ *
+ * <p>Connections are kept alive and reused, each pool serving one origin at one checked address only: Reactor Netty
+ * tells pooled connections apart by address, not by host name, so a shared pool could send a call for one host down
+ * a TLS connection set up (and its certificate checked) for another host on the same address. A new address from
+ * the guard means a new pool; pools unused for a while are closed, and at most {@link #ORIGINS} are kept.
  */
 @Component
 public final class UpstreamHttp {
@@ -36,12 +46,52 @@ public final class UpstreamHttp {
     /** The vendor's answer: status, headers as sent (minus framing), and the whole body. */
     public record Answer(int status, HttpHeaders headers, byte[] body) {}
 
+    static final int ORIGINS = 1_000;
+
+    /** One origin at one checked address: what a pool serves. */
+    private record Origin(boolean secure, String authority, InetSocketAddress address) {}
+
+    private record Pooled(HttpClient client, ConnectionProvider connections) {}
+
     private final DestinationGuard guard;
     private final ProbeProperties properties;
+    private final Cache<Origin, Pooled> pools = Caffeine.newBuilder()
+            .maximumSize(ORIGINS)
+            .expireAfterAccess(Duration.ofMinutes(2))
+            .<Origin, Pooled>removalListener((origin, pooled, cause) -> {
+                if (pooled != null) {
+                    pooled.connections().disposeLater().subscribe();
+                }
+            })
+            .build();
 
     public UpstreamHttp(DestinationGuard guard, ProbeProperties properties) {
         this.guard = guard;
         this.properties = properties;
+    }
+
+    @PreDestroy
+    void close() {
+        pools.invalidateAll();
+    }
+
+    private Pooled pool(Origin origin, Limits limits) {
+        var connections = ConnectionProvider.builder("proxy")
+                .maxConnections(64)
+                .pendingAcquireMaxCount(-1)
+                .maxIdleTime(Duration.ofSeconds(20))
+                .build();
+        var client = HttpClient.create(connections)
+                .remoteAddress(origin::address)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        properties.connectTimeout().toMillis())
+                .responseTimeout(limits.firstByte())
+                .followRedirect(false)
+                .compress(true);
+        if (origin.secure()) {
+            client = client.secure();
+        }
+        return new Pooled(client, connections);
     }
 
     /**
@@ -75,28 +125,18 @@ public final class UpstreamHttp {
         } catch (DestinationBlocked blocked) {
             throw new UpstreamFailed(UpstreamFailed.Reason.BLOCKED);
         }
-        var address = destination.socketAddress();
         var authority = origin.getRawAuthority();
-        var client = HttpClient.newConnection()
-                .remoteAddress(() -> address)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        properties.connectTimeout().toMillis())
-                .responseTimeout(limits.firstByte())
-                .followRedirect(false)
-                .compress(true)
-                .headers(outgoing -> {
-                    outgoing.set(headers);
-                    outgoing.set(HttpHeaderNames.HOST, authority);
-                    outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
-                    if (body != null) {
-                        outgoing.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                    } else {
-                        outgoing.remove(HttpHeaderNames.CONTENT_LENGTH);
-                    }
-                });
-        if (secure) {
-            client = client.secure();
-        }
+        var key = new Origin(secure, authority, destination.socketAddress());
+        var client = pools.get(key, unused -> pool(key, limits)).client().headers(outgoing -> {
+            outgoing.set(headers);
+            outgoing.set(HttpHeaderNames.HOST, authority);
+            outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            if (body != null) {
+                outgoing.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            } else {
+                outgoing.remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
+        });
         var request = client.request(method).uri(pathAndQuery);
         HttpClient.ResponseReceiver<?> receiver =
                 body == null ? request : request.send(ByteBufFlux.fromInbound(Mono.just(body)));
