@@ -101,6 +101,12 @@ final class Api {
                 + "\",\"secret\":\"" + secret() + "\"}}");
     }
 
+    /** POST /v1/connections of a rest_api connection (bearer token) whose base URL is the stand-in vendor. */
+    Answer createRestConnection(String token, String configName, String baseUrl) {
+        return post(command + "/v1/connections", token, "{\"vendor\":\"rest_api\",\"config_name\":\"" + configName
+                + "\",\"base_url\":\"" + baseUrl + "\",\"credential\":{\"token\":\"" + secret() + "\"}}");
+    }
+
     static String secret() {
         var bytes = new byte[16];
         RANDOM.nextBytes(bytes);

@@ -36,6 +36,7 @@ import java.util.stream.IntStream;
  * Bench lag      --name N --rate R|max --seconds S --max M [--track-per-second T] [--poll-ms P]
  * Bench reads    --name N --mode byid|first|next --rows R --concurrency C --seconds S --max M
  * Bench tests    --connections K --concurrency C --seconds S --max M
+ * Bench proxy    --seconds S --warmup-seconds W --concurrency 1,32 [--max M]
  * Bench settle   --name AFTER [--within-ms W] [--max-seconds S]
  * Bench report   --out FILE
  * Bench jfr-top  FILE [--top N]
@@ -97,6 +98,7 @@ public final class Bench {
             case "lag" -> bench.lag();
             case "reads" -> bench.reads();
             case "tests" -> bench.tests();
+            case "proxy" -> bench.proxy();
             case "settle" -> bench.settle();
             case "report" -> Report.write(bench.runDir, Path.of(args.get("out")));
             default -> {
@@ -317,6 +319,74 @@ public final class Bench {
      * POST /v1/connections/{id}/test closed-loop. A 200 is a probe that completed (healthy or not); 504 is a probe
      * whose result did not come back in time.
      */
+    /**
+     * The proxy's cost (issue 22): GETs of one item from a stand-in vendor, directly and through the proxy
+     * ({@code BENCH_PROXY_URL}, probe-worker's listener) with a caller token, one after the other in this run, by
+     * wrk at each concurrency. The proxy's added latency is the difference of the two runs' percentiles; its
+     * throughput is compared with the direct calls'. The direct calls reuse keep-alive connections to the vendor,
+     * as a workload holding the credential itself would.
+     */
+    private void proxy() throws Exception {
+        var proxyUrl = env("BENCH_PROXY_URL", "http://127.0.0.1:8083");
+        Api.requireLoopback(proxyUrl);
+        double seconds = doubleArg("seconds", 20);
+        long max = longArg("max", 2_000_000);
+        var out = new TreeMap<String, String>();
+        try (var vendor = new VendorStandIn(8)) {
+            var tenant = runId + "-proxy";
+            var created = api.createRestConnection(jwt.token(tenant), "proxied", vendor.baseUrl());
+            if (created.status() != 201) {
+                throw new IllegalStateException("could not create the connection: " + created.status() + " "
+                        + created.body());
+            }
+            var id = Api.id(created.body());
+            var caller = jwt.token(tenant, "caller");
+            var proxied = "/v1/connections/" + id + "/proxy/items/5f0f5c2e-item";
+            var sanity = api.get(proxyUrl + proxied, caller);
+            System.out.printf("    first proxied call: %d %s%n", sanity.status(),
+                    sanity.body().substring(0, Math.min(80, sanity.body().length())));
+            if (sanity.status() != 200) {
+                throw new IllegalStateException("the proxy did not pass the call on: " + sanity.status());
+            }
+            var dir = runDir.resolve("proxy");
+            new Wrk(dir, "proxy-warmup", proxyUrl, caller, 8, List.of(proxied))
+                    .run("proxy-warmup", doubleArg("warmup-seconds", 20), max);
+            out.put("proxy.loadavg_before", Files.readString(Path.of("/proc/loadavg")).trim());
+            for (var level : args.getOrDefault("concurrency", "1,32").split(",")) {
+                int concurrency = Integer.parseInt(level.trim());
+                var direct = new Wrk(dir, "direct-c" + concurrency, vendor.baseUrl(), caller, concurrency,
+                        List.of("/items/5f0f5c2e-item")).run("direct-c" + concurrency, seconds, max);
+                var through = new Wrk(dir, "proxied-c" + concurrency, proxyUrl, caller, concurrency,
+                        List.of(proxied)).run("proxied-c" + concurrency, seconds, max);
+                var prefix = "proxy.c" + concurrency + ".";
+                out.put(prefix + "direct_per_s", String.format("%.0f", direct.throughput()));
+                out.put(prefix + "proxied_per_s", String.format("%.0f", through.throughput()));
+                out.put(prefix + "throughput_ratio", String.format("%.2f",
+                        through.throughput() / Math.max(direct.throughput(), 1e-9)));
+                out.put(prefix + "direct_p50_ms", Load.ms(direct.p50Micros()));
+                out.put(prefix + "direct_p99_ms", Load.ms(direct.p99Micros()));
+                out.put(prefix + "proxied_p50_ms", Load.ms(through.p50Micros()));
+                out.put(prefix + "proxied_p99_ms", Load.ms(through.p99Micros()));
+                out.put(prefix + "added_p50_ms", signedMs(through.p50Micros() - direct.p50Micros()));
+                out.put(prefix + "added_p99_ms", signedMs(through.p99Micros() - direct.p99Micros()));
+                out.put(prefix + "errors", Long.toString(through.errors() + through.none()));
+                System.out.printf("    c=%d  direct %.0f/s p50 %s p99 %s | proxied %.0f/s p50 %s p99 %s | added p50 %s "
+                                + "p99 %s ms, throughput %.2f of direct, %d errors%n",
+                        concurrency, direct.throughput(), Load.ms(direct.p50Micros()), Load.ms(direct.p99Micros()),
+                        through.throughput(), Load.ms(through.p50Micros()), Load.ms(through.p99Micros()),
+                        signedMs(through.p50Micros() - direct.p50Micros()),
+                        signedMs(through.p99Micros() - direct.p99Micros()),
+                        through.throughput() / Math.max(direct.throughput(), 1e-9), through.errors() + through.none());
+            }
+            out.put("proxy.loadavg_after", Files.readString(Path.of("/proc/loadavg")).trim());
+        }
+        save("proxy", out);
+    }
+
+    private static String signedMs(long micros) {
+        return String.format("%.2f", micros / 1000.0);
+    }
+
     private void tests() throws Exception {
         int connections = intArg("connections", 32);
         int concurrency = intArg("concurrency", 32);

@@ -35,10 +35,15 @@ final class Jwt {
 
     /** A token for {@code tenant} with the roles viewer and editor, valid for two hours. */
     String token(String tenant) {
+        return token(tenant, "viewer", "editor");
+    }
+
+    /** A token for {@code tenant} with these roles, valid for two hours. */
+    String token(String tenant, String... roles) {
         long now = System.currentTimeMillis() / 1000;
         var header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         var claims = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"sub\":\"bench\",\"tenant_id\":\""
-                + tenant + "\",\"roles\":[\"viewer\",\"editor\"],\"iat\":" + now + ",\"exp\":" + (now + 7200)
+                + tenant + "\",\"roles\":[\"" + String.join("\",\"", roles) + "\"],\"iat\":" + now + ",\"exp\":" + (now + 7200)
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
         var input = URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
