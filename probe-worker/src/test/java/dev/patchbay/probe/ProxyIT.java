@@ -129,6 +129,29 @@ class ProxyIT extends RunningWorker {
     }
 
     @Test
+    void callsOnOneKeptAliveConnectionAreEachPassedOn() throws Exception {
+        var client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
+        try (var vendor = new VendorStandIn(request -> Reply.of(200, "{\"n\":1}"))) {
+            var id = connection("rest_api", vendor.baseUrl(), Map.of(), Map.of(), Map.of("token", TOKEN));
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + PROXY_PORT + "/v1/connections/" + id + "/proxy/items/1"))
+                    .header("Authorization", callerHeaders().get("Authorization"))
+                    .build();
+
+            for (int i = 0; i < 20; i++) {
+                var answer = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode())
+                        .as("call %d: %s", i, answer.body())
+                        .isEqualTo(200);
+                assertThat(answer.body()).isEqualTo("{\"n\":1}");
+            }
+            assertThat(vendor.received()).hasSize(20);
+        }
+    }
+
+    @Test
     void aPluggy401RenewsTheApiKeyOnceAndOnlyOnce() {
         var logins = new AtomicInteger();
         try (var pluggy = new VendorStandIn(request -> {
