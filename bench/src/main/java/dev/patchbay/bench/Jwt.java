@@ -33,13 +33,24 @@ final class Jwt {
         this.audience = audience;
     }
 
+    /** An operator's token (no tenant, no roles), valid for two hours: sign with the operator key. */
+    String operator() {
+        long now = System.currentTimeMillis() / 1000;
+        return sign("{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"sub\":\"bench-operator\",\"iat\":"
+                + now + ",\"exp\":" + (now + 7200) + ",\"jti\":\"" + UUID.randomUUID() + "\"}");
+    }
+
     /** A token for {@code tenant} with the roles viewer and editor, valid for two hours. */
     String token(String tenant) {
         long now = System.currentTimeMillis() / 1000;
-        var header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         var claims = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"sub\":\"bench\",\"tenant_id\":\""
                 + tenant + "\",\"roles\":[\"viewer\",\"editor\"],\"iat\":" + now + ",\"exp\":" + (now + 7200)
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+        return sign(claims);
+    }
+
+    private String sign(String claims) {
+        var header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         var input = URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         try {
