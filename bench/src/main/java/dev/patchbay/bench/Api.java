@@ -55,6 +55,10 @@ final class Api {
         return await(send(HttpMethod.POST, url, token, json));
     }
 
+    Answer patch(String url, String token, String json) {
+        return await(send(HttpMethod.PATCH, url, token, json));
+    }
+
     Answer get(String url, String token) {
         return await(send(HttpMethod.GET, url, token, null));
     }

@@ -39,10 +39,10 @@ final class Backlogs implements AutoCloseable {
         var host = "jdbc:postgresql://127.0.0.1:5432/";
         var user = new Properties();
         user.put("user", "postgres");
-        command = DriverManager.getConnection(host + "patchbay_command", user);
-        query = DriverManager.getConnection(host + "patchbay_query", user);
+        command = DriverManager.getConnection(host + Bench.env("BENCH_COMMAND_DB", "patchbay_command"), user);
+        query = DriverManager.getConnection(host + Bench.env("BENCH_QUERY_DB", "patchbay_query"), user);
         var config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Bench.env("BENCH_KAFKA", "127.0.0.1:9092"));
         kafka = Admin.create(config);
         thread = new Thread(this::loop, "backlogs");
         thread.setDaemon(true);

@@ -51,12 +51,12 @@ public final class Bench {
     /** The tenant whose read table bench/run seeds with one SQL statement. */
     static final String READS_TENANT = "bench-reads";
 
-    private final Map<String, String> args;
-    private final Path runDir;
-    private final Path root;
-    private final String runId;
-    private final Api api;
-    private final Jwt jwt;
+    final Map<String, String> args;
+    final Path runDir;
+    final Path root;
+    final String runId;
+    final Api api;
+    final Jwt jwt;
 
     private Bench(Map<String, String> args) throws Exception {
         this.args = args;
@@ -101,6 +101,11 @@ public final class Bench {
             case "proxy" -> bench.proxy();
             case "settle" -> bench.settle();
             case "report" -> Report.write(bench.runDir, Path.of(args.get("out")));
+            case "scale-template" -> new Scale(bench).template();
+            case "scale-produce" -> new Scale(bench).produce();
+            case "scale-update" -> new Scale(bench).update();
+            case "scale-drain" -> new Scale(bench).drain();
+            case "scale-rebuild" -> new Scale(bench).rebuild();
             default -> {
                 System.err.println("unknown phase " + argv[0]);
                 System.exit(2);
@@ -275,7 +280,8 @@ public final class Bench {
         var mode = args.getOrDefault("mode", "byid");
         int rows = intArg("rows", 100_000);
         int concurrency = intArg("concurrency", 32);
-        var token = jwt.token(READS_TENANT);
+        var tenant = args.getOrDefault("tenant", READS_TENANT);
+        var token = jwt.token(tenant);
         var first = api.get(api.query + "/v1/connections?limit=20", token);
         var total = Api.field(first.body(), "total");
         if (first.status() != 200 || total == null || Long.parseLong(total) < rows) {
@@ -292,7 +298,13 @@ public final class Bench {
             }
         }
         var paths = switch (mode) {
-            case "byid" -> IntStream.rangeClosed(1, rows).mapToObj(n -> "/v1/connections/" + seededId(n)).toList();
+            case "byid" -> IntStream.rangeClosed(1, rows).mapToObj(n -> "/v1/connections/" + seededId(tenant, n))
+                    .toList();
+            // bench/scale's seeded rows: config_name seed-<n>, vendor postgresql, organization scope
+            case "resolve" -> IntStream.rangeClosed(1, rows)
+                    .mapToObj(n -> "/v1/connections/resolve?vendor=postgresql&config_name=seed-" + n).toList();
+            case "history" -> IntStream.rangeClosed(1, rows)
+                    .mapToObj(n -> "/v1/connections/" + seededId(tenant, n) + "/history").toList();
             case "first" -> List.of("/v1/connections?limit=20");
             case "next" -> cursors.stream().map(cursor -> "/v1/connections?limit=20&cursor=" + cursor).toList();
             default -> throw new IllegalArgumentException("mode " + mode);
@@ -517,9 +529,14 @@ public final class Bench {
 
     /** The id bench/run gave seeded row {@code n}: PostgreSQL's {@code md5('bench-reads:' || n)::uuid}. */
     static String seededId(int n) {
+        return seededId(READS_TENANT, n);
+    }
+
+    /** The id of a seeded row {@code n} of a tenant: PostgreSQL's {@code md5(tenant || ':' || n)::uuid}. */
+    static String seededId(String tenant, int n) {
         try {
             var hex = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                    .digest((READS_TENANT + ":" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    .digest((tenant + ":" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
                     + hex.substring(16, 20) + "-" + hex.substring(20);
         }
@@ -528,13 +545,13 @@ public final class Bench {
         }
     }
 
-    private static String statuses(Load.Stats stats) {
+    static String statuses(Load.Stats stats) {
         var out = new HashMap<String, String>();
         stats.put(out, "x");
         return "statuses " + out.get("x.statuses");
     }
 
-    private void save(String name, Map<String, String> values) throws IOException {
+    void save(String name, Map<String, String> values) throws IOException {
         var properties = new Properties();
         properties.putAll(values);
         try (Writer writer = Files.newBufferedWriter(runDir.resolve(name + ".properties"))) {
@@ -542,19 +559,19 @@ public final class Bench {
         }
     }
 
-    private int intArg(String key, int fallback) {
+    int intArg(String key, int fallback) {
         return args.containsKey(key) ? Integer.parseInt(args.get(key)) : fallback;
     }
 
-    private long longArg(String key, long fallback) {
+    long longArg(String key, long fallback) {
         return args.containsKey(key) ? Long.parseLong(args.get(key)) : fallback;
     }
 
-    private double doubleArg(String key, double fallback) {
+    double doubleArg(String key, double fallback) {
         return args.containsKey(key) ? Double.parseDouble(args.get(key)) : fallback;
     }
 
-    private static String env(String name, String fallback) {
+    static String env(String name, String fallback) {
         var value = System.getenv(name);
         return value == null || value.isEmpty() ? fallback : value;
     }

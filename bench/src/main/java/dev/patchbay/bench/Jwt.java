@@ -33,6 +33,13 @@ final class Jwt {
         this.audience = audience;
     }
 
+    /** An operator's token (no tenant, no roles), valid for two hours: sign with the operator key. */
+    String operator() {
+        long now = System.currentTimeMillis() / 1000;
+        return sign("{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"sub\":\"bench-operator\",\"iat\":"
+                + now + ",\"exp\":" + (now + 7200) + ",\"jti\":\"" + UUID.randomUUID() + "\"}");
+    }
+
     /** A token for {@code tenant} with the roles viewer and editor, valid for two hours. */
     String token(String tenant) {
         return token(tenant, "viewer", "editor");
@@ -41,10 +48,14 @@ final class Jwt {
     /** A token for {@code tenant} with these roles, valid for two hours. */
     String token(String tenant, String... roles) {
         long now = System.currentTimeMillis() / 1000;
-        var header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         var claims = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"sub\":\"bench\",\"tenant_id\":\""
                 + tenant + "\",\"roles\":[\"" + String.join("\",\"", roles) + "\"],\"iat\":" + now + ",\"exp\":" + (now + 7200)
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+        return sign(claims);
+    }
+
+    private String sign(String claims) {
+        var header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         var input = URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         try {

@@ -22,6 +22,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
@@ -33,8 +34,13 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 /**
  * One connection's decisions. Its state is rebuilt from its events; handlers check, then apply. Time arrives on the
  * command. Each handler answers with the connection as its events left it, from which the HTTP response is built.
+ *
+ * <p>Its fields are also its snapshot (AxonConfiguration): every so many events Axon saves them, and a load starts
+ * from the latest snapshot instead of the first event. Raise the revision when a field is added, removed or changes
+ * meaning; snapshots of another revision are then ignored and the events replayed, until the next snapshot.
  */
-@Aggregate
+@Aggregate(snapshotTriggerDefinition = "connectionSnapshots")
+@Revision("1")
 class Connection {
 
     @AggregateIdentifier

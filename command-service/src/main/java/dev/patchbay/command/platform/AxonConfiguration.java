@@ -1,5 +1,7 @@
 package dev.patchbay.command.platform;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,27 +10,35 @@ import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.serialization.AnnotationRevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Axon on PostgreSQL without Hibernate: the JDBC event storage engine and token store, Jackson 2 serialisation
- * (Axon 4 does not speak Boot 4's Jackson 3, and XStream cannot read records back), and an event store that the
- * command path can wake once its own transaction has committed.
+ * (Axon 4 does not speak Boot 4's Jackson 3, and XStream cannot read records back), an event store that the
+ * command path can wake once its own transaction has committed, and snapshots of the aggregates, so that a command
+ * on a connection with years of events does not replay all of them.
  */
 @Configuration(proxyBeanMethods = false)
 class AxonConfiguration {
@@ -42,6 +52,8 @@ class AxonConfiguration {
      * for a relay that keeps up, and one that falls further behind reads the events from PostgreSQL.
      */
     private static final int CACHED_EVENTS = 1_000;
+
+    private static final AnnotationRevisionResolver REVISIONS = new AnnotationRevisionResolver();
 
     @Bean
     @Primary
@@ -62,11 +74,59 @@ class AxonConfiguration {
     }
 
     private static Serializer jackson() {
-        var mapper = new ObjectMapper()
+        return JacksonSerializer.builder()
+                .objectMapper(mapper())
+                .defaultTyping()
+                .build();
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /**
+     * A snapshot is the aggregate itself, whose state lives in private fields without accessors (an aggregate
+     * exposes decisions, not getters): so this serialiser reads and writes fields, and nothing else. Unknown
+     * properties fail here, unlike for events: a snapshot that no longer fits the class is better refused (Axon then
+     * replays the events) than read with a field silently left empty. The aggregate's {@code @Revision} says when
+     * old snapshots stop fitting.
+     */
+    private static Serializer snapshots() {
+        var mapper = mapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .setVisibility(PropertyAccessor.ALL, Visibility.NONE)
+                .setVisibility(PropertyAccessor.FIELD, Visibility.ANY)
+                .setVisibility(PropertyAccessor.CREATOR, Visibility.ANY);
         return JacksonSerializer.builder().objectMapper(mapper).defaultTyping().build();
+    }
+
+    /**
+     * Whether a stored snapshot still fits its aggregate class: its revision is the class's {@code @Revision}
+     * today. Axon's own configurer would add this filter for each aggregate, but only to an event store it builds
+     * itself, which this one is not.
+     */
+    private static boolean ofCurrentRevision(DomainEventData<?> snapshot) {
+        var type = snapshot.getPayload().getType();
+        try {
+            var aggregate = Class.forName(type.getName(), false, AxonConfiguration.class.getClassLoader());
+            return Objects.equals(type.getRevision(), REVISIONS.revisionOf(aggregate));
+        } catch (ClassNotFoundException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * When a connection's state is saved as a snapshot: once this many events were replayed or applied since the
+     * last one. Loading then reads the snapshot and the events after it, so a command costs the same on a
+     * connection with a long history as on a new one; taking a snapshot costs one insert in the command's
+     * transaction.
+     */
+    @Bean
+    SnapshotTriggerDefinition connectionSnapshots(
+            Snapshotter snapshotter, @Value("${patchbay.command.snapshot-every:100}") int eventsPerSnapshot) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, eventsPerSnapshot);
     }
 
     /**
@@ -97,7 +157,8 @@ class AxonConfiguration {
             TransactionManager transactions) {
         PersistenceExceptionResolver duplicates = new JdbcSQLErrorCodesResolver();
         return JdbcEventStorageEngine.builder()
-                .snapshotSerializer(serializer)
+                .snapshotSerializer(snapshots())
+                .snapshotFilter(AxonConfiguration::ofCurrentRevision)
                 .eventSerializer(events)
                 .persistenceExceptionResolver(duplicates)
                 .connectionProvider(connections)
