@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Turns probe results, manual or scheduled, into the connection's health: each result is recorded on its live
  * connection, whose aggregate emits {@code ConnectionHealthChanged} only when the health changed. All instances share
- * one consumer group, so each result is recorded once; the connection's row is locked as for any command. Results for
+ * one consumer group ({@code patchbay.probe.health-group}), so each result is recorded once; the connection's row is locked as for any command. Results for
  * no live connection of that tenant (a test before store, a deleted connection) are skipped.
  */
 @Component
@@ -42,7 +42,7 @@ class HealthResults {
 
     @KafkaListener(
             id = "connection-health-results",
-            groupId = "patchbay-command-health",
+            groupId = "${patchbay.probe.health-group:patchbay-command-health}",
             topics = "#{T(dev.patchbay.contracts.topic.Topics).PROBE_RESULTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
         ProbeCompleted result;
