@@ -347,7 +347,10 @@ class ConnectionWrites {
             return update(db, tables.sql(BUMPED), guarded(event));
         }
         if (event instanceof ConnectionHealthChanged) {
-            return update(db, tables.sql(VERSIONED), guarded(event));
+            var values = guarded(event);
+            values.remove("at");
+            values.remove("actor");
+            return update(db, tables.sql(VERSIONED), values);
         }
         // unreachable while ConnectionDescriptorProjection.PROJECTED covers every permitted type (checked by a test)
         log.error("No projection for {}; skipped", event.getClass().getSimpleName());
