@@ -65,7 +65,9 @@ import static org.awaitility.Awaitility.await;
             // a stopped relay is started again within seconds (RelayIT)
             "patchbay.relay.watch-interval=2s",
             // the broker is shared by every context of the run, each on its own database: a group of its own each
-            "patchbay.probe.health-group=patchbay-command-health-${random.uuid}"
+            "patchbay.probe.health-group=patchbay-command-health-${random.uuid}",
+            // RecheckSchedulerIT drives the re-checks itself
+            "patchbay.recheck.enabled=false"
         })
 public abstract class CommandServiceTestBase {
 
