@@ -158,7 +158,11 @@ class CandidateChecks implements CandidateTests {
     /** The connection as created, with the health its check before store found. */
     static ConnectionResource withHealth(ConnectionResource c, ProbeCompleted result) {
         var health = new Health(
-                result.healthy() ? "healthy" : "unhealthy", result.checkedAt(), result.latencyMs(), result.error());
+                result.healthy() ? "healthy" : "unhealthy",
+                result.checkedAt(),
+                result.latencyMs(),
+                result.error(),
+                result.checkedAt());
         return new ConnectionResource(
                 c.id(),
                 c.vendor(),

@@ -2,6 +2,7 @@ package dev.patchbay.command.connection;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
 import dev.patchbay.contracts.connection.ConnectionResource.Health;
@@ -27,6 +28,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -62,6 +64,9 @@ class Connection {
     private Instant updatedAt;
     private String updatedBy;
     private boolean deleted;
+    private String healthState = Health.unknown().state();
+    private String healthErrorCode;
+    private Instant healthSince;
     private final Set<String> webhookTokens = new HashSet<>();
 
     @CommandHandler
@@ -133,6 +138,31 @@ class Connection {
         requireVersion(cmd.expectedVersion());
         apply(next(cmd.requestedAt(), cmd.actor()).deleted(configName));
         return new CommandResult(resource(), true);
+    }
+
+    /**
+     * A probe result changes the health only when its state, or its error code while unhealthy, differs from the
+     * last change's; like results, results for another tenant or a deleted connection, and results checked before
+     * the last change are no event. Answers the event applied, or null.
+     */
+    @CommandHandler
+    ConnectionHealthChanged handle(RecordHealth cmd) {
+        if (deleted || !tenant.equals(cmd.tenantId())) {
+            return null;
+        }
+        if (healthSince != null && !cmd.checkedAt().isAfter(healthSince)) {
+            return null;
+        }
+        var state = cmd.healthy() ? "healthy" : "unhealthy";
+        var error = cmd.healthy() ? null : cmd.error();
+        var errorCode = error == null ? null : error.code();
+        if (state.equals(healthState) && Objects.equals(errorCode, healthErrorCode)) {
+            return null;
+        }
+        var changed = new Stamp(id, tenant, version + 1, cmd.checkedAt(), ConnectionHealthChanged.ACTOR)
+                .healthChanged(state, healthState, error, healthErrorCode);
+        apply(changed);
+        return changed;
     }
 
     /** The connection as its events leave it, to the tenant that owns it; applies nothing. */
@@ -234,6 +264,15 @@ class Connection {
     void on(WebhookTokenRevoked e) {
         webhookTokens.remove(e.tokenId());
         touched(e.version(), e.occurredAt(), e.actor());
+    }
+
+    /** Health is no edit of the connection: only its version moves, not who updated it when. */
+    @EventSourcingHandler
+    void on(ConnectionHealthChanged e) {
+        healthState = e.state();
+        healthErrorCode = e.error() == null ? null : e.error().code();
+        healthSince = e.occurredAt();
+        version = e.version();
     }
 
     @EventSourcingHandler

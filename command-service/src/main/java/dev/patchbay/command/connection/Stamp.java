@@ -2,7 +2,9 @@ package dev.patchbay.command.connection;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
 import dev.patchbay.contracts.connection.ConnectionUpdated;
@@ -76,6 +78,12 @@ record Stamp(ConnectionId id, TenantId tenant, long version, Instant at, String 
 
     WebhookTokenRevoked webhookTokenRevoked(String tokenId) {
         return new WebhookTokenRevoked(id, tenant, version, at, actor, tokenId);
+    }
+
+    ConnectionHealthChanged healthChanged(
+            String state, String previousState, ProbeError error, String previousErrorCode) {
+        return new ConnectionHealthChanged(
+                id, tenant, version, at, actor, state, previousState, error, previousErrorCode);
     }
 
     ConnectionDeleted deleted(String configName) {

@@ -98,9 +98,11 @@ class KafkaRelay {
         var sends = pendingSends();
         if (alreadyPublished.remove(message.getIdentifier())) {
             log.debug(
-                    "Not relaying {} v{} again: a batch that was not stored published it",
+                    "Not relaying {} v{} of {} ({}) again: a batch that was not stored published it",
                     event.getClass().getSimpleName(),
-                    event.version());
+                    event.version(),
+                    event.connectionId(),
+                    message.getIdentifier());
             return;
         }
         var subject = event.connectionId().toString();
@@ -135,7 +137,12 @@ class KafkaRelay {
                 .observe(() -> {
                     try (var logContext = LogContext.of(event.tenantId(), event.connectionId())) {
                         sends.add(kafka.send(record));
-                        log.debug("Relaying {} v{}", type, event.version());
+                        log.debug(
+                                "Relaying {} v{} of {} ({})",
+                                type,
+                                event.version(),
+                                event.connectionId(),
+                                message.getIdentifier());
                     }
                 });
     }

@@ -2,12 +2,21 @@ package dev.patchbay.command.platform;
 
 import dev.patchbay.command.support.CommandServiceTestBase;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionId;
+import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
+import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.test.EventSchemas;
+import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.platform.test.TestTokens;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
@@ -27,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What command-service really publishes conforms to the JSON Schemas of contracts (the AsyncAPI document's
- * payloads): a connection goes through create, update, webhook secret, token mint, a webhook delivery, a live test,
+ * payloads): a connection goes through create, update, webhook secret, token mint, a webhook delivery, a live test
+ * (and a worker's result, which changes its health),
  * rotation, token revocation, revocation and delete; every record it left on the topics is read back, its body
  * validated against the schema its {@code ce_type} names and its headers against the CloudEvents headers schema.
  */
@@ -102,6 +112,27 @@ class EventSchemasIT extends CommandServiceTestBase {
                 .exchange()
                 .expectStatus()
                 .isEqualTo(504);
+        // a worker's result, late: recorded on the connection all the same, a change of its health
+        try (var producer = new KafkaProducer<String, byte[]>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            var result = new ProbeCompleted(
+                    "late-result",
+                    ConnectionId.of(id),
+                    TenantId.of(tenant),
+                    "pluggy",
+                    false,
+                    30,
+                    java.time.Instant.now(),
+                    new ProbeError("credentials_rejected", "Pluggy refused the client credentials."));
+            producer.send(CODEC.record(Topics.PROBE_RESULTS, id, result, EventCodec.Envelope.of(id)))
+                    .get();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(records(Topics.CONNECTION_EVENTS.name(), id::equals))
+                        .anySatisfy(r -> assertThat(EventCodec.header(r.headers(), CloudEvents.TYPE))
+                                .isEqualTo("dev.patchbay.connection.health-changed.v1")));
         patch(id, Map.of("credential", Map.of("client_id", "id-2", "secret", "s-2")));
         var tokenId = jdbc.sql("SELECT token_id FROM webhook_tokens WHERE connection_id = ?::uuid")
                 .param(id)
@@ -129,7 +160,7 @@ class EventSchemasIT extends CommandServiceTestBase {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var events = records(Topics.CONNECTION_EVENTS.name(), id::equals);
-            assertThat(events).hasSize(8);
+            assertThat(events).hasSize(9);
             records.clear();
             records.addAll(events);
         });

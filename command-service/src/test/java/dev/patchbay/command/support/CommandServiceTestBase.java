@@ -63,7 +63,11 @@ import static org.awaitility.Awaitility.await;
             "patchbay.log-format=json",
             "patchbay.access-log.enabled=true",
             // a stopped relay is started again within seconds (RelayIT)
-            "patchbay.relay.watch-interval=2s"
+            "patchbay.relay.watch-interval=2s",
+            // the broker is shared by every context of the run, each on its own database: a group of its own each
+            "patchbay.probe.health-group=patchbay-command-health-${random.uuid}",
+            // RecheckSchedulerIT drives the re-checks itself
+            "patchbay.recheck.enabled=false"
         })
 public abstract class CommandServiceTestBase {
 

@@ -14,6 +14,7 @@ public sealed interface ConnectionEvent
                 WebhookSecretSet,
                 WebhookTokenMinted,
                 WebhookTokenRevoked,
+                ConnectionHealthChanged,
                 ConnectionDeleted {
 
     ConnectionId connectionId();

@@ -37,10 +37,14 @@ public record ConnectionResource(
     }
 
     /** The last probe result. */
-    public record Health(String state, Instant checkedAt, Long latencyMs, ProbeError error) {
+    /**
+     * The last probe result, and since when its state (with its error code, while unhealthy) has held: the check
+     * time of the first result in the current run of like results.
+     */
+    public record Health(String state, Instant checkedAt, Long latencyMs, ProbeError error, Instant since) {
 
         public static Health unknown() {
-            return new Health("unknown", null, null, null);
+            return new Health("unknown", null, null, null, null);
         }
     }
 

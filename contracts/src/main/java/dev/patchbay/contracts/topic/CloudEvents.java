@@ -2,6 +2,7 @@ package dev.patchbay.contracts.topic;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
 import dev.patchbay.contracts.connection.ConnectionUpdated;
@@ -44,6 +45,7 @@ public final class CloudEvents {
             Map.entry(WebhookSecretSet.class, "dev.patchbay.connection.webhook-secret-set.v1"),
             Map.entry(WebhookTokenMinted.class, "dev.patchbay.connection.webhook-token-minted.v1"),
             Map.entry(WebhookTokenRevoked.class, "dev.patchbay.connection.webhook-token-revoked.v1"),
+            Map.entry(ConnectionHealthChanged.class, "dev.patchbay.connection.health-changed.v1"),
             Map.entry(ConnectionDeleted.class, "dev.patchbay.connection.deleted.v1"),
             Map.entry(ConnectorTypeRegistered.class, "dev.patchbay.connector-type.registered.v1"),
             Map.entry(ProbeRequested.class, "dev.patchbay.probe.requested.v1"),

@@ -161,7 +161,7 @@ public class PatchbayOpenApi {
     private static final Map<String, Set<String>> CONTRACT_NULLABLES = Map.of(
             "ConnectionResource", Set.of("display_name", "base_url", "account_ref", "workspace_id", "end_user_id"),
             "CredentialInfo", Set.of("rotated_at"),
-            "Health", Set.of("checked_at", "latency_ms", "error"),
+            "Health", Set.of("checked_at", "latency_ms", "error", "since"),
             "ProbeError", Set.of());
 
     @SuppressWarnings({"rawtypes", "unchecked"})

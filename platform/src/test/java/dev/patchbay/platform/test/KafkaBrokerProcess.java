@@ -76,6 +76,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                             "share.coordinator.state.topic.min.isr=1",
                             "group.initial.rebalance.delay.ms=0",
                             "auto.create.topics.enable=false",
+                            // The broker runs in 256 MB of heap: the log cleaner's default buffer (128 MB, one array)
+                            // did not always fit in it, and the broker died at start with OutOfMemoryError.
+                            "log.cleaner.dedupe.buffer.size=16777216",
                             ""));
             var format = java(
                             "kafka.tools.StorageTool",

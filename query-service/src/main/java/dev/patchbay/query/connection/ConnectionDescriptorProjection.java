@@ -3,6 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
 import dev.patchbay.contracts.connection.ConnectionUpdated;
@@ -78,6 +79,7 @@ class ConnectionDescriptorProjection {
             WebhookSecretSet.class,
             WebhookTokenMinted.class,
             WebhookTokenRevoked.class,
+            ConnectionHealthChanged.class,
             ConnectionDeleted.class);
 
     static final String LISTENER_ID = "connection-descriptors";

@@ -41,7 +41,7 @@ class ConnectionDescriptors implements AppliedVersions {
     private static final String COLUMNS = "id, tenant_id, version, vendor, category, config_name, display_name, "
             + "base_url, account_ref, config, scope, workspace_id, end_user_id, metadata, status, credential, "
             + "health_state, health_checked_at, health_latency_ms, health_error_code, health_error_message, "
-            + "created_at, updated_at, created_by, updated_by";
+            + "health_since, created_at, updated_at, created_by, updated_by";
 
     private final DatabaseClient db;
     private final JsonMapper json = PatchbayJson.eventMapper();
@@ -295,7 +295,8 @@ class ConnectionDescriptors implements AppliedVersions {
                 row.get("health_state", String.class),
                 row.get("health_checked_at", Instant.class),
                 row.get("health_latency_ms", Long.class),
-                errorCode == null ? null : new ProbeError(errorCode, row.get("health_error_message", String.class)));
+                errorCode == null ? null : new ProbeError(errorCode, row.get("health_error_message", String.class)),
+                row.get("health_since", Instant.class));
         return new ConnectionResource(
                 new ConnectionId(row.get("id", UUID.class)),
                 row.get("vendor", String.class),

@@ -3,6 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
@@ -77,7 +78,7 @@ class ConnectionHistory {
     /**
      * What the event changed, secret-free: a create's initial descriptor, an update's changed fields with their new
      * values, a rotation's credential version and fingerprints, a revocation's fingerprint, a webhook secret's version
-     * and fingerprint, a token's id, and nothing for a delete.
+     * and fingerprint, a token's id, a health change's states and error codes, and nothing for a delete.
      */
     static Map<String, Object> changes(ConnectionEvent event) {
         Map<String, Object> changes = new LinkedHashMap<>();
@@ -121,6 +122,11 @@ class ConnectionHistory {
             changes.put("token_id", e.tokenId());
         } else if (event instanceof WebhookTokenRevoked e) {
             changes.put("token_id", e.tokenId());
+        } else if (event instanceof ConnectionHealthChanged e) {
+            changes.put("state", e.state());
+            changes.put("previous_state", e.previousState());
+            changes.put("error_code", e.error() == null ? null : e.error().code());
+            changes.put("previous_error_code", e.previousErrorCode());
         } else if (!(event instanceof ConnectionDeleted)) {
             throw new IllegalArgumentException(
                     "no history for " + event.getClass().getSimpleName());

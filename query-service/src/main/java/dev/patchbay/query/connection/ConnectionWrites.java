@@ -3,6 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
 import dev.patchbay.contracts.connection.ConnectionUpdated;
@@ -54,10 +55,10 @@ class ConnectionWrites {
                 INSERT INTO {connections} AS c (id, tenant_id, version, vendor, category, config_name, display_name,
                     base_url, account_ref, config, scope, workspace_id, end_user_id, metadata, status, credential,
                     health_state, health_checked_at, health_latency_ms, health_error_code, health_error_message,
-                    created_at, updated_at, created_by, updated_by, deleted)
+                    health_since, created_at, updated_at, created_by, updated_by, deleted)
                 SELECT :id, :tenant, :version, :vendor, :category, :configName, :displayName, :baseUrl, :accountRef,
                     :config, :scope, :workspaceId, :endUserId, :metadata, 'active', :credential,
-                    coalesce(h.state, 'unknown'), h.checked_at, h.latency_ms, h.error_code, h.error_message,
+                    coalesce(h.state, 'unknown'), h.checked_at, h.latency_ms, h.error_code, h.error_message, h.since,
                     :createdAt, :updatedAt, :createdBy, :updatedBy, false
                 FROM (VALUES (1)) AS one (x)
                 LEFT JOIN connection_health AS h ON h.connection_id = :id AND h.tenant_id = :tenant
@@ -69,7 +70,8 @@ class ConnectionWrites {
                     metadata = EXCLUDED.metadata, status = EXCLUDED.status, credential = EXCLUDED.credential,
                     health_state = EXCLUDED.health_state, health_checked_at = EXCLUDED.health_checked_at,
                     health_latency_ms = EXCLUDED.health_latency_ms, health_error_code = EXCLUDED.health_error_code,
-                    health_error_message = EXCLUDED.health_error_message, created_at = EXCLUDED.created_at,
+                    health_error_message = EXCLUDED.health_error_message, health_since = EXCLUDED.health_since,
+                    created_at = EXCLUDED.created_at,
                     updated_at = EXCLUDED.updated_at, created_by = EXCLUDED.created_by,
                     updated_by = EXCLUDED.updated_by, deleted = false, deleted_at = NULL
                 WHERE c.version < EXCLUDED.version AND c.tenant_id = EXCLUDED.tenant_id
@@ -116,6 +118,10 @@ class ConnectionWrites {
     private static final String BUMPED = """
             UPDATE {connections} SET version = :version, updated_at = :at, updated_by = :actor""" + GUARD;
 
+    // A health change is no edit: the version moves (reads with its Consistency-Token wait for it), who updated the
+    // connection when does not. The health itself comes from the probe results (ConnectionHealthProjection).
+    private static final String VERSIONED = "UPDATE {connections} SET version = :version" + GUARD;
+
     private static final String HISTORY = """
             INSERT INTO {history} (connection_id, version, tenant_id, type, occurred_at, actor, changes)
             VALUES (:id, :version, :tenant, :type, :at, :actor, :changes)
@@ -158,20 +164,26 @@ class ConnectionWrites {
     private static final String CONNECTION_LOCKS =
             "SELECT pg_advisory_xact_lock(key) FROM unnest(CAST(:keys AS bigint[])) AS k (key)";
 
-    // Only a result newer than the stored one counts, so redelivered and late results change nothing.
+    // Only a result newer than the stored one counts, so redelivered and late results change nothing. "since" moves
+    // only when the state, or the error code while unhealthy, differs from the stored one: the same rule by which
+    // command-service emits ConnectionHealthChanged.
     private static final String HEALTH_KEPT = """
             INSERT INTO connection_health AS h (connection_id, tenant_id, state, checked_at, latency_ms, error_code,
-                error_message)
-            VALUES (:id, :tenant, :state, :checkedAt, :latencyMs, :errorCode, :errorMessage)
+                error_message, since)
+            VALUES (:id, :tenant, :state, :checkedAt, :latencyMs, :errorCode, :errorMessage, :checkedAt)
             ON CONFLICT (connection_id, tenant_id) DO UPDATE SET state = EXCLUDED.state,
                 checked_at = EXCLUDED.checked_at, latency_ms = EXCLUDED.latency_ms, error_code = EXCLUDED.error_code,
-                error_message = EXCLUDED.error_message
+                error_message = EXCLUDED.error_message,
+                since = CASE WHEN (h.state, h.error_code) IS NOT DISTINCT FROM (EXCLUDED.state, EXCLUDED.error_code)
+                    THEN coalesce(h.since, EXCLUDED.since) ELSE EXCLUDED.since END
             WHERE h.checked_at < EXCLUDED.checked_at
             """;
 
     private static final String HEALTH = """
             UPDATE connections SET health_state = :state, health_checked_at = :checkedAt,
-                health_latency_ms = :latencyMs, health_error_code = :errorCode, health_error_message = :errorMessage
+                health_latency_ms = :latencyMs, health_error_code = :errorCode, health_error_message = :errorMessage,
+                health_since = CASE WHEN (health_state, health_error_code) IS NOT DISTINCT FROM (:state, :errorCode)
+                    THEN coalesce(health_since, :checkedAt) ELSE :checkedAt END
             WHERE id = :id AND tenant_id = :tenant AND (health_checked_at IS NULL OR health_checked_at < :checkedAt)
             """;
 
@@ -333,6 +345,12 @@ class ConnectionWrites {
                 || event instanceof WebhookTokenMinted
                 || event instanceof WebhookTokenRevoked) {
             return update(db, tables.sql(BUMPED), guarded(event));
+        }
+        if (event instanceof ConnectionHealthChanged) {
+            var values = guarded(event);
+            values.remove("at");
+            values.remove("actor");
+            return update(db, tables.sql(VERSIONED), values);
         }
         // unreachable while ConnectionDescriptorProjection.PROJECTED covers every permitted type (checked by a test)
         log.error("No projection for {}; skipped", event.getClass().getSimpleName());

@@ -461,14 +461,15 @@ class ProjectionRebuild implements DisposableBean {
         }
 
         private String copyHealth() {
-            var health =
-                    "health_state, health_checked_at, health_latency_ms, health_error_code, " + "health_error_message";
+            var health = "health_state, health_checked_at, health_latency_ms, health_error_code, "
+                    + "health_error_message, health_since";
             return "UPDATE " + copies.table("connections") + " AS n SET (" + health + ") = (o.health_state, "
-                    + "o.health_checked_at, o.health_latency_ms, o.health_error_code, o.health_error_message) "
+                    + "o.health_checked_at, o.health_latency_ms, o.health_error_code, o.health_error_message, "
+                    + "o.health_since) "
                     + "FROM " + liveSchema + ".connections AS o WHERE o.id = n.id AND o.tenant_id = n.tenant_id "
                     + "AND (o.health_state, o.health_checked_at, o.health_latency_ms, o.health_error_code, "
-                    + "o.health_error_message) IS DISTINCT FROM (n.health_state, n.health_checked_at, "
-                    + "n.health_latency_ms, n.health_error_code, n.health_error_message)";
+                    + "o.health_error_message, o.health_since) IS DISTINCT FROM (n.health_state, n.health_checked_at, "
+                    + "n.health_latency_ms, n.health_error_code, n.health_error_message, n.health_since)";
         }
 
         private Consumer<String, byte[]> consumer() {

@@ -2,6 +2,7 @@ package dev.patchbay.query.connection;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
@@ -117,6 +118,20 @@ final class ConnectionFixtures {
     static WebhookTokenRevoked tokenRevoked(ConnectionCreated created, long version, String tokenId) {
         return new WebhookTokenRevoked(
                 created.connectionId(), created.tenantId(), version, at(created, version), actor(version), tokenId);
+    }
+
+    /** Its health changed to unhealthy with that code at that instant, from healthy. */
+    static ConnectionHealthChanged healthChanged(ConnectionCreated created, long version, String errorCode) {
+        return new ConnectionHealthChanged(
+                created.connectionId(),
+                created.tenantId(),
+                version,
+                at(created, version),
+                ConnectionHealthChanged.ACTOR,
+                "unhealthy",
+                "healthy",
+                new ProbeError(errorCode, "The check failed."),
+                null);
     }
 
     /** A probe result for the connection, checked at that instant; unhealthy ones carry a secret-free error. */

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static dev.patchbay.query.connection.ConnectionFixtures.aConnection;
+import static dev.patchbay.query.connection.ConnectionFixtures.healthChanged;
 import static dev.patchbay.query.connection.ConnectionFixtures.probed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,6 +67,72 @@ class ConnectionHealthIT extends QueryServiceTestBase {
         assertThat(total(tenant, "healthy")).isEqualTo(1);
         assertThat(total(tenant, "unhealthy")).isZero();
         assertThat(total(tenant, "unknown")).isZero();
+    }
+
+    @Test
+    void sinceHoldsThroughLikeResultsAndMovesWhenTheStateChanges() {
+        var tenant = TestTokens.newTenant();
+        var created = aConnection(tenant).created();
+        var id = created.connectionId().toString();
+        publish(created);
+        var first = created.occurredAt().plusSeconds(10);
+
+        publish(probed(created, true, first, 5));
+        publish(probed(created, true, first.plusSeconds(60), 6));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(health(tenant, id))
+                        .containsEntry("state", "healthy")
+                        .containsEntry("checked_at", first.plusSeconds(60).toString())
+                        .containsEntry("since", first.toString()));
+
+        var broken = first.plusSeconds(120);
+        publish(probed(created, false, broken, 7));
+        publish(probed(created, false, broken.plusSeconds(60), 8));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(health(tenant, id))
+                        .containsEntry("state", "unhealthy")
+                        .containsEntry("checked_at", broken.plusSeconds(60).toString())
+                        .containsEntry("since", broken.toString()));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHealthChangeMovesTheVersionAndTheHistoryNotWhoUpdatedTheConnection() {
+        var tenant = TestTokens.newTenant();
+        var created = aConnection(tenant).created();
+        var changed = healthChanged(created, 2, "credentials_rejected");
+        publish(created);
+        publish(changed);
+
+        var connection = http.get()
+                .uri("/v1/connections/{id}", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .header("Consistency-Token", consistencyToken(changed))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(connection)
+                .containsEntry("version", 2)
+                .containsEntry("updated_at", created.occurredAt().toString())
+                .containsEntry("updated_by", created.actor());
+        var history = http.get()
+                .uri("/v1/connections/{id}/history", created.connectionId())
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        var last = ((List<Map<String, Object>>) history.get("data")).get(1);
+        assertThat(last).containsEntry("type", "connection.health-changed").containsEntry("actor", "patchbay:probe");
+        assertThat((Map<String, Object>) last.get("changes"))
+                .containsEntry("state", "unhealthy")
+                .containsEntry("previous_state", "healthy")
+                .containsEntry("error_code", "credentials_rejected");
     }
 
     @Test

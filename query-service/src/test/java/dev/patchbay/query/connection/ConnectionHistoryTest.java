@@ -26,7 +26,8 @@ class ConnectionHistoryTest {
                 ConnectionFixtures.webhookSecretSet(created, 5, 1),
                 ConnectionFixtures.tokenMinted(created, 6, "wht_1"),
                 ConnectionFixtures.tokenRevoked(created, 7, "wht_1"),
-                ConnectionFixtures.deleted(created, 8));
+                ConnectionFixtures.healthChanged(created, 8, "credentials_rejected"),
+                ConnectionFixtures.deleted(created, 9));
         assertThat(events).extracting(event -> (Object) event.getClass()).containsExactlyInAnyOrder((Object[])
                 ConnectionEvent.class.getPermittedSubclasses());
 
@@ -40,6 +41,7 @@ class ConnectionHistoryTest {
                         "connection.webhook-secret-set",
                         "connection.webhook-token-minted",
                         "connection.webhook-token-revoked",
+                        "connection.health-changed",
                         "connection.deleted");
         assertThat(events)
                 .extracting(event -> ConnectionHistory.changes(event).keySet())
@@ -63,6 +65,7 @@ class ConnectionHistoryTest {
                         Set.of("secret_version", "fingerprint"),
                         Set.of("token_id"),
                         Set.of("token_id"),
+                        Set.of("state", "previous_state", "error_code", "previous_error_code"),
                         Set.of());
     }
 

@@ -1,0 +1,139 @@
+package dev.patchbay.command.probe;
+
+import dev.patchbay.command.platform.ConnectionDirectory;
+import dev.patchbay.contracts.connection.ConnectionResource;
+import dev.patchbay.contracts.connection.TenantId;
+import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.topic.Topics;
+import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.observability.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Re-checks every live connection each {@code patchbay.recheck.period}: once a second this instance leases at most
+ * {@code patchbay.recheck.rate} due connections ({@link Rechecks}) and publishes an ordinary {@code ProbeRequested}
+ * for each, as a manual test does but without waiting: the result reaches the connection's health like any other
+ * (a change is a {@code ConnectionHealthChanged}). Any number of instances run this, with no leader: the lease is a
+ * row lock skipped by the others. Scheduled checks take nothing from the tenants' manual-test rate limit; their bound
+ * is the rate, per instance, and the spread over the period. A revoked connection has no credential: not checked.
+ */
+@Component
+class RecheckScheduler implements InitializingBean, DisposableBean {
+
+    static final String ACTOR = "patchbay:recheck";
+
+    private static final Logger log = LoggerFactory.getLogger(RecheckScheduler.class);
+
+    private final Rechecks rechecks;
+    private final ConnectionDirectory connections;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final TransactionTemplate transactions;
+    private final RecheckProperties properties;
+    private final Clock clock;
+    private final EventCodec codec = new EventCodec("/patchbay/command-service");
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        var thread = new Thread(runnable, "health-recheck");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Instant seededAt = Instant.MIN;
+
+    RecheckScheduler(
+            Rechecks rechecks,
+            ConnectionDirectory connections,
+            KafkaTemplate<String, byte[]> kafka,
+            TransactionTemplate transactions,
+            RecheckProperties properties,
+            Clock clock) {
+        this.rechecks = rechecks;
+        this.connections = connections;
+        this.kafka = kafka;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        if (properties.enabled()) {
+            scheduler.scheduleWithFixedDelay(this::tickQuietly, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Seeds when it is time, then leases and publishes one second's worth; how many were published. */
+    int tick() {
+        var now = clock.instant();
+        if (!now.isBefore(seededAt.plus(properties.seedInterval()))) {
+            seededAt = now;
+            seed();
+        }
+        var leased = transactions.execute(status -> rechecks.lease(now, properties.period(), properties.rate()));
+        int published = 0;
+        for (var due : leased) {
+            try (var logContext = LogContext.of(due.tenant(), due.connectionId())) {
+                var connection = connections.describe(due.tenant(), due.connectionId());
+                if (connection.isPresent() && connection.get().status() != ConnectionResource.Status.REVOKED) {
+                    publish(due.tenant(), connection.get());
+                    published++;
+                }
+            }
+        }
+        return published;
+    }
+
+    /** Gives new live connections their first time; drops the gone. */
+    int seed() {
+        return transactions.execute(status -> rechecks.seed(clock.instant(), properties.period()));
+    }
+
+    private void publish(TenantId tenant, ConnectionResource connection) {
+        var key = connection.id().toString();
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        var request = new ProbeRequested(
+                UUID.randomUUID().toString(),
+                connection.id(),
+                tenant,
+                connection.vendor(),
+                connection.category(),
+                connection.credential().version(),
+                connection.baseUrl(),
+                connection.config(),
+                connection.metadata(),
+                now,
+                ACTOR);
+        kafka.send(codec.record(
+                Topics.PROBE_REQUESTS,
+                key,
+                request,
+                new EventCodec.Envelope(request.correlationId(), now, key, tenant.value(), null)));
+    }
+
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException failed) {
+            log.warn(
+                    "A re-check round failed ({}); the next runs in a second",
+                    failed.getClass().getName());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.patchbay.command.probe;
+
+import dev.patchbay.command.support.CommandServiceTestBase;
+import dev.patchbay.contracts.probe.ProbeRequested;
+import dev.patchbay.contracts.topic.Topics;
+import dev.patchbay.platform.test.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Scheduled re-checks on the real database and broker. */
+class RecheckSchedulerIT extends CommandServiceTestBase {
+
+    private static final Duration PERIOD = Duration.ofHours(6);
+
+    @Autowired
+    Rechecks rechecks;
+
+    @Autowired
+    RecheckScheduler scheduler;
+
+    @Test
+    void twoInstancesLeasingTheSameDatabaseCheckEachDueConnectionOnce() throws Exception {
+        var tenant = TestTokens.newTenant();
+        var now = Instant.now();
+        var due = new HashSet<UUID>();
+        for (int i = 0; i < 300; i++) {
+            var id = UUID.randomUUID();
+            due.add(id);
+            jdbc.sql("INSERT INTO health_rechecks (connection_id, tenant_id, next_check_at) VALUES (?, ?, ?)")
+                    .params(id, tenant, Timestamp.from(now.minusSeconds(1 + i)))
+                    .update();
+        }
+        var leased = new ConcurrentLinkedQueue<UUID>();
+        var start = new CyclicBarrier(2);
+        Callable<Void> instance = () -> {
+            start.await();
+            List<Rechecks.Due> batch;
+            do {
+                batch = rechecks.lease(now, PERIOD, 7);
+                batch.forEach(one -> leased.add(one.connectionId().value()));
+            } while (!batch.isEmpty());
+            return null;
+        };
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            for (var done : pool.invokeAll(List.of(instance, instance))) {
+                done.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        var mine = new ArrayList<>(leased);
+        mine.retainAll(due);
+        assertThat(mine).hasSize(due.size()).doesNotHaveDuplicates();
+        assertThat(rechecks.lease(now, PERIOD, 1000))
+                .extracting(d -> d.connectionId().value())
+                .doesNotContainAnyElementsOf(due);
+        var next = jdbc.sql("SELECT min(next_check_at), max(next_check_at) FROM health_rechecks WHERE tenant_id = ?")
+                .param(tenant)
+                .query((rs, row) -> List.of(
+                        rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()))
+                .single();
+        assertThat(next.get(0)).isAfterOrEqualTo(now.plus(PERIOD.multipliedBy(9).dividedBy(10)));
+        assertThat(next.get(1))
+                .isBeforeOrEqualTo(now.plus(PERIOD.multipliedBy(11).dividedBy(10)));
+    }
+
+    @Test
+    void aDueConnectionIsCheckedByAnOrdinaryProbeRequestThatTakesNothingFromTheTenantsManualBudget() {
+        var tenant = TestTokens.newTenant();
+        var id = create(tenant, "rechecked", "pw-never-sent");
+        scheduler.seed();
+        var first = jdbc.sql("SELECT next_check_at FROM health_rechecks WHERE connection_id = ?")
+                .param(UUID.fromString(id))
+                .query(Timestamp.class)
+                .single()
+                .toInstant();
+        assertThat(first).isBetween(Instant.now().minusSeconds(5), Instant.now().plus(PERIOD));
+
+        jdbc.sql("UPDATE health_rechecks SET next_check_at = now() - interval '1 second' WHERE connection_id = ?")
+                .param(UUID.fromString(id))
+                .update();
+        assertThat(scheduler.tick()).isPositive();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            var requests = records(Topics.PROBE_REQUESTS.name(), id::equals).stream()
+                    .map(r -> (ProbeRequested) CODEC.decode(r).orElseThrow())
+                    .toList();
+            assertThat(requests).singleElement().satisfies(request -> {
+                assertThat(request.requestedBy()).isEqualTo(RecheckScheduler.ACTOR);
+                assertThat(request.credentialVersion()).isEqualTo(1);
+                assertThat(request.toString()).doesNotContain("pw-never-sent");
+            });
+        });
+        assertThat(jdbc.sql("SELECT count(*) FROM probe_rate_buckets WHERE id = ?")
+                        .param("tests:" + tenant)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        // leased and pushed a period on: the next round does not check it again
+        assertThat(scheduler.tick()).isZero();
+    }
+
+    @Test
+    void aDeletedConnectionIsDroppedFromTheSchedule() {
+        var tenant = TestTokens.newTenant();
+        var id = create(tenant, "short-lived", "pw");
+        scheduler.seed();
+        client().delete()
+                .uri("/v1/connections/" + id)
+                .header("Authorization", editor(tenant))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        scheduler.seed();
+        assertThat(jdbc.sql("SELECT count(*) FROM health_rechecks WHERE connection_id = ?")
+                        .param(UUID.fromString(id))
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+}
