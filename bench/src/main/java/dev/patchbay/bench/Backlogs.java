@@ -39,8 +39,9 @@ final class Backlogs implements AutoCloseable {
         var host = "jdbc:postgresql://127.0.0.1:5432/";
         var user = new Properties();
         user.put("user", "postgres");
-        command = DriverManager.getConnection(host + "patchbay_command", user);
-        query = DriverManager.getConnection(host + "patchbay_query", user);
+        // bench/run passes the databases bin/patchbay named for this checkout
+        command = DriverManager.getConnection(host + database("BENCH_COMMAND_DB", "patchbay_command"), user);
+        query = DriverManager.getConnection(host + database("BENCH_QUERY_DB", "patchbay_query"), user);
         var config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
         kafka = Admin.create(config);
@@ -121,5 +122,10 @@ final class Backlogs implements AutoCloseable {
             // closing anyway
         }
         kafka.close(java.time.Duration.ofSeconds(2));
+    }
+
+    private static String database(String variable, String otherwise) {
+        var name = System.getenv(variable);
+        return name == null || name.isBlank() ? otherwise : name;
     }
 }
