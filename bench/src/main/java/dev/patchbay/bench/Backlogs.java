@@ -39,6 +39,7 @@ final class Backlogs implements AutoCloseable {
         var host = "jdbc:postgresql://127.0.0.1:5432/";
         var user = new Properties();
         user.put("user", "postgres");
+        // bench/run passes the databases bin/patchbay named for this checkout
         command = DriverManager.getConnection(host + Bench.env("BENCH_COMMAND_DB", "patchbay_command"), user);
         query = DriverManager.getConnection(host + Bench.env("BENCH_QUERY_DB", "patchbay_query"), user);
         var config = new Properties();
@@ -122,4 +123,5 @@ final class Backlogs implements AutoCloseable {
         }
         kafka.close(java.time.Duration.ofSeconds(2));
     }
+
 }
