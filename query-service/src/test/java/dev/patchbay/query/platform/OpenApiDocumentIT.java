@@ -4,6 +4,7 @@ import dev.patchbay.platform.test.OpenApiDocuments;
 import dev.patchbay.query.QueryServiceTestBase;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,8 +54,12 @@ class OpenApiDocumentIT extends QueryServiceTestBase {
         http.get().uri("/swagger-ui/index.html").exchange().expectStatus().isOk();
     }
 
+    /** The first document is generated on demand, which takes seconds on a loaded machine: more than the default 5 s. */
     private String served() {
-        return http.get()
+        return http.mutate()
+                .responseTimeout(Duration.ofSeconds(30))
+                .build()
+                .get()
                 .uri("/v3/api-docs")
                 .exchange()
                 .expectStatus()
