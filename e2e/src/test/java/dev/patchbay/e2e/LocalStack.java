@@ -21,6 +21,12 @@ import java.util.concurrent.CompletableFuture;
 final class LocalStack {
 
     static final TestTokens TOKENS = new TestTokens();
+    /**
+     * A tenant whose connections command-service re-checks every minute (the shortest period it takes), so that a
+     * test's connections also get scheduled checks and health changes while it runs.
+     */
+    static final String RECHECKED_TENANT = TestTokens.newTenant();
+
     static final Path LOGS = Path.of("target", "logs");
 
     private static LocalStack started;
@@ -58,7 +64,9 @@ final class LocalStack {
                                 "patchbay.probe.allow-insecure-http",
                                 "true",
                                 "patchbay.probe.timeout",
-                                "10s")),
+                                "10s",
+                                "patchbay.recheck.tenant-periods." + RECHECKED_TENANT,
+                                "1m")),
                 LOGS);
         queryService = ServiceProcess.create(
                 "query-service",

@@ -67,6 +67,9 @@ class Connection {
     private String healthState = Health.unknown().state();
     private String healthErrorCode;
     private Instant healthSince;
+    /** The version of the last edit: any event but a health change. */
+    private long editedVersion;
+
     private final Set<String> webhookTokens = new HashSet<>();
 
     @CommandHandler
@@ -177,8 +180,13 @@ class Connection {
         }
     }
 
+    /**
+     * A client's {@code If-Match} holds when it names the current version or any version since the last edit: a
+     * health change takes the connection's next version, so that the topic orders it among the edits, but it
+     * changes nothing a client edits, and a client that read the connection before it has not missed an edit.
+     */
     private void requireVersion(Long expected) {
-        if (expected != null && expected != version) {
+        if (expected != null && (expected < editedVersion || expected > version)) {
             throw new VersionMismatch(expected, version);
         }
     }
@@ -283,6 +291,7 @@ class Connection {
 
     private void touched(long newVersion, Instant at, String actor) {
         version = newVersion;
+        editedVersion = newVersion;
         updatedAt = at;
         updatedBy = actor;
     }

@@ -15,8 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Turns probe results, manual or scheduled, into the connection's health: each result is recorded on its live
  * connection, whose aggregate emits {@code ConnectionHealthChanged} only when the health changed. All instances share
- * one consumer group ({@code patchbay.probe.health-group}), so each result is recorded once; the connection's row is locked as for any command. Results for
- * no live connection of that tenant (a test before store, a deleted connection) are skipped.
+ * one consumer group ({@code patchbay.probe.health-group}), so each result is recorded once; the connection's row is
+ * locked as for any command. Results for no live connection of that tenant (a test before store, a deleted
+ * connection) are skipped, and so are results that did not check the system ({@link ProbeCompleted#checked()}: an
+ * open circuit, a busy worker, a credential gone since the request): the health stays what the last check found.
  */
 @Component
 class HealthResults {
@@ -63,6 +65,10 @@ class HealthResults {
                     record.topic(),
                     record.partition(),
                     record.offset());
+            return;
+        }
+        if (!result.checked()) {
+            log.debug("Probe result checked at {} did not check the system; health kept", result.checkedAt());
             return;
         }
         record(result);

@@ -1,6 +1,8 @@
 package dev.patchbay.command.connection;
 
-/** The client's {@code If-Match} names a version that is no longer the connection's. */
+/**
+ * The client's {@code If-Match} names a version from before the connection's last edit, or one it has not reached.
+ */
 class VersionMismatch extends RuntimeException {
 
     private final long current;

@@ -2,7 +2,6 @@ package dev.patchbay.command.probe;
 
 import dev.patchbay.command.platform.ConnectionDirectory;
 import dev.patchbay.contracts.connection.ConnectionResource;
-import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
@@ -24,21 +23,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Re-checks every live connection each {@code patchbay.recheck.period}: once a second this instance leases at most
- * {@code patchbay.recheck.rate} due connections ({@link Rechecks}) and publishes an ordinary {@code ProbeRequested}
- * for each, as a manual test does but without waiting: the result reaches the connection's health like any other
- * (a change is a {@code ConnectionHealthChanged}). Any number of instances run this, with no leader: the lease is a
- * row lock skipped by the others. Scheduled checks take nothing from the tenants' manual-test rate limit; their bound
- * is the rate, per instance, and the spread over the period. A revoked connection has no credential: not checked.
+ * Re-checks every live connection each period ({@code patchbay.recheck.period}, or its tenant's own): once a second
+ * this instance takes what it may from the re-checks' rate bound shared by all instances ({@link RecheckRate}),
+ * leases that many due connections ({@link Rechecks}) and publishes an ordinary {@code ProbeRequested} for each, as
+ * a manual test does but without waiting: the result reaches the connection's health like any other (a change is a
+ * {@code ConnectionHealthChanged}). Any number of instances run this, with no leader: the lease is a row lock skipped
+ * by the others. Scheduled checks take nothing from the tenants' manual-test rate limit, and a probe worker admits
+ * one only while the tenant has a check slot left besides it, so manual tests are never starved. A re-check that
+ * could not be sent is due again after {@code patchbay.recheck.retry-after}. A revoked connection has no
+ * credential: not checked.
  */
 @Component
 class RecheckScheduler implements InitializingBean, DisposableBean {
 
-    static final String ACTOR = "patchbay:recheck";
+    static final String ACTOR = ProbeRequested.RECHECK;
 
     private static final Logger log = LoggerFactory.getLogger(RecheckScheduler.class);
 
     private final Rechecks rechecks;
+    private final RecheckRate rate;
     private final ConnectionDirectory connections;
     private final KafkaTemplate<String, byte[]> kafka;
     private final TransactionTemplate transactions;
@@ -54,12 +57,14 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
 
     RecheckScheduler(
             Rechecks rechecks,
+            RecheckRate rate,
             ConnectionDirectory connections,
             KafkaTemplate<String, byte[]> kafka,
             TransactionTemplate transactions,
             RecheckProperties properties,
             Clock clock) {
         this.rechecks = rechecks;
+        this.rate = rate;
         this.connections = connections;
         this.kafka = kafka;
         this.transactions = transactions;
@@ -74,22 +79,29 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
         }
     }
 
-    /** Seeds when it is time, then leases and publishes one second's worth; how many were published. */
+    /** Seeds when it is time, then leases and publishes what the rate bound allows; how many were published. */
     int tick() {
         var now = clock.instant();
         if (!now.isBefore(seededAt.plus(properties.seedInterval()))) {
             seededAt = now;
             seed();
         }
-        var leased = transactions.execute(status -> rechecks.lease(now, properties.period(), properties.rate()));
+        int allowed = rate.take(properties.rate());
+        if (allowed == 0) {
+            return 0;
+        }
+        var leased = transactions.execute(status -> rechecks.lease(now, Rechecks.Periods.of(properties), allowed));
+        rate.giveBack(allowed - leased.size());
         int published = 0;
         for (var due : leased) {
             try (var logContext = LogContext.of(due.tenant(), due.connectionId())) {
                 var connection = connections.describe(due.tenant(), due.connectionId());
                 if (connection.isPresent() && connection.get().status() != ConnectionResource.Status.REVOKED) {
-                    publish(due.tenant(), connection.get());
+                    publish(due, connection.get());
                     published++;
                 }
+            } catch (RuntimeException unsent) {
+                retryLater(due, unsent);
             }
         }
         return published;
@@ -97,10 +109,26 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
 
     /** Gives new live connections their first time; drops the gone. */
     int seed() {
-        return transactions.execute(status -> rechecks.seed(clock.instant(), properties.period()));
+        return transactions.execute(status -> rechecks.seed(clock.instant(), Rechecks.Periods.of(properties)));
     }
 
-    private void publish(TenantId tenant, ConnectionResource connection) {
+    private void retryLater(Rechecks.Due due, Throwable why) {
+        try {
+            rechecks.retryAt(due.connectionId(), clock.instant().plus(properties.retryAfter()));
+            log.warn(
+                    "A re-check was not sent ({}); it is due again in {}",
+                    why.getClass().getName(),
+                    properties.retryAfter());
+        } catch (RuntimeException notRescheduled) {
+            log.warn(
+                    "A re-check was not sent ({}) nor rescheduled ({}); it is due again a period later",
+                    why.getClass().getName(),
+                    notRescheduled.getClass().getName());
+        }
+    }
+
+    private void publish(Rechecks.Due due, ConnectionResource connection) {
+        var tenant = due.tenant();
         var key = connection.id().toString();
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var request = new ProbeRequested(
@@ -116,10 +144,15 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
                 now,
                 ACTOR);
         kafka.send(codec.record(
-                Topics.PROBE_REQUESTS,
-                key,
-                request,
-                new EventCodec.Envelope(request.correlationId(), now, key, tenant.value(), null)));
+                        Topics.PROBE_REQUESTS,
+                        key,
+                        request,
+                        new EventCodec.Envelope(request.correlationId(), now, key, tenant.value(), null)))
+                .whenComplete((sent, failed) -> {
+                    if (failed != null) {
+                        retryLater(due, failed);
+                    }
+                });
     }
 
     private void tickQuietly() {

@@ -8,7 +8,9 @@ import org.springframework.stereotype.Component;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The {@code health_rechecks} table: when each live connection is next checked, and its leases. */
@@ -18,18 +20,30 @@ class Rechecks {
     /** A connection whose re-check this instance leased. */
     record Due(ConnectionId connectionId, TenantId tenant) {}
 
-    // New live connections start at a random point of the period, so a tenant's thousands of connections are spread
-    // over it rather than checked at once.
+    // The period of the row's connection: its own, else its tenant's, else the default (the arrays are the
+    // configured connections and tenants with their periods in seconds). Used with the row's ids in scope.
+    private static final String PERIOD_SECONDS = """
+            COALESCE(
+                (SELECT own.seconds FROM unnest(CAST(:connections AS uuid[]), CAST(:connectionSeconds AS float8[]))
+                     AS own(connection_id, seconds) WHERE own.connection_id = %1$s.connection_id),
+                (SELECT own.seconds FROM unnest(CAST(:tenants AS text[]), CAST(:tenantSeconds AS float8[]))
+                     AS own(tenant_id, seconds) WHERE own.tenant_id = %1$s.tenant_id),
+                :defaultSeconds)""";
+
+    // New live connections start at a random point of their period, so a tenant's thousands of connections are
+    // spread over it rather than checked at once. A connection whose re-checks are off gets no row.
     private static final String SEED = """
             INSERT INTO health_rechecks (connection_id, tenant_id, next_check_at)
-            SELECT connection_id, tenant_id, CAST(? AS timestamptz) + make_interval(secs => ? * random())
-            FROM live_connections
+            SELECT connection_id, tenant_id, CAST(:now AS timestamptz) + make_interval(secs => %s * random())
+            FROM live_connections AS live
+            WHERE live.connection_id <> ALL (CAST(:off AS uuid[]))
             ON CONFLICT (connection_id) DO NOTHING
-            """;
+            """.formatted(PERIOD_SECONDS.formatted("live"));
 
-    private static final String DROP_GONE = """
+    private static final String DROP_GONE_OR_OFF = """
             DELETE FROM health_rechecks AS r
             WHERE NOT EXISTS (SELECT 1 FROM live_connections AS l WHERE l.connection_id = r.connection_id)
+               OR r.connection_id = ANY (CAST(:off AS uuid[]))
             """;
 
     // One statement leases and pushes on: rows another instance has locked are skipped, not waited for, and a row
@@ -37,15 +51,20 @@ class Rechecks {
     private static final String LEASE = """
             WITH due AS (
                 SELECT connection_id FROM health_rechecks
-                WHERE next_check_at <= ?
+                WHERE next_check_at <= :now AND connection_id <> ALL (CAST(:off AS uuid[]))
                 ORDER BY next_check_at
-                LIMIT ?
+                LIMIT :limit
                 FOR UPDATE SKIP LOCKED
             )
             UPDATE health_rechecks AS r
-            SET next_check_at = CAST(? AS timestamptz) + make_interval(secs => ? * (0.9 + 0.2 * random()))
+            SET next_check_at = CAST(:now AS timestamptz) + make_interval(secs => %s * (0.9 + 0.2 * random()))
             FROM due WHERE r.connection_id = due.connection_id
             RETURNING r.connection_id, r.tenant_id
+            """.formatted(PERIOD_SECONDS.formatted("r"));
+
+    // A leased connection whose re-check was not sent: due again after the retry delay, not a period later.
+    private static final String RETRY = """
+            UPDATE health_rechecks SET next_check_at = CAST(:at AS timestamptz) WHERE connection_id = :connection
             """;
 
     private final JdbcClient jdbc;
@@ -54,21 +73,94 @@ class Rechecks {
         this.jdbc = jdbc;
     }
 
-    /** Gives every live connection without one a first time within the period, and drops the gone; how many new. */
-    int seed(Instant now, Duration period) {
-        int seeded = jdbc.sql(SEED)
-                .params(Timestamp.from(now), (double) period.toSeconds())
-                .update();
-        jdbc.sql(DROP_GONE).update();
+    /**
+     * Gives every live connection without one a first time within its period, and drops the gone and those whose
+     * re-checks are off; how many new.
+     */
+    int seed(Instant now, Periods periods) {
+        int seeded =
+                periods.bind(jdbc.sql(SEED)).param("now", Timestamp.from(now)).update();
+        jdbc.sql(DROP_GONE_OR_OFF).param("off", periods.off()).update();
         return seeded;
     }
 
-    /** Leases at most {@code limit} due connections and moves each a period (±10 %) past {@code now}. */
-    List<Due> lease(Instant now, Duration period, int limit) {
-        return jdbc.sql(LEASE)
-                .params(Timestamp.from(now), limit, Timestamp.from(now), (double) period.toSeconds())
+    /** Leases at most {@code limit} due connections and moves each its period (±10 %) past {@code now}. */
+    List<Due> lease(Instant now, Periods periods, int limit) {
+        return periods.bind(jdbc.sql(LEASE))
+                .param("now", Timestamp.from(now))
+                .param("limit", limit)
                 .query((rs, row) ->
                         new Due(new ConnectionId(rs.getObject(1, UUID.class)), TenantId.of(rs.getString(2))))
                 .list();
+    }
+
+    /** Makes a leased connection due again at {@code at}: its re-check was not sent. */
+    void retryAt(ConnectionId connection, Instant at) {
+        jdbc.sql(RETRY)
+                .param("at", Timestamp.from(at))
+                .param("connection", connection.value())
+                .update();
+    }
+
+    /**
+     * The periods as the statements take them: the default, the tenants' own, the connections' own, and the
+     * connections whose re-checks are off.
+     */
+    record Periods(
+            double defaultSeconds,
+            String[] tenants,
+            Double[] tenantSeconds,
+            UUID[] connections,
+            Double[] connectionSeconds,
+            UUID[] off) {
+
+        static Periods of(Duration period, Map<String, Duration> tenantPeriods) {
+            return of(period, tenantPeriods, Map.of());
+        }
+
+        /**
+         * @param connectionPeriods by connection id: a duration (at least a minute), or {@code off}
+         */
+        static Periods of(Duration period, Map<String, Duration> tenantPeriods, Map<String, String> connectionPeriods) {
+            var tenants = tenantPeriods.keySet().toArray(String[]::new);
+            var tenantSeconds = new Double[tenants.length];
+            for (int i = 0; i < tenants.length; i++) {
+                tenantSeconds[i] = (double) tenantPeriods.get(tenants[i]).toSeconds();
+            }
+            List<UUID> connections = new ArrayList<>();
+            List<Double> connectionSeconds = new ArrayList<>();
+            List<UUID> off = new ArrayList<>();
+            connectionPeriods.forEach((connection, value) -> {
+                var id = UUID.fromString(connection);
+                var own = RecheckProperties.connectionPeriod(connection, value);
+                if (own.isEmpty()) {
+                    off.add(id);
+                } else {
+                    connections.add(id);
+                    connectionSeconds.add((double) own.get().toSeconds());
+                }
+            });
+            return new Periods(
+                    period.toSeconds(),
+                    tenants,
+                    tenantSeconds,
+                    connections.toArray(UUID[]::new),
+                    connectionSeconds.toArray(Double[]::new),
+                    off.toArray(UUID[]::new));
+        }
+
+        static Periods of(RecheckProperties properties) {
+            return of(properties.period(), properties.tenantPeriods(), properties.connectionPeriods());
+        }
+
+        private JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement) {
+            return statement
+                    .param("defaultSeconds", defaultSeconds)
+                    .param("tenants", tenants)
+                    .param("tenantSeconds", tenantSeconds)
+                    .param("connections", connections)
+                    .param("connectionSeconds", connectionSeconds)
+                    .param("off", off);
+        }
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -95,6 +96,26 @@ class HealthChangesIT extends CommandServiceTestBase {
                             assertThat(change.previousState()).isEqualTo("unknown");
                         }));
         assertThat(healthChanges(nobody)).isEmpty();
+    }
+
+    @Test
+    void resultsThatDidNotCheckTheSystemAreNoChangeOfHealth() throws Exception {
+        var tenant = TestTokens.newTenant();
+        var id = create(tenant, "breaker", "pw");
+        var busy = new ProbeError("circuit_open", "The worker is running as many checks as it takes at once.");
+        var gone = new ProbeError("revoked", "The credential no longer exists.");
+
+        publish(result(tenant, id, true, null, T0));
+        publish(result(tenant, id, false, busy, T0.plusSeconds(60)));
+        publish(result(tenant, id, false, gone, T0.plusSeconds(120)));
+        // on the same partition, so recorded after the two above
+        publish(result(tenant, id, false, REFUSED, T0.plusSeconds(180)));
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(healthChanges(id))
+                        .extracting(ConnectionHealthChanged::state, ConnectionHealthChanged::previousState)
+                        .containsExactly(tuple("healthy", "unknown"), tuple("unhealthy", "healthy")));
+        assertThat(healthChanges(id).get(1).error()).isEqualTo(REFUSED);
     }
 
     private static ProbeCompleted result(String tenant, String id, boolean healthy, ProbeError error, Instant at) {

@@ -4,15 +4,20 @@ import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
+import dev.patchbay.contracts.connection.ConnectionUpdated;
 import dev.patchbay.contracts.connection.TenantId;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import static dev.patchbay.command.connection.ConnectionFixtures.T0;
+import static dev.patchbay.command.connection.ConnectionFixtures.T1;
 import static dev.patchbay.command.connection.ConnectionFixtures.TENANT;
+import static dev.patchbay.command.connection.ConnectionFixtures.anUpdateOf;
 import static dev.patchbay.command.connection.ConnectionFixtures.created;
 import static dev.patchbay.command.connection.ConnectionFixtures.newId;
 
@@ -79,6 +84,43 @@ class HealthTest {
                 .expectNoEvents();
         fixture.given(created(id))
                 .when(new RecordHealth(id, TenantId.of("tenant-b"), true, null, at(1)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aHealthChangeTakesTheNextVersionButLeavesAClientsIfMatchOfTheLastEditValid() {
+        var id = newId();
+        fixture.given(created(id), changed(id, 2, at(1), "unhealthy", "unknown", UNREACHABLE, null))
+                .when(anUpdateOf(id).by("u").ifMatch(1).withDisplayName("x").command())
+                .expectEvents(new ConnectionUpdated(
+                        id,
+                        TENANT,
+                        3,
+                        T1,
+                        "u",
+                        List.of("display_name"),
+                        "x",
+                        created(id).baseUrl(),
+                        created(id).accountRef(),
+                        created(id).config(),
+                        created(id).metadata()));
+        fixture.given(created(id), changed(id, 2, at(1), "unhealthy", "unknown", UNREACHABLE, null))
+                .when(anUpdateOf(id).by("u").ifMatch(2).withDisplayName("x").command())
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void anIfMatchOlderThanTheLastEditOrNewerThanTheConnectionIsStill412() {
+        var id = newId();
+        var edited = new ConnectionUpdated(
+                id, TENANT, 2, T1, "u", List.of("display_name"), "y", null, null, Map.of(), Map.of());
+        fixture.given(created(id), edited, changed(id, 3, at(2), "healthy", "unknown", null, null))
+                .when(anUpdateOf(id).by("u").ifMatch(1).withDisplayName("x").command())
+                .expectException(VersionMismatch.class)
+                .expectNoEvents();
+        fixture.given(created(id), edited, changed(id, 3, at(2), "healthy", "unknown", null, null))
+                .when(anUpdateOf(id).by("u").ifMatch(4).withDisplayName("x").command())
+                .expectException(VersionMismatch.class)
                 .expectNoEvents();
     }
 

@@ -7,12 +7,14 @@ import dev.patchbay.platform.test.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import javax.sql.DataSource;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,12 +28,16 @@ import static org.awaitility.Awaitility.await;
 class RecheckSchedulerIT extends CommandServiceTestBase {
 
     private static final Duration PERIOD = Duration.ofHours(6);
+    private static final Rechecks.Periods PERIODS = Rechecks.Periods.of(PERIOD, Map.of());
 
     @Autowired
     Rechecks rechecks;
 
     @Autowired
     RecheckScheduler scheduler;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void twoInstancesLeasingTheSameDatabaseCheckEachDueConnectionOnce() throws Exception {
@@ -51,7 +57,7 @@ class RecheckSchedulerIT extends CommandServiceTestBase {
             start.await();
             List<Rechecks.Due> batch;
             do {
-                batch = rechecks.lease(now, PERIOD, 7);
+                batch = rechecks.lease(now, PERIODS, 7);
                 batch.forEach(one -> leased.add(one.connectionId().value()));
             } while (!batch.isEmpty());
             return null;
@@ -68,7 +74,7 @@ class RecheckSchedulerIT extends CommandServiceTestBase {
         var mine = new ArrayList<>(leased);
         mine.retainAll(due);
         assertThat(mine).hasSize(due.size()).doesNotHaveDuplicates();
-        assertThat(rechecks.lease(now, PERIOD, 1000))
+        assertThat(rechecks.lease(now, PERIODS, 1000))
                 .extracting(d -> d.connectionId().value())
                 .doesNotContainAnyElementsOf(due);
         var next = jdbc.sql("SELECT min(next_check_at), max(next_check_at) FROM health_rechecks WHERE tenant_id = ?")
@@ -118,6 +124,53 @@ class RecheckSchedulerIT extends CommandServiceTestBase {
     }
 
     @Test
+    void aTenantWithAPeriodOfItsOwnIsSeededAndLeasedByIt() {
+        var fast = TestTokens.newTenant();
+        var ordinary = TestTokens.newTenant();
+        var fastId = create(fast, "fast", "p");
+        var ordinaryId = create(ordinary, "ordinary", "p");
+        var periods = Rechecks.Periods.of(PERIOD, Map.of(fast, Duration.ofMinutes(1)));
+        var now = Instant.now();
+        rechecks.seed(now, periods);
+        assertThat(nextCheck(fastId)).isBetween(now, now.plusSeconds(60));
+
+        jdbc.sql("UPDATE health_rechecks SET next_check_at = ? WHERE connection_id IN (?, ?)")
+                .params(Timestamp.from(now.minusSeconds(1)), UUID.fromString(fastId), UUID.fromString(ordinaryId))
+                .update();
+        var leased = rechecks.lease(now, periods, 1000).stream()
+                .map(due -> due.connectionId().value().toString())
+                .toList();
+        assertThat(leased).contains(fastId, ordinaryId);
+        assertThat(nextCheck(fastId)).isBetween(now.plusSeconds(54), now.plusSeconds(66));
+        assertThat(nextCheck(ordinaryId))
+                .isBetween(
+                        now.plus(PERIOD.multipliedBy(9).dividedBy(10)),
+                        now.plus(PERIOD.multipliedBy(11).dividedBy(10)));
+    }
+
+    @Test
+    void theRateBoundIsOneBucketForAllInstances() {
+        var properties = new RecheckProperties(
+                true, PERIOD, Map.of(), Map.of(), 3, Duration.ofMinutes(1), Duration.ofMinutes(1));
+        jdbc.sql("DELETE FROM probe_rate_buckets WHERE id = ?")
+                .param(RecheckRate.BUCKET)
+                .update();
+        var one = new RecheckRate(dataSource, properties);
+        var other = new RecheckRate(dataSource, properties);
+        var started = System.nanoTime();
+        int taken = one.take(1000) + other.take(1000) + one.take(1000);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // what the bucket held, and what it refilled meanwhile at 3 a second
+        assertThat(taken).isGreaterThanOrEqualTo(3).isLessThanOrEqualTo(3 + (int) Math.ceil(3 * seconds));
+
+        one.giveBack(2);
+        assertThat(other.take(2)).as("given back by the other instance").isEqualTo(2);
+        jdbc.sql("DELETE FROM probe_rate_buckets WHERE id = ?")
+                .param(RecheckRate.BUCKET)
+                .update();
+    }
+
+    @Test
     void aDeletedConnectionIsDroppedFromTheSchedule() {
         var tenant = TestTokens.newTenant();
         var id = create(tenant, "short-lived", "pw");
@@ -134,5 +187,13 @@ class RecheckSchedulerIT extends CommandServiceTestBase {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    private Instant nextCheck(String connectionId) {
+        return jdbc.sql("SELECT next_check_at FROM health_rechecks WHERE connection_id = ?")
+                .param(UUID.fromString(connectionId))
+                .query(Timestamp.class)
+                .single()
+                .toInstant();
     }
 }

@@ -34,6 +34,9 @@ public record ProbeRequested(
         String requestedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) String purpose) {
 
+    /** The {@code requestedBy} of a scheduled re-check, which no client waits for. */
+    public static final String RECHECK = "patchbay:recheck";
+
     /** The purpose of a candidate's credential, as the vault names it. */
     public static final String CANDIDATE = "candidate";
 
@@ -70,6 +73,11 @@ public record ProbeRequested(
                 requestedAt,
                 requestedBy,
                 null);
+    }
+
+    /** Whether this is a scheduled re-check rather than a test someone asked for. */
+    public boolean recheck() {
+        return RECHECK.equals(requestedBy);
     }
 
     /** Whether this tests a candidate (a connection not stored) rather than a stored connection. */

@@ -1,6 +1,5 @@
 package dev.patchbay.probe.connection;
 
-import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.platform.json.EventCodec;
@@ -18,9 +17,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The listener thread never runs a check itself: a check of a slow system would stop consumption, and with it
  * every tenant's tests. Instead each tenant has at most {@code patchbay.probe.tenant-concurrency} checks in the
  * worker (running or waiting for a thread), and a request beyond that, or beyond the pool's queue, is answered at
- * once with {@link Failure#BUSY} ({@code circuit_open}: try again shortly). Answering beats queueing: a tenant whose
+ * once with {@link Failure#BUSY} ({@code circuit_open}: try again shortly); a scheduled re-check never takes a tenant's
+ * last slot ({@link Admission}). Answering beats queueing: a tenant whose
  * systems hang gets its answers as fast as the others, and cannot fill the queue ahead of them; each check it has
  * running ends by the check deadline, so its threads come back.
  *
@@ -54,7 +52,7 @@ final class ProbeRequestListener implements DisposableBean {
     private final VaultKeyCheck keys;
     private final ProbeProperties properties;
     private final ThreadPoolExecutor pool;
-    private final Map<TenantId, Integer> inFlight = new ConcurrentHashMap<>();
+    private final Admission admission;
     private final EventCodec codec = new EventCodec(ProbeResultPublisher.SOURCE);
 
     ProbeRequestListener(
@@ -67,6 +65,7 @@ final class ProbeRequestListener implements DisposableBean {
         this.publisher = publisher;
         this.keys = keys;
         this.properties = properties;
+        this.admission = new Admission(properties.tenantConcurrency());
         var threads = new AtomicInteger();
         // The queue holds what the threads have not started yet: every tenant's share of it is bounded already.
         this.pool = new ThreadPoolExecutor(
@@ -118,7 +117,7 @@ final class ProbeRequestListener implements DisposableBean {
             return;
         }
         var tenant = request.tenantId();
-        if (!admit(tenant)) {
+        if (!admission.admit(tenant, request.recheck())) {
             busy(request);
             return;
         }
@@ -127,31 +126,28 @@ final class ProbeRequestListener implements DisposableBean {
                 try {
                     handle(request);
                 } finally {
-                    release(tenant);
+                    admission.release(tenant);
                 }
             });
         } catch (RejectedExecutionException full) {
-            release(tenant);
+            admission.release(tenant);
             busy(request);
         }
     }
 
-    private boolean admit(TenantId tenant) {
-        var admitted = new boolean[1];
-        inFlight.compute(tenant, (key, running) -> {
-            int now = running == null ? 0 : running;
-            admitted[0] = now < properties.tenantConcurrency();
-            return admitted[0] ? now + 1 : running;
-        });
-        return admitted[0];
-    }
-
-    private void release(TenantId tenant) {
-        inFlight.computeIfPresent(tenant, (key, running) -> running > 1 ? running - 1 : null);
-    }
-
-    /** Says at once that the check was not started; nothing of the connection is read for that. */
+    /**
+     * Says at once that the check was not started; nothing of the connection is read for that. A re-check not
+     * started is not answered: nobody waits for it, and a busy answer is no news of the connection's health.
+     */
     private void busy(ProbeRequested request) {
+        if (request.recheck()) {
+            log.debug(
+                    "Re-check {} of connection {} not started: it would take its tenant's last check slot, or the "
+                            + "worker is full; it runs at its next time",
+                    request.correlationId(),
+                    request.connectionId());
+            return;
+        }
         if (request.requestedAt() != null
                 && request.requestedAt().plus(properties.staleAfter()).isBefore(Instant.now())) {
             return;

@@ -54,6 +54,12 @@ class ConnectionHealthProjection {
                         record.topic(),
                         record.partition(),
                         record.offset());
+            } else if (event instanceof ProbeCompleted probe && !probe.checked()) {
+                // an open breaker, a busy worker, a credential gone since the request: nothing was checked, and
+                // the health stays what the last check found, as on the connection's events
+                try (var logContext = LogContext.of(probe.tenantId(), probe.connectionId())) {
+                    log.debug("Probe result checked at {} did not check the system; health kept", probe.checkedAt());
+                }
             } else if (event instanceof ProbeCompleted probe) {
                 try (var logContext = LogContext.of(probe.tenantId(), probe.connectionId())) {
                     var changed =

@@ -1,5 +1,6 @@
 package dev.patchbay.query.connection;
 
+import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.platform.test.TestTokens;
@@ -10,6 +11,7 @@ import org.springframework.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static dev.patchbay.query.connection.ConnectionFixtures.aConnection;
 import static dev.patchbay.query.connection.ConnectionFixtures.healthChanged;
@@ -93,6 +95,33 @@ class ConnectionHealthIT extends QueryServiceTestBase {
                         .containsEntry("state", "unhealthy")
                         .containsEntry("checked_at", broken.plusSeconds(60).toString())
                         .containsEntry("since", broken.toString()));
+    }
+
+    @Test
+    void aResultThatDidNotCheckTheSystemLeavesTheHealthAsTheLastCheckFoundIt() {
+        var tenant = TestTokens.newTenant();
+        var created = aConnection(tenant).created();
+        var id = created.connectionId().toString();
+        publish(created);
+        var checked = created.occurredAt().plusSeconds(10);
+        publish(probed(created, true, checked, 5));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(health(tenant, id)).containsEntry("state", "healthy"));
+
+        var busy = new ProbeCompleted(
+                UUID.randomUUID().toString(),
+                created.connectionId(),
+                created.tenantId(),
+                created.vendor(),
+                false,
+                0,
+                checked.plusSeconds(60),
+                new ProbeError("circuit_open", "The worker is running as many checks as it takes at once."));
+        awaitConsumed(publish(busy), HEALTH_GROUP);
+        assertThat(health(tenant, id))
+                .containsEntry("state", "healthy")
+                .containsEntry("checked_at", checked.toString())
+                .containsEntry("since", checked.toString());
     }
 
     @Test
