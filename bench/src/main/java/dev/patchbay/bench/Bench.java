@@ -370,6 +370,11 @@ public final class Bench {
                 out.put(prefix + "added_p50_ms", signedMs(through.p50Micros() - direct.p50Micros()));
                 out.put(prefix + "added_p99_ms", signedMs(through.p99Micros() - direct.p99Micros()));
                 out.put(prefix + "errors", Long.toString(through.errors() + through.none()));
+                if (through.errors() + through.none() > 0) {
+                    var after = api.get(proxyUrl + proxied, caller);
+                    System.out.printf("    c=%d had errors; one call now: %d %s%n", concurrency, after.status(),
+                            after.body());
+                }
                 System.out.printf("    c=%d  direct %.0f/s p50 %s p99 %s | proxied %.0f/s p50 %s p99 %s | added p50 %s "
                                 + "p99 %s ms, throughput %.2f of direct, %d errors%n",
                         concurrency, direct.throughput(), Load.ms(direct.p50Micros()), Load.ms(direct.p99Micros()),
@@ -379,6 +384,17 @@ public final class Bench {
                         through.throughput() / Math.max(direct.throughput(), 1e-9), through.errors() + through.none());
             }
             out.put("proxy.loadavg_after", Files.readString(Path.of("/proc/loadavg")).trim());
+            // what the proxy answered, by status and problem code: the worker's own count of every call of the run
+            var metrics = api.get(env("BENCH_WORKER_URL", "http://127.0.0.1:8082") + "/actuator/prometheus", null);
+            metrics.body()
+                    .lines()
+                    .filter(line -> line.startsWith("patchbay_proxy_calls_seconds_count{"))
+                    .forEach(line -> {
+                        System.out.println("    " + line);
+                        out.put("proxy.answers." + line.substring(line.indexOf('{'), line.indexOf('}') + 1)
+                                        .replaceAll("[{}\"]", "").replace(',', '.'),
+                                line.substring(line.lastIndexOf(' ') + 1));
+                    });
         }
         save("proxy", out);
     }
