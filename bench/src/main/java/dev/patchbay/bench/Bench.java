@@ -354,11 +354,23 @@ public final class Bench {
             out.put("proxy.loadavg_before", Files.readString(Path.of("/proc/loadavg")).trim());
             for (var level : args.getOrDefault("concurrency", "1,32").split(",")) {
                 int concurrency = Integer.parseInt(level.trim());
+                var prefix = "proxy.c" + concurrency + ".";
+                var directCpu = new Sampler(root.resolve(".patchbay/run"));
                 var direct = new Wrk(dir, "direct-c" + concurrency, vendor.baseUrl(), caller, concurrency,
                         List.of("/items/5f0f5c2e-item")).run("direct-c" + concurrency, seconds, max);
+                directCpu.put(out, prefix + "direct");
+                var proxiedCpu = new Sampler(root.resolve(".patchbay/run"));
                 var through = new Wrk(dir, "proxied-c" + concurrency, proxyUrl, caller, concurrency,
                         List.of(proxied)).run("proxied-c" + concurrency, seconds, max);
-                var prefix = "proxy.c" + concurrency + ".";
+                proxiedCpu.put(out, prefix + "proxied");
+                // the worker's CPU per proxied call, and what else the machine was busy with meanwhile
+                double workerPct = Double.parseDouble(out.getOrDefault(prefix + "proxied.cpu_pct.probe-worker", "0"));
+                out.put(prefix + "worker_cpu_ms_per_call", String.format("%.2f",
+                        workerPct * 10 / Math.max(through.throughput(), 1e-9)));
+                System.out.printf("    c=%d  worker CPU %.2f ms per proxied call; during it: machine busy %s%%, other "
+                                + "processes %s%% of one core%n", concurrency,
+                        workerPct * 10 / Math.max(through.throughput(), 1e-9),
+                        out.get(prefix + "proxied.cpu_pct.machine_busy"), out.get(prefix + "proxied.cpu_pct.other"));
                 out.put(prefix + "direct_per_s", String.format("%.0f", direct.throughput()));
                 out.put(prefix + "proxied_per_s", String.format("%.0f", through.throughput()));
                 out.put(prefix + "throughput_ratio", String.format("%.2f",
