@@ -366,11 +366,23 @@ public final class Bench {
             out.put("proxy.loadavg_before", Files.readString(Path.of("/proc/loadavg")).trim());
             for (var level : args.getOrDefault("concurrency", "1,32").split(",")) {
                 int concurrency = Integer.parseInt(level.trim());
+                var prefix = "proxy.c" + concurrency + ".";
+                var directCpu = new Sampler(root.resolve(".patchbay/run"));
                 var direct = new Wrk(dir, "direct-c" + concurrency, vendor.baseUrl(), caller, concurrency,
                         List.of("/items/5f0f5c2e-item")).run("direct-c" + concurrency, seconds, max);
+                directCpu.put(out, prefix + "direct");
+                var proxiedCpu = new Sampler(root.resolve(".patchbay/run"));
                 var through = new Wrk(dir, "proxied-c" + concurrency, proxyUrl, caller, concurrency,
                         List.of(proxied)).run("proxied-c" + concurrency, seconds, max);
-                var prefix = "proxy.c" + concurrency + ".";
+                proxiedCpu.put(out, prefix + "proxied");
+                // the worker's CPU per proxied call, and what else the machine was busy with meanwhile
+                double workerPct = Double.parseDouble(out.getOrDefault(prefix + "proxied.cpu_pct.probe-worker", "0"));
+                out.put(prefix + "worker_cpu_ms_per_call", String.format("%.2f",
+                        workerPct * 10 / Math.max(through.throughput(), 1e-9)));
+                System.out.printf("    c=%d  worker CPU %.2f ms per proxied call; during it: machine busy %s%%, other "
+                                + "processes %s%% of one core%n", concurrency,
+                        workerPct * 10 / Math.max(through.throughput(), 1e-9),
+                        out.get(prefix + "proxied.cpu_pct.machine_busy"), out.get(prefix + "proxied.cpu_pct.other"));
                 out.put(prefix + "direct_per_s", String.format("%.0f", direct.throughput()));
                 out.put(prefix + "proxied_per_s", String.format("%.0f", through.throughput()));
                 out.put(prefix + "throughput_ratio", String.format("%.2f",
@@ -382,6 +394,11 @@ public final class Bench {
                 out.put(prefix + "added_p50_ms", signedMs(through.p50Micros() - direct.p50Micros()));
                 out.put(prefix + "added_p99_ms", signedMs(through.p99Micros() - direct.p99Micros()));
                 out.put(prefix + "errors", Long.toString(through.errors() + through.none()));
+                if (through.errors() + through.none() > 0) {
+                    var after = api.get(proxyUrl + proxied, caller);
+                    System.out.printf("    c=%d had errors; one call now: %d %s%n", concurrency, after.status(),
+                            after.body());
+                }
                 System.out.printf("    c=%d  direct %.0f/s p50 %s p99 %s | proxied %.0f/s p50 %s p99 %s | added p50 %s "
                                 + "p99 %s ms, throughput %.2f of direct, %d errors%n",
                         concurrency, direct.throughput(), Load.ms(direct.p50Micros()), Load.ms(direct.p99Micros()),
@@ -391,6 +408,17 @@ public final class Bench {
                         through.throughput() / Math.max(direct.throughput(), 1e-9), through.errors() + through.none());
             }
             out.put("proxy.loadavg_after", Files.readString(Path.of("/proc/loadavg")).trim());
+            // what the proxy answered, by status and problem code: the worker's own count of every call of the run
+            var metrics = api.get(env("BENCH_WORKER_URL", "http://127.0.0.1:8082") + "/actuator/prometheus", null);
+            metrics.body()
+                    .lines()
+                    .filter(line -> line.startsWith("patchbay_proxy_calls_seconds_count{"))
+                    .forEach(line -> {
+                        System.out.println("    " + line);
+                        out.put("proxy.answers." + line.substring(line.indexOf('{'), line.indexOf('}') + 1)
+                                        .replaceAll("[{}\"]", "").replace(',', '.'),
+                                line.substring(line.lastIndexOf(' ') + 1));
+                    });
         }
         save("proxy", out);
     }

@@ -50,7 +50,7 @@ abstract class RunningWorker {
         registry.add("patchbay.proxy.max-request-body", () -> "64KB");
         registry.add("patchbay.proxy.max-response-body", () -> "256KB");
         registry.add("patchbay.proxy.first-byte-timeout", () -> "2s");
-        registry.add("patchbay.proxy.total-timeout", () -> "3s");
+        registry.add("patchbay.proxy.total-timeout", () -> "15s");
         registry.add("patchbay.proxy.connection-concurrency", () -> "2");
         registry.add("patchbay.proxy.tenant-concurrency", () -> "6");
     }

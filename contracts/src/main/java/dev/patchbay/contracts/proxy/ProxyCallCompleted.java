@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param actor the subject of the caller's token
  * @param path the path below the connection's origin as the caller sent it (refused paths included, cut to 512
  *     characters)
- * @param status the status the caller got
+ * @param status the status the caller got; 499 when the caller went away before its answer
  * @param problem the problem code the proxy answered with ({@code PBAY-06xx}, ...), or null when the vendor's answer
  *     was passed on
  * @param requestBytes the request body's bytes sent to the vendor

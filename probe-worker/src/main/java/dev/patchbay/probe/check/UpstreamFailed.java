@@ -17,17 +17,31 @@ public final class UpstreamFailed extends RuntimeException {
         /** The answer is larger than the proxy passes on. */
         TOO_LARGE,
         /** The connection's base URL cannot be used. */
-        UNUSABLE
+        UNUSABLE,
+        /** The caller went away and the call was given up: says nothing about the vendor. */
+        CANCELLED
     }
 
     private final Reason reason;
+    private final String causeType;
 
     public UpstreamFailed(Reason reason) {
+        this(reason, null);
+    }
+
+    /** @param cause what failed underneath: only its type is kept, never its message */
+    public UpstreamFailed(Reason reason, Throwable cause) {
         super(reason.name(), null, false, false);
         this.reason = reason;
+        this.causeType = cause == null ? null : cause.getClass().getName();
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The type of what failed underneath, for the log; null when the proxy itself decided. */
+    public String causeType() {
+        return causeType;
     }
 }

@@ -161,7 +161,12 @@ public final class UpstreamHttp {
         } catch (UpstreamFailed failed) {
             throw failed;
         } catch (RuntimeException e) {
-            throw new UpstreamFailed(reasonOf(e));
+            var root = rootOf(e);
+            if (root instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamFailed(UpstreamFailed.Reason.CANCELLED, root);
+            }
+            throw new UpstreamFailed(reasonOf(e), root);
         }
     }
 
@@ -174,6 +179,14 @@ public final class UpstreamHttp {
         chunk.readBytes(bytes);
         out.writeBytes(bytes);
         return out;
+    }
+
+    private static Throwable rootOf(Throwable e) {
+        var root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static UpstreamFailed.Reason reasonOf(RuntimeException e) {

@@ -110,6 +110,7 @@ final class ProxyHandler {
         String method;
         String path;
         long requestBytes;
+        final java.util.concurrent.atomic.AtomicBoolean audited = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
@@ -189,8 +190,12 @@ final class ProxyHandler {
                     return Mono.just(
                             Reply.of(new Problem(ProblemCode.INTERNAL_ERROR, "Something failed on our side.")));
                 })
-                .flatMap(reply -> Mono.from(send(response, call, reply, true)));
+                .flatMap(reply -> Mono.from(send(response, call, reply, true)))
+                .doOnCancel(() -> audit(call, CALLER_WENT_AWAY, null, 0));
     }
+
+    /** The status an audit record gives a call whose caller went away before its answer (as nginx logs it). */
+    static final int CALLER_WENT_AWAY = 499;
 
     /** The blocking part: directory, vault, breaker, vendor. */
     private Reply forward(
@@ -277,6 +282,13 @@ final class ProxyHandler {
             }
             long elapsed = System.nanoTime() - started;
             if (answer.status() >= 500) {
+                log.info(
+                        "Proxy call {} {} through connection {} ({}): the vendor answered {}",
+                        call.method,
+                        call.path,
+                        id,
+                        live.vendor(),
+                        answer.status());
                 breaker.onError(elapsed, TimeUnit.NANOSECONDS, new CheckFailed(Failure.UNEXPECTED_RESPONSE));
             } else {
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
@@ -297,6 +309,20 @@ final class ProxyHandler {
             return new Reply(answer.status(), headers, answer.body(), null);
         } catch (UpstreamFailed failed) {
             long elapsed = System.nanoTime() - started;
+            if (failed.reason() == UpstreamFailed.Reason.CANCELLED) {
+                // the caller went away (its connection closed): nobody waits, and the vendor did nothing wrong
+                breaker.releasePermission();
+                return Reply.of(new Problem(ProblemCode.UPSTREAM_UNREACHABLE, "The call was given up."));
+            }
+            log.warn(
+                    "Proxy call {} {} through connection {} ({}): {} after {} ms{}",
+                    call.method,
+                    call.path,
+                    id,
+                    live.vendor(),
+                    failed.reason(),
+                    TimeUnit.NANOSECONDS.toMillis(elapsed),
+                    failed.causeType() == null ? "" : " (" + failed.causeType() + ")");
             return Reply.of(upstreamProblem(failed.reason(), breaker, elapsed));
         } catch (CheckFailed failed) {
             long elapsed = System.nanoTime() - started;
@@ -358,28 +384,38 @@ final class ProxyHandler {
                 .headers(headers)
                 .sendByteArray(Mono.just(reply.body()))
                 .then()
-                .doFinally(signal -> {
-                    if (audited && call.caller != null && call.connection != null) {
-                        audit.record(
-                                new ProxyCallCompleted(
-                                        UUID.randomUUID().toString(),
-                                        call.caller.tenant(),
-                                        call.caller.subject(),
-                                        call.connection,
-                                        call.vendor,
-                                        call.method,
-                                        call.path,
-                                        reply.status(),
-                                        reply.problem() == null
-                                                ? null
-                                                : reply.problem().code(),
-                                        call.requestBytes,
-                                        reply.problem() == null ? reply.body().length : 0,
-                                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.started),
-                                        Instant.now().truncatedTo(ChronoUnit.MILLIS)),
-                                System.nanoTime() - call.started);
+                .doOnSuccess(sent -> {
+                    if (audited) {
+                        audit(call, reply.status(), reply.problem(), reply.problem() == null ? reply.body().length : 0);
+                    }
+                })
+                .doOnError(failed -> {
+                    if (audited) {
+                        audit(call, CALLER_WENT_AWAY, reply.problem(), 0);
                     }
                 });
+    }
+
+    private void audit(Call call, int status, ProblemCode problem, long responseBytes) {
+        if (call.caller == null || call.connection == null || !call.audited.compareAndSet(false, true)) {
+            return;
+        }
+        audit.record(
+                new ProxyCallCompleted(
+                        UUID.randomUUID().toString(),
+                        call.caller.tenant(),
+                        call.caller.subject(),
+                        call.connection,
+                        call.vendor,
+                        call.method,
+                        call.path,
+                        status,
+                        problem == null ? null : problem.code(),
+                        call.requestBytes,
+                        responseBytes,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.started),
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS)),
+                System.nanoTime() - call.started);
     }
 
     /** The request body, whole, or {@link #NO_BODY} when the request has none. */
