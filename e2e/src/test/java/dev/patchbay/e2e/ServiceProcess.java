@@ -38,6 +38,11 @@ final class ServiceProcess {
     }
 
     static ServiceProcess create(String module, Map<String, String> properties, Path logDirectory) {
+        return create(module, module, properties, logDirectory);
+    }
+
+    /** One of several instances of a module: {@code name} tells them apart, in the log file's name too. */
+    static ServiceProcess create(String module, String name, Map<String, String> properties, Path logDirectory) {
         var jar = Path.of(
                 System.getProperty("patchbay.e2e.jars", ".."),
                 module,
@@ -50,7 +55,7 @@ final class ServiceProcess {
         var arguments = new ArrayList<String>();
         arguments.add("--server.port=" + port);
         properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
-        return new ServiceProcess(module, jar, arguments, logDirectory.resolve(module + ".log"), port);
+        return new ServiceProcess(name, jar, arguments, logDirectory.resolve(name + ".log"), port);
     }
 
     /** Starts the service (again, after a kill) and waits until its health answers UP. */
@@ -124,6 +129,10 @@ final class ServiceProcess {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     long pid() {
