@@ -37,6 +37,9 @@ final class LocalStack {
     final TestInfrastructure.Database commandDb = TestInfrastructure.freshDatabase("e2e_command");
     final TestInfrastructure.Database queryDb = TestInfrastructure.freshDatabase("e2e_query");
     final ServiceProcess probeWorker;
+    /** Where probe-worker serves the proxy (issue 22): a listener of its own, beside its actuator port. */
+    final int proxyPort = ServiceProcess.freePort();
+
     final ServiceProcess commandService;
     final ServiceProcess queryService;
 
@@ -96,7 +99,11 @@ final class LocalStack {
                                 "patchbay.connectors.hosts.pluggy",
                                 "api.pluggy.ai,127.0.0.1",
                                 "patchbay.connectors.hosts.belvo",
-                                "api.belvo.com,127.0.0.1")),
+                                "api.belvo.com,127.0.0.1",
+                                "patchbay.proxy.enabled",
+                                "true",
+                                "patchbay.proxy.port",
+                                Integer.toString(proxyPort))),
                 LOGS);
         // Whatever happens next, nothing this stack starts outlives the test run.
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
@@ -133,6 +140,14 @@ final class LocalStack {
 
     WebTestClient query() {
         return client(queryService);
+    }
+
+    /** probe-worker's proxy listener. */
+    WebTestClient proxy() {
+        return WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + proxyPort)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     private static WebTestClient client(ServiceProcess service) {

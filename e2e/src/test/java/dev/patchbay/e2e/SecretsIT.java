@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,11 +27,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Canary credentials go through every path (create, rotate, failed validations, a webhook secret and a delivery
- * signed with it, a live test against a vendor that echoes the secret back); then every sink is searched for them, in
- * plain text, base64 and hex: the HTTP answers, every service's log, every record of every topic, a dump of both
+ * signed with it, a live test against a vendor that echoes the secret back, a call through the proxy to that vendor);
+ * then every sink is searched for them, in plain text, base64 and hex: the HTTP answers, every service's log, every record of every topic, a dump of both
  * databases, and a heap dump of each service taken after a full GC (plaintext that outlives its request).
  */
 class SecretsIT {
@@ -190,6 +192,22 @@ class SecretsIT {
                         .exchange(),
                 -1);
         System.out.println("live test against the echoing vendor answered: " + test);
+        // A workload uses the connection through the proxy: the worker opens the credential and exchanges it at the
+        // echoing vendor's /auth, which echoes it back in its refusal; the call is audited on a topic of its own.
+        var proxied = call(
+                stack.proxy()
+                        .get()
+                        .uri("/v1/connections/" + id + "/proxy/items/item-1")
+                        .header("Authorization", "Bearer " + LocalStack.TOKENS.token(tenant, "caller"))
+                        .exchange(),
+                -1);
+        System.out.println("a call through the proxy to the echoing vendor answered: " + proxied);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                Topics.readAll(stack.broker.bootstrapServers(), "patchbay.proxy-calls.v1"))
+                        .as("the proxied call's audit record")
+                        .anySatisfy(record -> assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                                .contains(id)));
 
         var sinks = new LinkedHashMap<String, byte[]>();
         sinks.put("HTTP answers", String.join("\n", answers).getBytes(StandardCharsets.UTF_8));
@@ -201,7 +219,8 @@ class SecretsIT {
                 "patchbay.connector-types.v1",
                 "patchbay.probe-requests.v1",
                 "patchbay.probe-results.v1",
-                "patchbay.webhooks.v1")) {
+                "patchbay.webhooks.v1",
+                "patchbay.proxy-calls.v1")) {
             var all = new StringBuilder();
             for (var record : Topics.readAll(stack.broker.bootstrapServers(), topic)) {
                 all.append(record.key()).append(new String(record.value(), StandardCharsets.ISO_8859_1));
