@@ -40,8 +40,10 @@ class ConnectionLookup implements ConnectionDirectory {
     }
 
     /**
-     * The connection as its events leave it, read from the write model (never the read side) in a unit of work and
-     * a transaction of its own, as a command's (it joins the caller's transaction, if there is one). Applies nothing.
+     * The connection as its events leave it, read from the write model (never the read side) in a unit of work of its
+     * own, as a command's. Applies nothing. Axon is given no transaction manager of its own (only the relay has one,
+     * RelayConfiguration), so the attached one is Axon's "none": the reads run in the caller's Spring transaction when
+     * there is one, else each on its own, which a read of committed events needs no more than.
      *
      * @throws ConnectionNotFound when it is deleted or another tenant's
      * @throws AggregateNotFoundException when it never existed
