@@ -235,6 +235,7 @@ final class Scale {
         long relayedAt = -1;
         long appliedAt = -1;
         long firstMoveAt = -1;
+        long halfwayAt = -1;
         long startIndex = -1;
         try (var command = database(commandDb); var query = database(queryDb)) {
             while (System.currentTimeMillis() < deadline && (relayedAt < 0 || appliedAt < 0)) {
@@ -247,6 +248,9 @@ final class Scale {
                     }
                     else if (firstMoveAt < 0 && index > startIndex) {
                         firstMoveAt = now;
+                    }
+                    if (halfwayAt < 0 && startIndex >= 0 && index >= startIndex + (target - startIndex) / 2) {
+                        halfwayAt = now;
                     }
                     if (index >= target) {
                         relayedAt = now;
@@ -268,14 +272,21 @@ final class Scale {
             if (firstMoveAt > 0) {
                 out.put("drain.relay_first_move_s", String.format("%.1f", (firstMoveAt - since) / 1000.0));
             }
+            // the second half alone: a relay whose code the JIT has compiled by then (a short backlog runs mostly
+            // in the interpreter of a young command-service)
+            if (halfwayAt > 0 && relayedAt > halfwayAt) {
+                out.put("drain.relay_second_half_per_s",
+                        String.format("%.0f", (backlog / 2.0) / ((relayedAt - halfwayAt) / 1000.0)));
+            }
         }
         if (appliedAt > 0) {
             out.put("drain.applied_seconds", String.format("%.1f", (appliedAt - since) / 1000.0));
         }
         bench.save("drain", out);
-        System.out.printf("    drain of %d events: relayed %s s after the broker answered (%s events/s), last one "
-                + "applied on query-service after %s s%n", backlog, out.get("drain.relay_seconds"),
-                out.get("drain.relay_per_s"), out.get("drain.applied_seconds"));
+        System.out.printf("    drain of %d events: relayed %s s after the broker answered (%s events/s; second half "
+                + "%s events/s), last one applied on query-service after %s s%n", backlog,
+                out.get("drain.relay_seconds"), out.get("drain.relay_per_s"), out.get("drain.relay_second_half_per_s"),
+                out.get("drain.applied_seconds"));
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
@@ -20,6 +21,7 @@ import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.AnnotationRevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -74,10 +76,16 @@ class AxonConfiguration {
     }
 
     private static Serializer jackson() {
-        return JacksonSerializer.builder()
+        var serializer = JacksonSerializer.builder()
                 .objectMapper(mapper())
                 .defaultTyping()
                 .build();
+        // after Axon's own module, so that this deserializer of metadata is the one found
+        serializer
+                .getObjectMapper()
+                .registerModule(new SimpleModule("patchbay-metadata")
+                        .addDeserializer(MetaData.class, new CachedMetaDataDeserializer()));
+        return serializer;
     }
 
     private static ObjectMapper mapper() {
