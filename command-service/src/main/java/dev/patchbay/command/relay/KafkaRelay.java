@@ -9,6 +9,9 @@ import dev.patchbay.platform.observability.LogContext;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -17,10 +20,14 @@ import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,8 +51,11 @@ import java.util.concurrent.TimeoutException;
  * lies beyond those positions and skips the events it finds there: each event is on the topic once.
  * <p>
  * Each event is published inside an observation that continues the trace of the request that caused it, from the
- * {@code traceparent} in the event's metadata ({@link CommandTracing}); Kafka's producer observation then writes
- * that trace into the record's {@code traceparent} header, and query-service's listener continues it.
+ * {@code traceparent} in the event's metadata ({@link CommandTracing}); the relay writes that observation's trace
+ * context into the record's {@code traceparent} header, and query-service's listener continues it. The relay sends
+ * through a template of its own without Spring Kafka's observation: a second observation (span and timer) per
+ * record, on top of the relay's own, was about a tenth of the relay thread's samples while it drained a backlog
+ * (bench/RESULTS.md, the scale section), and told nothing the relay's does not.
  */
 @Component
 @ProcessingGroup(KafkaRelay.PROCESSING_GROUP)
@@ -82,9 +92,25 @@ class KafkaRelay {
     /** The ids of events on the topic beyond the stored positions, not yet met again. */
     private volatile Set<String> alreadyPublished = Set.of();
 
-    KafkaRelay(KafkaTemplate<String, byte[]> kafka, ObservationRegistry observations, RelayPositions positions) {
-        this.kafka = kafka;
+    private final Tracer tracer;
+    private final Propagator propagator;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    KafkaRelay(
+            ProducerFactory<String, byte[]> producers,
+            ProducerListener<Object, Object> producerListener,
+            ObservationRegistry observations,
+            ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator,
+            RelayPositions positions) {
+        // the application's producer (the factory shares one), without Spring Kafka's per-record observation and timer
+        this.kafka = new KafkaTemplate<>(producers);
+        this.kafka.setObservationEnabled(false);
+        this.kafka.setMicrometerEnabled(false);
+        this.kafka.setProducerListener((ProducerListener) producerListener);
         this.observations = observations;
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
+        this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
         this.positions = positions;
     }
 
@@ -136,6 +162,7 @@ class KafkaRelay {
                 .lowCardinalityKeyValue("event.type", type)
                 .observe(() -> {
                     try (var logContext = LogContext.of(event.tenantId(), event.connectionId())) {
+                        writeTraceContext(record);
                         sends.add(kafka.send(record));
                         log.debug(
                                 "Relaying {} v{} of {} ({})",
@@ -145,6 +172,17 @@ class KafkaRelay {
                                 message.getIdentifier());
                     }
                 });
+    }
+
+    /** The current observation's trace context (the relay's span) into the record's headers: traceparent, tracestate. */
+    private void writeTraceContext(ProducerRecord<String, byte[]> record) {
+        var context = tracer.currentTraceContext().context();
+        if (context != null) {
+            propagator.inject(context, record.headers(), (headers, key, value) -> {
+                headers.remove(key);
+                headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+            });
+        }
     }
 
     /**

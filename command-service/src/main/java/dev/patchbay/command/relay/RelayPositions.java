@@ -65,11 +65,22 @@ class RelayPositions {
                 next.merge(metadata.partition(), metadata.offset() + 1, Math::max);
             }
         }
-        next.forEach((partition, offset) ->
-                jdbc.sql("""
-                INSERT INTO relay_positions (topic, partition, next_offset) VALUES (?, ?, ?)
-                ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
-                WHERE relay_positions.next_offset < EXCLUDED.next_offset""").params(topic, partition, offset).update());
+        if (!next.isEmpty()) {
+            // one statement for every partition the batch reached, in partition order (so two writers lock the rows
+            // in the same order)
+            var partitions = next.keySet().stream().sorted().toList();
+            jdbc.sql("""
+                    INSERT INTO relay_positions (topic, partition, next_offset)
+                    SELECT ?, partition, next_offset
+                    FROM unnest(CAST(? AS int[]), CAST(? AS bigint[])) AS n (partition, next_offset)
+                    ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
+                    WHERE relay_positions.next_offset < EXCLUDED.next_offset""")
+                    .params(
+                            topic,
+                            partitions.toArray(Integer[]::new),
+                            partitions.stream().map(next::get).toArray(Long[]::new))
+                    .update();
+        }
         Map<Integer, Long> now = new HashMap<>(stored);
         next.forEach((partition, offset) -> now.merge(partition, offset, Math::max));
         return now;
