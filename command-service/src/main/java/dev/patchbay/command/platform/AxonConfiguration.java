@@ -18,19 +18,26 @@ import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.SnapshotterSpanFactory;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.serialization.AnnotationRevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -128,9 +135,39 @@ class AxonConfiguration {
     /**
      * When a connection's state is saved as a snapshot: once this many events were replayed or applied since the
      * last one. Loading then reads the snapshot and the events after it, so a command costs the same on a
-     * connection with a long history as on a new one; taking a snapshot costs one insert in the command's
-     * transaction.
+     * connection with a long history as on a new one; the snapshot itself is taken after the command's commit, on a
+     * thread and in a transaction of its own ({@link SnapshotWork}).
      */
+    @Bean
+    SnapshotWork snapshotWork() {
+        return new SnapshotWork();
+    }
+
+    /**
+     * Axon's own snapshotter (as its auto-configuration declares it), but on {@link SnapshotWork} and with a
+     * transaction of its own: Axon's transaction manager here is none (only the relay has one), so a snapshot ran in
+     * whatever transaction its thread had, the command's.
+     */
+    @Bean
+    SpringAggregateSnapshotter aggregateSnapshotter(
+            org.axonframework.config.Configuration axon,
+            HandlerDefinition handlerDefinition,
+            ParameterResolverFactory parameterResolverFactory,
+            EventStore eventStore,
+            PlatformTransactionManager transactions,
+            SnapshotterSpanFactory spans,
+            SnapshotWork work) {
+        return SpringAggregateSnapshotter.builder()
+                .repositoryProvider(axon::repository)
+                .transactionManager(new SpringTransactionManager(transactions))
+                .eventStore(eventStore)
+                .parameterResolverFactory(parameterResolverFactory)
+                .handlerDefinition(handlerDefinition)
+                .spanFactory(spans)
+                .executor(work)
+                .build();
+    }
+
     @Bean
     SnapshotTriggerDefinition connectionSnapshots(
             Snapshotter snapshotter, @Value("${patchbay.command.snapshot-every:100}") int eventsPerSnapshot) {

@@ -1,5 +1,6 @@
 package dev.patchbay.command.connection;
 
+import dev.patchbay.command.platform.SnapshotWork;
 import dev.patchbay.command.support.CommandServiceTestBase;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.platform.test.TestTokens;
@@ -13,16 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Snapshots of the Connection aggregate on the real event store: one is taken once a connection has enough events,
  * a load reads it and only the events after it, and the state it gives is the state that replaying every event
- * gives.
+ * gives. Snapshots are taken after the command's commit on a thread of their own ({@link SnapshotWork}), so the
+ * tests wait for that thread; and a snapshot that fails fails no command.
  */
 class SnapshotsIT extends CommandServiceTestBase {
 
@@ -40,10 +44,14 @@ class SnapshotsIT extends CommandServiceTestBase {
     @Autowired
     private TransactionManager transactions;
 
+    @Autowired
+    private SnapshotWork snapshotWork;
+
     @Test
     void aLongLivedConnectionIsLoadedFromItsSnapshotAndTheEventsAfterIt() {
         var id = create(tenant, "long-lived", "pw-1");
         var events = 1 + changeManyTimes(id, EVENTS_PER_SNAPSHOT + 20);
+        awaitSnapshotTaken(id);
 
         var snapshot = jdbc.sql("SELECT sequenceNumber, payloadType, payloadRevision FROM SnapshotEventEntry "
                         + "WHERE aggregateIdentifier = ?")
@@ -67,6 +75,7 @@ class SnapshotsIT extends CommandServiceTestBase {
     void theStateFromASnapshotIsTheStateFromReplayingEveryEvent() {
         var id = create(tenant, "snapshot-equals-replay", "pw-1");
         var last = changeManyTimes(id, EVENTS_PER_SNAPSHOT + 7);
+        awaitSnapshotTaken(id);
         assertThat(jdbc.sql("SELECT count(*) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?")
                         .param(id)
                         .query(Integer.class)
@@ -89,6 +98,7 @@ class SnapshotsIT extends CommandServiceTestBase {
     void aSnapshotOfAnotherRevisionIsIgnoredAndTheEventsReplayed() {
         var id = create(tenant, "old-snapshot", "pw-1");
         var events = 1 + changeManyTimes(id, EVENTS_PER_SNAPSHOT + 3);
+        awaitSnapshotTaken(id);
         jdbc.sql("UPDATE SnapshotEventEntry SET payloadRevision = '0' WHERE aggregateIdentifier = ?")
                 .param(id)
                 .update();
@@ -97,6 +107,51 @@ class SnapshotsIT extends CommandServiceTestBase {
         assertThat(read.get(0).getPayload()).isNotInstanceOf(Connection.class);
         assertThat(read).hasSize(events);
         assertThat(load(id).describeTo(TenantId.of(tenant)).version()).isEqualTo(events);
+    }
+
+    @Test
+    void aSnapshotThatFailsFailsNoCommand() {
+        var id = create(tenant, "snapshot-refused", "pw-1");
+        // the database refuses this connection's snapshots, as it would a second instance's snapshot of the same
+        // version: with the snapshot in the command's transaction, the command that took it failed
+        var name = "refuse_snapshot_" + id.replace("-", "");
+        jdbc.sql("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        + "IF NEW.aggregateIdentifier = '" + id + "' THEN RAISE EXCEPTION 'no snapshot for this test'; "
+                        + "END IF; RETURN NEW; END $$")
+                .update();
+        jdbc.sql("CREATE TRIGGER " + name + " BEFORE INSERT ON SnapshotEventEntry FOR EACH ROW EXECUTE FUNCTION " + name
+                        + "()")
+                .update();
+        try {
+            var events = 1 + changeManyTimes(id, EVENTS_PER_SNAPSHOT + 5);
+            await().atMost(Duration.ofSeconds(30)).until(snapshotWork::idle);
+
+            assertThat(jdbc.sql("SELECT count(*) FROM DomainEventEntry WHERE aggregateIdentifier = ?")
+                            .param(id)
+                            .query(Integer.class)
+                            .single())
+                    .isEqualTo(events);
+            assertThat(jdbc.sql("SELECT count(*) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?")
+                            .param(id)
+                            .query(Integer.class)
+                            .single())
+                    .isZero();
+            assertThat(load(id).describeTo(TenantId.of(tenant)).version()).isEqualTo(events);
+        } finally {
+            jdbc.sql("DROP TRIGGER " + name + " ON SnapshotEventEntry").update();
+            jdbc.sql("DROP FUNCTION " + name + "()").update();
+        }
+    }
+
+    /** Until a snapshot of the connection is stored and the snapshot thread has nothing left to do. */
+    private void awaitSnapshotTaken(String id) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> snapshotWork.idle()
+                        && jdbc.sql("SELECT count(*) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?")
+                                        .param(id)
+                                        .query(Integer.class)
+                                        .single()
+                                > 0);
     }
 
     /**
