@@ -55,9 +55,13 @@ import java.util.concurrent.TimeUnit;
  * indistinguishable from what the migrations made, and later migrations keep working.</li>
  * <li><b>Copying.</b> Its own {@link KafkaConsumer}, without a consumer group (nothing is committed, the live
  * group is untouched), is assigned every partition, seeks to the beginning and reads up to the end offsets
- * captured at start. Each record goes through the very same code as the live projection
- * ({@link ConnectionDescriptorProjection#applicable}, {@link ConnectionWrites#apply}) into the new tables, one
- * transaction per poll, on one database connection of its own (outside the pool, which readers keep).</li>
+ * captured at start. Each record is chosen by the same code as the live projection
+ * ({@link ConnectionDescriptorProjection#applicable}), and a poll's events are written into the new tables by the
+ * multi-row form of the live projection's statements ({@link RebuildWrites}: a few statements per poll instead of
+ * two or three per event), one transaction per poll, on one database connection of its own (outside the pool, which
+ * readers keep). A poll the database refuses is applied again a record at a time through
+ * {@link ConnectionWrites#apply}, each behind a savepoint, to find and skip the refused one, as the live projection
+ * does.</li>
  * <li><b>Catching up.</b> The live projection records, in the transaction of every batch it applies, the next
  * offset of each of its partitions in {@code projection_offsets}. The rebuild keeps reading until its position is
  * within {@link #SWAP_GAP} records of those offsets. Health, which comes from another topic, is copied from the live
@@ -109,6 +113,7 @@ class ProjectionRebuild implements DisposableBean {
     private final ConsumerFactory<?, ?> consumerFactory;
     private final EventRecords eventRecords;
     private final ConnectionWrites writes;
+    private final RebuildWrites multiRow;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
         var thread = new Thread(task, "projection-rebuild");
         thread.setDaemon(true);
@@ -121,12 +126,14 @@ class ProjectionRebuild implements DisposableBean {
             DatabaseClient db,
             ConsumerFactory<?, ?> consumerFactory,
             EventRecords eventRecords,
-            ConnectionWrites writes) {
+            ConnectionWrites writes,
+            RebuildWrites multiRow) {
         this.connectionFactory = connectionFactory;
         this.db = db;
         this.consumerFactory = consumerFactory;
         this.eventRecords = eventRecords;
         this.writes = writes;
+        this.multiRow = multiRow;
     }
 
     /** Starts a rebuild, or answers the one that is running already. */
@@ -394,6 +401,12 @@ class ProjectionRebuild implements DisposableBean {
                 if (!ConnectionDescriptorProjection.refuses(failed)) {
                     throw failed;
                 }
+                log.warn(
+                        "Projection rebuild {}: the database refused a poll of {} records ({}); applying them one at a"
+                                + " time to find the refused one",
+                        id,
+                        batch.count(),
+                        failed.getClass().getSimpleName());
                 // the live projection skips a record the database refuses (and so must the rebuild): go through
                 // this batch again, each record behind a savepoint, to find and skip it
                 block(connection.beginTransaction());
@@ -414,7 +427,7 @@ class ProjectionRebuild implements DisposableBean {
                     ConnectionDescriptorProjection.applicable(eventRecords, record)
                             .ifPresent(events::add);
                 }
-                block(writes.apply(session, copies, events));
+                block(multiRow.apply(session, copies, events));
                 return;
             }
             for (ConsumerRecord<String, byte[]> record : batch) {

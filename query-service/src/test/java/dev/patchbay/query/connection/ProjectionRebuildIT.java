@@ -112,6 +112,7 @@ class ProjectionRebuildIT extends QueryServiceTestBase {
         var db = DatabaseClient.create(connectionFactory);
         var tenant = TestTokens.newTenant();
         var connections = new ArrayList<ConnectionCreated>();
+        var histories = new ArrayList<List<ConnectionEvent>>();
         for (int i = 0; i < 40; i++) {
             var created = aConnection(tenant)
                     .named("c-" + i)
@@ -119,19 +120,36 @@ class ProjectionRebuildIT extends QueryServiceTestBase {
                     .created();
             connections.add(created);
             var tokenId = ConnectionFixtures.newTokenId();
-            for (var event : List.<ConnectionEvent>of(
+            var history = new ArrayList<ConnectionEvent>(List.of(
                     created,
                     ConnectionFixtures.updated(created, 2, "name-" + i, Map.of("i", i)),
                     ConnectionFixtures.revoked(created, 3, ConnectionFixtures.FINGERPRINT),
                     ConnectionFixtures.rotated(created, 4, 2, "fp-" + i, ConnectionFixtures.FINGERPRINT),
                     ConnectionFixtures.webhookSecretSet(created, 5, 1),
                     ConnectionFixtures.tokenMinted(created, 6, tokenId),
-                    ConnectionFixtures.tokenRevoked(created, 7, tokenId))) {
-                publish(event);
+                    ConnectionFixtures.tokenRevoked(created, 7, tokenId)));
+            if (i % 4 == 2) {
+                history.add(ConnectionFixtures.healthChanged(created, history.size() + 1, "PBAY-0501"));
             }
             if (i % 5 == 0) {
-                publish(ConnectionFixtures.deleted(created, 8));
+                history.add(ConnectionFixtures.deleted(created, history.size() + 1));
             }
+            histories.add(history);
+        }
+        // The first half one connection after another (the rebuild meets each connection's events in a row), the
+        // second half interleaved (it meets many connections in one poll, each once: its multi-row statements)
+        for (int i = 0; i < 20; i++) {
+            histories.get(i).forEach(event -> publish(event));
+        }
+        for (int step = 0; step < 9; step++) {
+            for (int i = 20; i < 40; i++) {
+                if (step < histories.get(i).size()) {
+                    publish(histories.get(i).get(step));
+                }
+            }
+        }
+        for (int i = 0; i < 40; i++) {
+            var created = connections.get(i);
             if (i % 3 == 0) {
                 publish(probed(created, i % 2 == 0, created.occurredAt().plusSeconds(30), i));
             }
