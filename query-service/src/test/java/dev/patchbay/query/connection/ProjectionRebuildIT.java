@@ -131,6 +131,13 @@ class ProjectionRebuildIT extends QueryServiceTestBase {
             if (i % 4 == 2) {
                 history.add(ConnectionFixtures.healthChanged(created, history.size() + 1, "PBAY-0501"));
             }
+            if (i % 4 == 3) {
+                // updates one after another: the rebuild writes the row of the last alone
+                for (int k = 0; k < 3; k++) {
+                    history.add(ConnectionFixtures.updated(
+                            created, history.size() + 1, "again-" + i + "-" + k, Map.of("k", k)));
+                }
+            }
             if (i % 5 == 0) {
                 history.add(ConnectionFixtures.deleted(created, history.size() + 1));
             }
@@ -141,7 +148,7 @@ class ProjectionRebuildIT extends QueryServiceTestBase {
         for (int i = 0; i < 20; i++) {
             histories.get(i).forEach(event -> publish(event));
         }
-        for (int step = 0; step < 9; step++) {
+        for (int step = 0; step < 12; step++) {
             for (int i = 20; i < 40; i++) {
                 if (step < histories.get(i).size()) {
                     publish(histories.get(i).get(step));
