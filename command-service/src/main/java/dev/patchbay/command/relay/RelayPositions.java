@@ -94,6 +94,10 @@ class RelayPositions {
         var overrides = new Properties();
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        // it reads only headers, on a 96 MiB heap (bin/patchbay), while the producer may hold a batch that waits for
+        // the broker: fetches of 256 KiB a partition and 1 MiB in all instead of the defaults' 1 MiB and 50 MiB
+        overrides.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(256 * 1024));
+        overrides.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(1024 * 1024));
         Set<String> ids = new HashSet<>();
         try (var consumer = consumers.createConsumer(null, null, "-relay-tail", overrides)) {
             var partitions = consumer.partitionsFor(topic, KAFKA_TIMEOUT).stream()
