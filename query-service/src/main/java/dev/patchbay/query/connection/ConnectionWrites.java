@@ -39,6 +39,9 @@ import java.util.UUID;
  * {@code (connection_id, version)}, tokens by their id, and a total changes only with a row's liveness; so
  * redelivery and replay change nothing. Writers touch the tables in the order of {@link ReadTables#NAMES}, the order
  * in which a rebuild locks them.
+ * <p>
+ * {@link RebuildWrites} repeats these statements in multi-row form for a rebuild's copies: a change here belongs
+ * there too (ProjectionRebuildIT compares the two).
  */
 @Component
 class ConnectionWrites {
