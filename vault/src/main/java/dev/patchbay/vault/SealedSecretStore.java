@@ -155,6 +155,17 @@ public final class SealedSecretStore {
         return destroy(connection, SealingContext.REFRESHED);
     }
 
+    /**
+     * Destroys the connection's staged refreshed credentials of {@code version} and older: renewals of a credential
+     * that was replaced before they were recorded. A renewal of the current credential, staged as a newer version,
+     * is kept.
+     */
+    public int destroyStagedUpTo(ConnectionId connection, int version) {
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ? AND purpose = ? AND version <= ?")
+                .params(connection.value(), SealingContext.REFRESHED, version)
+                .update();
+    }
+
     /** Destroys the staged refreshed credentials sealed before {@code sealedBefore}: results never recorded. */
     public int destroyStagedBefore(Instant sealedBefore) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE purpose = ? AND sealed_at < ?")

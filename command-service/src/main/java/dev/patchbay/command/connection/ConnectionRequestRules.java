@@ -192,7 +192,9 @@ class ConnectionRequestRules {
 
     /** A webhook signing secret: a string of 16 to 512 characters. */
     static void checkWebhookSecret(Credential secret) {
-        if (secret == null || !secret.fieldNames().equals(Set.of("secret"))) {
+        if (secret == null
+                || !secret.fieldNames().equals(Set.of("secret"))
+                || !secret.expiry().isEmpty()) {
             throw ApiException.invalid(List.of(FieldProblem.of("body.secret", "is required, and is the only field")));
         }
         if (!secret.fieldsNotText().isEmpty()) {
@@ -206,7 +208,9 @@ class ConnectionRequestRules {
 
     private static void checkRotation(ConnectorTypeRegistered type, Set<String> sent) {
         var expected = new TreeSet<>(type.secretFields());
-        if (!sent.equals(expected) && expected.containsAll(sent)) {
+        var allowed = new TreeSet<>(expected);
+        allowed.addAll(type.optionalSecretFields());
+        if (!sent.containsAll(expected) && allowed.containsAll(sent)) {
             var missing = new TreeSet<>(expected);
             missing.removeAll(sent);
             throw new ApiException(
@@ -334,9 +338,15 @@ class ConnectionRequestRules {
         }
     }
 
+    /**
+     * The credential's keys: every one of the type's secret fields, and of its optional secret fields (an OAuth2
+     * refresh token) any or none; nothing else. Its expiry ({@code expires_at} or {@code expires_in}) is no key: it
+     * was taken out of the credential as it was read.
+     */
     private static void checkCredentialKeys(ConnectorTypeRegistered type, Set<String> sent) {
         var expected = new TreeSet<>(type.secretFields());
-        if (expected.equals(sent)) {
+        var optional = new TreeSet<>(type.optionalSecretFields());
+        if (sent.containsAll(expected) && sent.stream().allMatch(k -> expected.contains(k) || optional.contains(k))) {
             return;
         }
         var errors = new ArrayList<FieldProblem>();
@@ -345,16 +355,17 @@ class ConnectionRequestRules {
                 errors.add(FieldProblem.of("body.credential." + missing, "is required by " + type.vendor()));
             }
         }
+        var takes = optional.isEmpty() ? "exactly " + expected : expected + ", and optionally " + optional;
         for (var extra : sent) {
-            if (!expected.contains(extra)) {
+            if (!expected.contains(extra) && !optional.contains(extra)) {
                 errors.add(FieldProblem.of(
                         "body.credential",
-                        "has a key that " + type.vendor() + " does not take (expected exactly " + expected + ")"));
+                        "has a key that " + type.vendor() + " does not take (expected " + takes + ")"));
             }
         }
         throw new ApiException(
                 ProblemCode.KEYS_MISMATCH,
-                "The credential's keys must be exactly " + expected + " for " + type.vendor() + ".",
+                "The credential's keys must be " + takes + " for " + type.vendor() + ".",
                 errors);
     }
 

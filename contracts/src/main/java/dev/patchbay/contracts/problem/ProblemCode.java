@@ -16,6 +16,7 @@ public enum ProblemCode {
     WEBHOOKS_UNSUPPORTED(400, "PBAY-0009", "webhooks_unsupported"),
     CREDENTIAL_REQUIRED(400, "PBAY-0010", "credential_required"),
     CANDIDATE_UNHEALTHY(422, "PBAY-0011", "candidate_unhealthy"),
+    INVALID_EXPIRY(400, "PBAY-0012", "invalid_expiry"),
     PAYLOAD_TOO_LARGE(413, "PBAY-0007", "payload_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "PBAY-0008", "unsupported_media_type"),
     UNAUTHENTICATED(401, "PBAY-0101", "unauthenticated"),
