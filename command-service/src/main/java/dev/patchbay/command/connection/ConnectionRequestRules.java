@@ -40,6 +40,12 @@ class ConnectionRequestRules {
     static final Pattern SECRET_KEY = Pattern.compile(
             "(?i).*(password|passwd|secret|token|api[_-]?key|private[_-]?key|credential|authorization).*");
 
+    /**
+     * Config keys that match {@link #SECRET_KEY} but name no secret: an OAuth2 type's token endpoint is where tokens
+     * are obtained, a URL, and part of the connection's destination.
+     */
+    static final Set<String> NAMES_NO_SECRET = Set.of("body.config.token_endpoint");
+
     static final int MAX_DISPLAY_NAME = 128;
     static final int MAX_ACCOUNT_REF = 256;
     static final int MAX_METADATA_KEYS = 64;
@@ -94,6 +100,7 @@ class ConnectionRequestRules {
         checkCredentialKeys(type, request.credential().fieldNames());
         checkCredentialValues(errors, request.credential());
         checkRequiredConfig(errors, type, request.config());
+        checkTokenEndpoint(errors, type, request.config());
         var baseUrl = checkBaseUrl(errors, type, request.baseUrl());
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
@@ -167,6 +174,7 @@ class ConnectionRequestRules {
         }
         if (fields.containsKey("config")) {
             checkRequiredConfig(errors, type, asMap(fields.get("config")));
+            checkTokenEndpoint(errors, type, asMap(fields.get("config")));
         }
         if (fields.containsKey("base_url")) {
             fields.put("base_url", checkBaseUrl(errors, type, (String) fields.get("base_url")));
@@ -325,7 +333,7 @@ class ConnectionRequestRules {
             for (var entry : map.entrySet()) {
                 var key = String.valueOf(entry.getKey());
                 var here = location + "." + key;
-                if (SECRET_KEY.matcher(key).matches()) {
+                if (SECRET_KEY.matcher(key).matches() && !NAMES_NO_SECRET.contains(here)) {
                     errors.add(FieldProblem.of(here, "looks like a secret; secrets go in credential, which is sealed"));
                 } else {
                     screenSecretKeys(errors, here, entry.getValue());
@@ -388,6 +396,35 @@ class ConnectionRequestRules {
         }
     }
 
+    /**
+     * An OAuth2 type's token endpoint (config {@code token_endpoint}, where the type requires one) is where its
+     * client secret and refresh token are sent: an absolute https URL (http only where insecure http is allowed),
+     * without user info or fragment. It is part of the connection's destination. Never echoed, as a base URL.
+     */
+    private void checkTokenEndpoint(
+            List<FieldProblem> errors, ConnectorTypeRegistered type, Map<String, Object> config) {
+        if (config == null || !type.requiredConfig().contains(TOKEN_ENDPOINT)) {
+            return;
+        }
+        var value = config.get(TOKEN_ENDPOINT);
+        if (value == null || value instanceof String text && text.isBlank()) {
+            return; // checkRequiredConfig says so
+        }
+        if (!(value instanceof String endpoint)) {
+            errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, "must be a URL"));
+            return;
+        }
+        var problem = baseUrlProblem(endpoint);
+        if (problem != null && !problem.equals(QUERY_OR_FRAGMENT)) {
+            errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, problem));
+        } else if (URI.create(endpoint).getRawFragment() != null) {
+            errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, "must not have a fragment"));
+        }
+    }
+
+    static final String TOKEN_ENDPOINT = "token_endpoint";
+    private static final String QUERY_OR_FRAGMENT = "must not have a query or fragment";
+
     private String checkBaseUrl(List<FieldProblem> errors, ConnectorTypeRegistered type, String baseUrl) {
         if (baseUrl == null) {
             if (Category.REST.wireName().equals(type.category())) {
@@ -431,7 +468,7 @@ class ConnectionRequestRules {
             return "must not contain user info; credentials go in credential";
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            return "must not have a query or fragment";
+            return QUERY_OR_FRAGMENT;
         }
         if (baseUrl.length() > 2048) {
             return "must be at most 2048 characters";
