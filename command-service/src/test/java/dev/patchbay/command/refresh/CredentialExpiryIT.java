@@ -10,8 +10,10 @@ import dev.patchbay.contracts.connection.CredentialInfo;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.refresh.RefreshCompleted;
 import dev.patchbay.contracts.refresh.RefreshRequested;
+import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
+import dev.patchbay.platform.test.EventSchemas;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.platform.test.TestTokens;
 import dev.patchbay.vault.Credential;
@@ -272,6 +274,12 @@ class CredentialExpiryIT extends CommandServiceTestBase {
         // expires in a minute: within the refresh margin, so its refresh is due at once
         var id = (String) post(oauth2Body("transient-" + suffix(), 60)).get("id");
         await().atMost(Duration.ofSeconds(30)).until(() -> !refreshRequests(id).isEmpty());
+        for (var record : records(Topics.REFRESH_REQUESTS.name(), id::equals)) {
+            assertThat(EventCodec.header(record.headers(), CloudEvents.TYPE))
+                    .isEqualTo("dev.patchbay.refresh.requested.v1");
+            assertThat(EventSchemas.errors("dev.patchbay.refresh.requested.v1", record.value()))
+                    .isEmpty();
+        }
         var first = refreshRequests(id).get(0);
         assertThat(first.credentialVersion()).isEqualTo(1);
         assertThat(first.requestedBy()).isEqualTo(RefreshRequested.REFRESHER);
