@@ -9,7 +9,9 @@ import dev.patchbay.platform.security.TenantTokens;
 import dev.patchbay.probe.check.CheckFailed;
 import dev.patchbay.probe.check.Checks;
 import dev.patchbay.probe.check.ConnectionBreakers;
+import dev.patchbay.probe.check.CredentialRenewal;
 import dev.patchbay.probe.check.Failure;
+import dev.patchbay.probe.check.Injection;
 import dev.patchbay.probe.check.ProbeTarget;
 import dev.patchbay.probe.check.UpstreamFailed;
 import dev.patchbay.probe.check.UpstreamHttp;
@@ -66,6 +68,7 @@ final class ProxyHandler {
     private final ProxyProperties properties;
     private final Scheduler blocking;
     private final UpstreamHttp.Limits limits;
+    private final CredentialRenewal renewal;
 
     ProxyHandler(
             TenantTokens tokens,
@@ -77,7 +80,8 @@ final class ProxyHandler {
             UpstreamHttp upstream,
             ProxyAudit audit,
             ProxyProperties properties,
-            Scheduler blocking) {
+            Scheduler blocking,
+            CredentialRenewal renewal) {
         this.tokens = tokens;
         this.directory = directory;
         this.checks = checks;
@@ -88,6 +92,7 @@ final class ProxyHandler {
         this.audit = audit;
         this.properties = properties;
         this.blocking = blocking;
+        this.renewal = renewal;
         this.permits = new Permits(properties.connectionConcurrency(), properties.tenantConcurrency());
         this.limits = new UpstreamHttp.Limits(properties.firstByteTimeout(), properties.totalTimeout(), (int)
                 properties.maxResponseBody().toBytes());
@@ -279,6 +284,27 @@ final class ProxyHandler {
                         HeaderRules.toVendor(request.requestHeaders(), live.metadata(), injection),
                         body == NO_BODY ? null : body,
                         limits);
+            } else if (answer.status() == 401 && injector.get().renewsCredentialOnUnauthorized()) {
+                // One renewal through the worker's refresher (under the connection's lock, so one renewed by
+                // another refresher meanwhile is used), and one more try with it; never a second renewal.
+                try (var renewed = renewal == null
+                        ? null
+                        : renewal.renew(caller.tenant(), target, live.credentialVersion())
+                                .orElse(null)) {
+                    if (renewed != null) {
+                        var next = injector.get().inject(target, renewed.version(), renewed.credential(), false);
+                        var secrets = new java.util.ArrayList<>(injection.secrets());
+                        secrets.addAll(next.secrets());
+                        injection = new Injection(next.headers(), secrets);
+                        answer = upstream.send(
+                                live.baseUrl(),
+                                method,
+                                route.pathAndQuery(),
+                                HeaderRules.toVendor(request.requestHeaders(), live.metadata(), injection),
+                                body == NO_BODY ? null : body,
+                                limits);
+                    }
+                }
             }
             long elapsed = System.nanoTime() - started;
             if (answer.status() >= 500) {
