@@ -17,8 +17,9 @@ import java.util.UUID;
 /**
  * The vault's tables: {@code sealed_secrets}, sealed blobs only, each bound by its encryption context to the row it sits
  * in and, for a credential, to its destination, whose digest is kept beside it; and {@code vault_keys}, the check
- * value of each key that sealed here. command-service writes through it; probe-worker only reads (its pool's
- * sessions are read-only). No other code writes SQL against these tables.
+ * value of each key that sealed here. command-service writes through it; probe-worker reads, and writes one kind of
+ * row only: an OAuth2 credential its refresher renewed, staged ({@link SealingContext#REFRESHED}) until
+ * command-service promotes or destroys it. No other code writes SQL against these tables.
  */
 public final class SealedSecretStore {
 
@@ -94,6 +95,70 @@ public final class SealedSecretStore {
     public int destroyCandidatesSealedBefore(Instant sealedBefore) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE purpose = ? AND sealed_at < ?")
                 .params(SealingContext.CANDIDATE, Timestamp.from(sealedBefore))
+                .update();
+    }
+
+    /**
+     * Stages a credential a refresher renewed: a row of purpose {@link SealingContext#REFRESHED}, version
+     * {@code credentialContext.version()}, sealed under {@code credentialContext} (a {@link SealingContext#CREDENTIAL}
+     * context bound to the connection's destination), which command-service promotes when it records the rotation.
+     *
+     * @return false if that version is already staged (another refresher got there first); nothing is changed then
+     */
+    public boolean stageRefreshed(SealingContext credentialContext, byte[] ciphertext, String keyName, Instant at) {
+        if (!SealingContext.CREDENTIAL.equals(credentialContext.purpose()) || credentialContext.destination() == null) {
+            throw new IllegalArgumentException("a refreshed credential is sealed under a credential context bound to "
+                    + "its destination, not " + credentialContext.purpose());
+        }
+        return jdbc.sql("INSERT INTO sealed_secrets (connection_id, purpose, version, tenant_id, ciphertext, "
+                                + "key_name, sealed_at, destination, bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, true) "
+                                + "ON CONFLICT (connection_id, purpose, version) DO NOTHING")
+                        .params(
+                                credentialContext.connectionId().value(),
+                                SealingContext.REFRESHED,
+                                credentialContext.version(),
+                                credentialContext.tenant().value(),
+                                ciphertext,
+                                keyName,
+                                Timestamp.from(at),
+                                credentialContext.destination())
+                        .update()
+                == 1;
+    }
+
+    /**
+     * The staged (refreshed, not yet promoted) credential of that version, of that tenant only. It opens with
+     * {@link SealingContext#credential} of that version and the connection's destination.
+     */
+    public Optional<SealedRow> findStagedRefresh(ConnectionId connection, TenantId tenant, int version) {
+        return jdbc.sql("SELECT ciphertext, destination, bound FROM sealed_secrets WHERE connection_id = ? "
+                        + "AND purpose = ? AND version = ? AND tenant_id = ?")
+                .params(connection.value(), SealingContext.REFRESHED, version, tenant.value())
+                .query((rows, n) -> new SealedRow(rows.getBytes(1), rows.getString(2), rows.getBoolean(3)))
+                .optional();
+    }
+
+    /**
+     * Makes the staged credential of {@code version} the connection's credential of that version. command-service
+     * calls it in the transaction that records the rotation, then destroys the older versions as a rotation does.
+     *
+     * @return the rows promoted: 1, or 0 if nothing was staged for that version
+     */
+    public int promoteRefreshed(ConnectionId connection, int version) {
+        return jdbc.sql("UPDATE sealed_secrets SET purpose = ? WHERE connection_id = ? AND purpose = ? AND version = ?")
+                .params(SealingContext.CREDENTIAL, connection.value(), SealingContext.REFRESHED, version)
+                .update();
+    }
+
+    /** Destroys every staged refreshed credential of the connection (a refresh that will not be recorded). */
+    public int destroyStaged(ConnectionId connection) {
+        return destroy(connection, SealingContext.REFRESHED);
+    }
+
+    /** Destroys the staged refreshed credentials sealed before {@code sealedBefore}: results never recorded. */
+    public int destroyStagedBefore(Instant sealedBefore) {
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE purpose = ? AND sealed_at < ?")
+                .params(SealingContext.REFRESHED, Timestamp.from(sealedBefore))
                 .update();
     }
 
@@ -177,9 +242,13 @@ public final class SealedSecretStore {
             String destination,
             boolean bound) {
 
-        /** The context the row was sealed with: its destination only if it is bound to it. */
+        /**
+         * The context the row was sealed with: its destination only if it is bound to it. A staged refreshed
+         * credential was sealed as the credential it will become.
+         */
         public SealingContext sealedFor() {
-            return new SealingContext(tenant, connectionId, version, purpose, bound ? destination : null);
+            var sealedAs = SealingContext.REFRESHED.equals(purpose) ? SealingContext.CREDENTIAL : purpose;
+            return new SealingContext(tenant, connectionId, version, sealedAs, bound ? destination : null);
         }
 
         /** The context to seal it with now: its recorded destination sealed in. */
