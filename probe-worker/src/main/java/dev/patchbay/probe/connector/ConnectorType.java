@@ -96,7 +96,8 @@ record ConnectorType(
                 supportsWebhooks,
                 at,
                 configOutsideDestination,
-                allowedHosts);
+                allowedHosts,
+                optionalSecretFields);
     }
 
     private static List<String> fieldNames(String vendor, String what, List<String> names) {

@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * One call through a connection, start to end. In order, each step before any byte reaches the vendor: the route
  * (else 404), the caller's token and its {@code caller} role (401, 403), the path's rules (400), the method (405),
  * the connection id, the body's size (413), this worker's permits for the tenant and the connection (429), the
- * tenant's live connection (404 for another tenant's, as everywhere), a type that is proxied (400), the hosts the
+ * tenant's live connection (404 for another tenant's, as everywhere), not expired (409), a type that is proxied (400), the hosts the
  * type may reach, the credential of the connection's current version (409 when revoked), the destination binding:
  * the credential opens only if it was sealed for the destination this very descriptor points at, computed by the
  * worker's own connector type as ProbeRunner does (409 otherwise), the circuit breaker (503). Then the credential is
@@ -221,7 +221,13 @@ final class ProxyHandler {
             return Reply.of(new Problem(
                     ProblemCode.NOT_PROXIED,
                     "Connections of type " + live.vendor() + " are not proxied: only HTTP connector types are "
-                            + "(pluggy, belvo, rest_api), never databases or brokers."));
+                            + "(pluggy, belvo, rest_api, oauth2), never databases or brokers."));
+        }
+        if (live.expired()) {
+            return Reply.of(new Problem(
+                    ProblemCode.CONNECTION_EXPIRED,
+                    "This connection is expired: its credential passed its expiry, or its OAuth2 grant was refused; "
+                            + "rotate it with a fresh credential to use it again."));
         }
         var target = new ProbeTarget(id, live.vendor(), live.baseUrl(), live.config());
         if (!check.get().allows(target)) {

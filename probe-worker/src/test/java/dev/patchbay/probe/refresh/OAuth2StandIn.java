@@ -56,6 +56,8 @@ public final class OAuth2StandIn implements AutoCloseable {
     private final ConcurrentLinkedQueue<Forced> forced = new ConcurrentLinkedQueue<>();
     private final AtomicInteger issued = new AtomicInteger();
     private final List<String> answers = new ArrayList<>();
+    private final List<String> issuedAccessTokens = new ArrayList<>();
+    private final List<String> issuedRefreshTokens = new ArrayList<>();
     private volatile boolean rotateRefreshTokens = true;
     private volatile Long expiresIn = 3600L;
     private volatile Duration delay = Duration.ZERO;
@@ -138,9 +140,19 @@ public final class OAuth2StandIn implements AutoCloseable {
         return server.received();
     }
 
-    /** Access tokens issued by grants, in order. */
+    /** How many grants issued tokens. */
     public int issuedCount() {
         return issued.get();
+    }
+
+    /** The access tokens that grants issued, in order. */
+    public synchronized List<String> issuedAccessTokens() {
+        return List.copyOf(issuedAccessTokens);
+    }
+
+    /** The refresh tokens that grants issued, in order (none from a provider that does not rotate them). */
+    public synchronized List<String> issuedRefreshTokens() {
+        return List.copyOf(issuedRefreshTokens);
     }
 
     private Reply answer(Received request) throws InterruptedException {
@@ -199,16 +211,25 @@ public final class OAuth2StandIn implements AutoCloseable {
             return record(request, form, authentication, id, secret, error(400, "invalid_grant"));
         }
         var body = new LinkedHashMap<String, Object>();
-        body.put("access_token", issueAccessToken());
+        var accessToken = issueAccessToken();
+        body.put("access_token", accessToken);
         body.put("token_type", "bearer");
         if (expiresIn != null) {
             body.put("expires_in", expiresIn);
         }
+        String newRefreshToken = null;
         if (rotateRefreshTokens) {
             refreshTokens.put(refreshToken, false);
-            body.put("refresh_token", issueRefreshToken());
+            newRefreshToken = issueRefreshToken();
+            body.put("refresh_token", newRefreshToken);
         }
         issued.incrementAndGet();
+        synchronized (this) {
+            issuedAccessTokens.add(accessToken);
+            if (newRefreshToken != null) {
+                issuedRefreshTokens.add(newRefreshToken);
+            }
+        }
         return record(
                 request, form, authentication, id, secret, Reply.of(200, json(body), "Cache-Control", "no-store"));
     }
