@@ -49,6 +49,16 @@ class ConnectorCatalogTest {
                                 List.of("database"),
                                 List.of()),
                         new ConnectorType(
+                                "oauth2",
+                                Category.REST,
+                                "OAuth2 API",
+                                List.of("token_endpoint"),
+                                List.of("client_id", "client_secret", "access_token"),
+                                false,
+                                List.of("scope", "client_auth", "check_path"),
+                                List.of(),
+                                List.of("refresh_token")),
+                        new ConnectorType(
                                 "pluggy",
                                 Category.REST,
                                 "Pluggy",
