@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Consumes refresh requests ({@code patchbay.refresh-requests.v1}, in the workers' consumer group, so that instances
- * share its partitions) and runs each on a pool of {@code patchbay.refresher.concurrency} threads: a refresh waits
+ * Consumes refresh requests ({@code patchbay.refresh-requests.v1}, in the consumer group
+ * {@code patchbay-refresh-workers}, shared by every worker instance and apart from the probe requests' group, so
+ * that the two listeners' rebalances do not hold each other up) and runs each on a pool of {@code patchbay.refresher.concurrency} threads: a refresh waits
  * for a lock and a token endpoint, and must not stop consumption. A request beyond the pool's queue is dropped with
  * a log line; command-service asks again after its request timeout, and a request answered twice is harmless (the
  * second finds the renewal: {@code already_renewed}).
@@ -50,7 +51,7 @@ final class RefreshRequestListener implements DisposableBean {
 
     @KafkaListener(
             id = "refresh-requests",
-            idIsGroup = false,
+            groupId = "patchbay-refresh-workers",
             topics = "#{T(dev.patchbay.contracts.topic.Topics).REFRESH_REQUESTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
         RefreshRequested request;

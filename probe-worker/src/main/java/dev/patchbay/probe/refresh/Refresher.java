@@ -10,6 +10,7 @@ import dev.patchbay.probe.check.CheckFailed;
 import dev.patchbay.probe.check.Checks;
 import dev.patchbay.probe.check.CredentialRenewal;
 import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.probe.check.VaultKeysInUse;
 import dev.patchbay.vault.Credential;
 import dev.patchbay.vault.SealedCredentialUnreadable;
 import dev.patchbay.vault.SealedSecretStore;
@@ -81,15 +82,18 @@ final class Refresher implements CredentialRenewal {
     private final Vault vault;
     private final RefreshResultPublisher publisher;
     private final RefreshProperties properties;
+    private final VaultKeysInUse keys;
 
     Refresher(
             Checks checks,
+            VaultKeysInUse keys,
             RefreshLocks locks,
             TokenEndpoint tokens,
             Vault vault,
             RefreshResultPublisher publisher,
             RefreshProperties properties) {
         this.checks = checks;
+        this.keys = keys;
         this.locks = locks;
         this.tokens = tokens;
         this.vault = vault;
@@ -127,6 +131,13 @@ final class Refresher implements CredentialRenewal {
     private Attempt attempt(
             String correlationId, TenantId tenant, ProbeTarget target, int fromVersion, boolean wantCredential) {
         var id = target.connectionId();
+        if (!keys.usable()) {
+            log.warn(
+                    "Dropped refresh {} of connection {}: this worker's vault keys do not match the vault's",
+                    correlationId,
+                    id);
+            return Attempt.none();
+        }
         var check = checks.forVendor(target.vendor()).orElse(null);
         if (check == null) {
             log.warn(

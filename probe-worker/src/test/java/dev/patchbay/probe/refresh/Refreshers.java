@@ -6,6 +6,7 @@ import dev.patchbay.contracts.refresh.RefreshRequested;
 import dev.patchbay.probe.check.Checks;
 import dev.patchbay.probe.check.CredentialRenewal;
 import dev.patchbay.probe.check.ProbeTarget;
+import dev.patchbay.probe.check.VaultKeysInUse;
 import dev.patchbay.vault.Vault;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.ApplicationContext;
@@ -43,6 +44,7 @@ public final class Refreshers {
         var locks = new RefreshLocks(context.getBean(DataSourceProperties.class), properties);
         var refresher = new Refresher(
                 context.getBean(Checks.class),
+                context.getBean(VaultKeysInUse.class),
                 locks,
                 context.getBean(TokenEndpoint.class),
                 context.getBean(Vault.class),
