@@ -17,7 +17,7 @@ CREATE TABLE vault_keys (
     check_value TEXT,
     first_seen  TIMESTAMPTZ NOT NULL DEFAULT now()
 );
--- command-service's live connections' index (V1, V7, V11), which the proxy reads by id and never writes.
+-- command-service's live connections' index (V1, V7, V11, V12), which the proxy reads by id and never writes.
 CREATE TABLE live_connections (
     tenant_id              TEXT        NOT NULL,
     scope_key              TEXT        NOT NULL,
@@ -31,5 +31,6 @@ CREATE TABLE live_connections (
     base_url               TEXT,
     config                 TEXT,
     metadata               TEXT,
+    status                 TEXT        NOT NULL DEFAULT 'active',
     PRIMARY KEY (tenant_id, scope_key, config_name)
 );

@@ -46,7 +46,8 @@ public enum ProblemCode {
     UPSTREAM_TOO_LARGE(502, "PBAY-0609", "upstream_too_large"),
     UPSTREAM_TIMEOUT(504, "PBAY-0610", "upstream_timeout"),
     CIRCUIT_OPEN(503, "PBAY-0611", "circuit_open"),
-    CREDENTIAL_REJECTED(502, "PBAY-0612", "credential_rejected");
+    CREDENTIAL_REJECTED(502, "PBAY-0612", "credential_rejected"),
+    CONNECTION_EXPIRED(409, "PBAY-0613", "connection_expired");
 
     private static final String TYPE_BASE = "https://patchbay.dev/problems/";
 

@@ -4,10 +4,12 @@ import dev.patchbay.platform.security.JwtProperties;
 import dev.patchbay.platform.security.TenantTokens;
 import dev.patchbay.probe.check.Checks;
 import dev.patchbay.probe.check.ConnectionBreakers;
+import dev.patchbay.probe.check.CredentialRenewal;
 import dev.patchbay.probe.check.UpstreamHttp;
 import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.Vault;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,7 +38,8 @@ class ProxyConfiguration {
             UpstreamHttp upstream,
             KafkaTemplate<String, byte[]> kafka,
             MeterRegistry meters,
-            ProxyProperties properties) {
+            ProxyProperties properties,
+            ObjectProvider<CredentialRenewal> renewal) {
         var blocking = Schedulers.newBoundedElastic(properties.threads(), Integer.MAX_VALUE, "proxy");
         var handler = new ProxyHandler(
                 TenantTokens.of(jwt),
@@ -48,7 +51,8 @@ class ProxyConfiguration {
                 upstream,
                 new ProxyAudit(kafka, meters),
                 properties,
-                blocking);
+                blocking,
+                renewal.getIfAvailable());
         return new ProxyServer(handler, properties, blocking);
     }
 }

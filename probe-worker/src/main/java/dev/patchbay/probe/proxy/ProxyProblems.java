@@ -43,7 +43,8 @@ final class ProxyProblems {
             ProblemCode.CREDENTIAL_REJECTED,
             ProblemCode.CIRCUIT_OPEN,
             ProblemCode.UNAVAILABLE,
-            ProblemCode.UPSTREAM_TIMEOUT);
+            ProblemCode.UPSTREAM_TIMEOUT,
+            ProblemCode.CONNECTION_EXPIRED);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
