@@ -60,11 +60,11 @@ import static org.awaitility.Awaitility.await;
  * one renewal on a 401.
  *
  * <p>The provider is a local stand-in ({@link OAuth2StandIn}) for an RFC 6749 token endpoint and the API behind it:
- * a real provider cannot be reached from this machine. Spring Authorization Server was not used: it runs only on the
- * servlet stack (Spring MVC on Tomcat), which on this reactive worker's test classpath would change the web
- * application type of every worker context here; it issues refresh tokens only after an authorization-code login;
- * and it cannot be made to omit the refresh token, answer 429/503 with {@code Retry-After} or stall, which these
- * tests need.
+ * a real provider cannot be reached from this machine. Spring Authorization Server (7.1.2 is on Maven Central) was
+ * not used: it runs only on the servlet stack (Spring MVC on Tomcat, neither of which this offline build's
+ * repository holds), which on this reactive worker's test classpath would also change the web application type of
+ * every worker context; it issues refresh tokens only after an authorization-code login; and it cannot be made to
+ * omit the refresh token, answer 429/503 with {@code Retry-After} or stall, which these tests need.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OAuth2IT extends RunningWorker {
