@@ -60,11 +60,11 @@ import static org.awaitility.Awaitility.await;
  * one renewal on a 401.
  *
  * <p>The provider is a local stand-in ({@link OAuth2StandIn}) for an RFC 6749 token endpoint and the API behind it:
- * a real provider cannot be reached from this machine. Spring Authorization Server was not used: it runs only on the
- * servlet stack (Spring MVC on Tomcat), which on this reactive worker's test classpath would change the web
- * application type of every worker context here; it issues refresh tokens only after an authorization-code login;
- * and it cannot be made to omit the refresh token, answer 429/503 with {@code Retry-After} or stall, which these
- * tests need.
+ * a real provider cannot be reached from this machine. Spring Authorization Server (7.1.2 is on Maven Central) was
+ * not used: it runs only on the servlet stack (Spring MVC on Tomcat, neither of which this offline build's
+ * repository holds), which on this reactive worker's test classpath would also change the web application type of
+ * every worker context; it issues refresh tokens only after an authorization-code login; and it cannot be made to
+ * omit the refresh token, answer 429/503 with {@code Retry-After} or stall, which these tests need.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OAuth2IT extends RunningWorker {
@@ -145,15 +145,21 @@ class OAuth2IT extends RunningWorker {
     void aRefreshTokenTheProviderDidNotSendAgainIsKept() {
         provider.rotatingRefreshTokens(false).expiresIn(null);
         var refreshToken = provider.issueRefreshToken();
-        var id = connection(Map.of(), credential(provider.issueAccessToken(), refreshToken));
+        var config = Map.<String, Object>of("client_auth", "client_secret_post");
+        var id = connection(config, credential(provider.issueAccessToken(), refreshToken));
 
         try (var refresher = Refreshers.ofWorker(context)) {
-            var result = refresher.refresh(request(id, 1, Map.of())).orElseThrow();
+            var result = refresher.refresh(request(id, 1, config)).orElseThrow();
 
             assertThat(result.outcome()).isEqualTo(RefreshCompleted.RENEWED);
             assertThat(result.refreshed().expiresAt()).isNull();
         }
-        try (var staged = staged(id, 2, Map.of())) {
+        var grant = provider.grants().get(0);
+        assertThat(grant.clientAuthentication()).isEqualTo("client_secret_post");
+        assertThat(grant.form())
+                .containsEntry("client_secret", clientSecret)
+                .containsEntry("refresh_token", refreshToken);
+        try (var staged = staged(id, 2, config)) {
             assertThat(staged.value("refresh_token")).isEqualTo(refreshToken);
             assertThat(staged.value("access_token"))
                     .isEqualTo(provider.issuedAccessTokens().get(0));
@@ -332,6 +338,25 @@ class OAuth2IT extends RunningWorker {
             assertThat(refusing.received()).hasSize(2);
             assertThat(provider.grants()).hasSize(1);
         }
+    }
+
+    @Test
+    void aProxyCallWhoseRenewalIsRefusedGetsTheApis401AndTheRefusalIsPublished(CapturedOutput output) {
+        var expiredToken = provider.issueAccessToken();
+        provider.expire(expiredToken);
+        var refreshToken = provider.issueRefreshToken();
+        provider.revoke(refreshToken);
+        var id = connection(Map.of(), credential(expiredToken, refreshToken));
+
+        var answer = call(id, "/api/items");
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(apiCalls()).hasSize(1);
+        assertThat(provider.grants()).hasSize(1);
+        var published = resultsOf(id, 1).get(0);
+        assertThat(published.outcome()).isEqualTo(RefreshCompleted.REFUSED);
+        assertThat(published.error().code()).isEqualTo("invalid_grant");
+        assertNoSecretIn(output.getAll() + resultsAsText() + answer.text(), expiredToken, refreshToken);
     }
 
     @Test

@@ -13,13 +13,11 @@ import java.time.Duration;
  * @param lockWait how long a refresher waits for another one (in this worker or another) to finish with the same
  *     connection; it then looks whether that one renewed it. Longer than a token endpoint call
  *     ({@code patchbay.probe.check-timeout}) so that the wait normally ends with the other's result
- * @param publishTimeout how long a result waits for the broker's acknowledgement before it is logged as lost
  */
 @ConfigurationProperties("patchbay.refresher")
 record RefreshProperties(
         @DefaultValue("4") int concurrency,
-        @DefaultValue("15s") Duration lockWait,
-        @DefaultValue("10s") Duration publishTimeout) {
+        @DefaultValue("15s") Duration lockWait) {
 
     RefreshProperties {
         if (concurrency < 1) {

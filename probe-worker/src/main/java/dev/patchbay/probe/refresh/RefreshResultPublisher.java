@@ -9,14 +9,13 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes a refresh's result on {@code patchbay.refresh-results.v1}, keyed by connection id, with the tenant in the
- * CloudEvents headers, and waits for the broker's acknowledgement: a renewal staged in the vault is only recorded
- * once command-service reads its result.
+ * CloudEvents headers. Not waited for: the idempotent producer retries until its delivery timeout, and only then is
+ * a result logged as lost. A lost {@code renewed} leaves its staged credential unpromoted: requests meanwhile find
+ * it ({@code already_renewed}) until command-service's sweep destroys it, and the next one renews from the credential
+ * command-service has; with a provider that rotates refresh tokens, that grant is refused ({@code invalid_grant}).
  */
 @Component
 final class RefreshResultPublisher {
@@ -26,12 +25,10 @@ final class RefreshResultPublisher {
     private static final Logger log = LoggerFactory.getLogger(RefreshResultPublisher.class);
 
     private final KafkaTemplate<String, byte[]> kafka;
-    private final RefreshProperties properties;
     private final EventCodec codec = new EventCodec(SOURCE);
 
-    RefreshResultPublisher(KafkaTemplate<String, byte[]> kafka, RefreshProperties properties) {
+    RefreshResultPublisher(KafkaTemplate<String, byte[]> kafka) {
         this.kafka = kafka;
-        this.properties = properties;
     }
 
     void publish(RefreshCompleted result) {
@@ -42,23 +39,15 @@ final class RefreshResultPublisher {
                 key,
                 result.tenantId().value(),
                 null);
-        try {
-            kafka.send(codec.record(Topics.REFRESH_RESULTS, key, result, envelope))
-                    .get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            unpublished(result, e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            unpublished(result, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
-        }
-    }
-
-    private static void unpublished(RefreshCompleted result, Throwable why) {
-        log.warn(
-                "The result of refresh {} of connection {} ({}) was not published: {}",
-                result.correlationId(),
-                result.connectionId(),
-                result.outcome(),
-                why.getClass().getSimpleName());
+        kafka.send(codec.record(Topics.REFRESH_RESULTS, key, result, envelope)).whenComplete((sent, failed) -> {
+            if (failed != null) {
+                log.warn(
+                        "The result of refresh {} of connection {} ({}) was not published: {}",
+                        result.correlationId(),
+                        key,
+                        result.outcome(),
+                        failed.getClass().getSimpleName());
+            }
+        });
     }
 }
