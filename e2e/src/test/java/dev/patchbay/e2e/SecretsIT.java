@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Canary credentials go through every path (create, rotate, failed validations, a webhook secret and a delivery
  * signed with it, a live test against a vendor that echoes the secret back, a call through the proxy to that vendor,
- * OAuth2 tokens refreshed by the refresher, and a refused grant whose refusal carries the provider's words);
+ * OAuth2 tokens refreshed by the refresher and used through the proxy, and a refused grant whose refusal carries the
+ * provider's words);
  * then every sink is searched for them, in plain text, base64 and hex: the HTTP answers, every service's log, every record of every topic, a dump of both
  * databases, and a heap dump of each service taken after a full GC (plaintext that outlives its request).
  */
@@ -258,7 +259,8 @@ class SecretsIT {
     /**
      * OAuth2 (issue 21 §3): a connection whose access token is due for refresh, at a provider stand-in
      * ({@link OAuth2Provider}) whose token endpoint answers with a new access token and a new refresh token, all
-     * canaries, as are the client secret and the tokens the connection was created with. A second connection's grant is refused with the provider's own words (a canary) in its
+     * canaries, as are the client secret and the tokens the connection was created with; the renewed token is then
+     * used through the proxy. A second connection's grant is refused with the provider's own words (a canary) in its
      * error_description. The refreshed tokens and the token endpoint's answers are then searched for like every
      * other canary.
      */
@@ -323,9 +325,17 @@ class SecretsIT {
                     .as("the token endpoint's answers, which hold canaries")
                     .anySatisfy(answer -> assertThat(answer).contains(issuedAccess, issuedRefresh))
                     .anySatisfy(answer -> assertThat(answer).contains(providerWords));
-            // TODO(issue 22): a call through the proxy with the renewed access token belongs here. With it, the
-            // worker's heap after a full GC still held one "Bearer <access token>" string (the proxy's header), so
-            // the call is left out until the worker's fix lands (reported to the worker's branch).
+            // the renewed access token in use: through the proxy, to the provider's API (the worker's heap once kept
+            // this call's "Bearer <token>" header for its connection pool's life; fixed in UpstreamHttp)
+            provider.accept(issuedAccess);
+            var proxied = call(
+                    stack.proxy()
+                            .get()
+                            .uri("/v1/connections/" + refreshed + "/proxy/api/items")
+                            .header("Authorization", "Bearer " + LocalStack.TOKENS.token(tenant, "caller"))
+                            .exchange(),
+                    200);
+            assertThat(proxied).contains("items");
             // and what the read side shows of both
             for (var id : List.of(refreshed, refused)) {
                 await().atMost(Duration.ofSeconds(30))
