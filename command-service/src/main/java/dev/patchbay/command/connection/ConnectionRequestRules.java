@@ -399,7 +399,7 @@ class ConnectionRequestRules {
     /**
      * An OAuth2 type's token endpoint (config {@code token_endpoint}, where the type requires one) is where its
      * client secret and refresh token are sent: an absolute https URL (http only where insecure http is allowed),
-     * without user info or fragment. It is part of the connection's destination. Never echoed, as a base URL.
+     * without user info, query or fragment. It is part of the connection's destination. Never echoed, as a base URL.
      */
     private void checkTokenEndpoint(
             List<FieldProblem> errors, ConnectorTypeRegistered type, Map<String, Object> config) {
@@ -414,16 +414,15 @@ class ConnectionRequestRules {
             errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, "must be a URL"));
             return;
         }
+        // the rules of a base URL: config is stored and published in clear, so no user info and no query, where a
+        // client secret could hide
         var problem = baseUrlProblem(endpoint);
-        if (problem != null && !problem.equals(QUERY_OR_FRAGMENT)) {
+        if (problem != null) {
             errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, problem));
-        } else if (URI.create(endpoint).getRawFragment() != null) {
-            errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, "must not have a fragment"));
         }
     }
 
     static final String TOKEN_ENDPOINT = "token_endpoint";
-    private static final String QUERY_OR_FRAGMENT = "must not have a query or fragment";
 
     private String checkBaseUrl(List<FieldProblem> errors, ConnectorTypeRegistered type, String baseUrl) {
         if (baseUrl == null) {
@@ -468,7 +467,7 @@ class ConnectionRequestRules {
             return "must not contain user info; credentials go in credential";
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            return QUERY_OR_FRAGMENT;
+            return "must not have a query or fragment";
         }
         if (baseUrl.length() > 2048) {
             return "must be at most 2048 characters";
