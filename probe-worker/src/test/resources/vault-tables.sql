@@ -1,4 +1,5 @@
--- command-service's vault tables (db/migration/command/V1, V2 and V6), which the probe worker reads and never creates:
+-- command-service's vault tables (db/migration/command/V1, V2, V6 and V15), which the probe worker reads and
+-- never creates:
 -- tests create them in a fresh database, with the same DDL.
 CREATE TABLE sealed_secrets (
     connection_id UUID        NOT NULL,
@@ -10,6 +11,7 @@ CREATE TABLE sealed_secrets (
     sealed_at     TIMESTAMPTZ NOT NULL,
     destination   TEXT,
     bound         BOOLEAN     NOT NULL DEFAULT false,
+    expires_at    TIMESTAMPTZ,
     PRIMARY KEY (connection_id, purpose, version)
 );
 CREATE TABLE vault_keys (

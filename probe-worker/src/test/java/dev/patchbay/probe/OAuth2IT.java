@@ -200,6 +200,40 @@ class OAuth2IT extends RunningWorker {
     }
 
     @Test
+    void aRenewalWhoseResultWasLostIsPublishedAgainFromItsStagedRowWithoutAnotherGrant() {
+        var id = connection(Map.of(), credential(provider.issueAccessToken(), provider.issueRefreshToken()));
+
+        try (var refresher = Refreshers.ofWorker(context)) {
+            var first = refresher.refresh(request(id, 1, Map.of())).orElseThrow();
+            assertThat(first.outcome()).isEqualTo(RefreshCompleted.RENEWED);
+            // command-service has not recorded it yet: a young staged row's result is on its way
+            assertThat(refresher.refresh(request(id, 1, Map.of())).orElseThrow().outcome())
+                    .isEqualTo(RefreshCompleted.ALREADY_RENEWED);
+
+            // its result never reached command-service, and the scheduler asks again after its request timeout
+            update(
+                    "UPDATE sealed_secrets SET sealed_at = sealed_at - interval '5 minutes' "
+                            + "WHERE connection_id = ? AND purpose = 'refreshed'",
+                    id);
+            var again = refresher.refresh(request(id, 1, Map.of())).orElseThrow();
+
+            assertThat(again.outcome()).isEqualTo(RefreshCompleted.RENEWED);
+            assertThat(again.fromVersion()).isEqualTo(1);
+            var info = again.refreshed();
+            var was = first.refreshed();
+            assertThat(info.version()).isEqualTo(2);
+            assertThat(info.fields()).isEqualTo(was.fields());
+            assertThat(info.fingerprint()).isEqualTo(was.fingerprint());
+            assertThat(info.expiresAt()).isNotNull().isEqualTo(was.expiresAt());
+            assertThat(info.rotatedAt()).isEqualTo(was.rotatedAt().minus(Duration.ofMinutes(5)));
+        }
+        assertThat(provider.grants()).hasSize(1);
+        assertThat(resultsOf(id, 3))
+                .extracting(RefreshCompleted::outcome)
+                .containsExactly(RefreshCompleted.RENEWED, RefreshCompleted.ALREADY_RENEWED, RefreshCompleted.RENEWED);
+    }
+
+    @Test
     void aRevokedGrantIsRefusedForGoodAndNothingIsStaged(CapturedOutput output) {
         var refreshToken = provider.issueRefreshToken();
         provider.revoke(refreshToken);

@@ -106,12 +106,23 @@ public final class SealedSecretStore {
      * @return false if that version is already staged (another refresher got there first); nothing is changed then
      */
     public boolean stageRefreshed(SealingContext credentialContext, byte[] ciphertext, String keyName, Instant at) {
+        return stageRefreshed(credentialContext, ciphertext, keyName, at, null);
+    }
+
+    /**
+     * As {@link #stageRefreshed(SealingContext, byte[], String, Instant)}, with the new credential's expiry (not
+     * secret, not sealed; null when the provider gave none), kept so that a refresher can describe the staged
+     * credential again ({@link #findStagedRenewal}) when its first result never reached command-service.
+     */
+    public boolean stageRefreshed(
+            SealingContext credentialContext, byte[] ciphertext, String keyName, Instant at, Instant expiresAt) {
         if (!SealingContext.CREDENTIAL.equals(credentialContext.purpose()) || credentialContext.destination() == null) {
             throw new IllegalArgumentException("a refreshed credential is sealed under a credential context bound to "
                     + "its destination, not " + credentialContext.purpose());
         }
         return jdbc.sql("INSERT INTO sealed_secrets (connection_id, purpose, version, tenant_id, ciphertext, "
-                                + "key_name, sealed_at, destination, bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, true) "
+                                + "key_name, sealed_at, destination, bound, expires_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, ?) "
                                 + "ON CONFLICT (connection_id, purpose, version) DO NOTHING")
                         .params(
                                 credentialContext.connectionId().value(),
@@ -121,9 +132,33 @@ public final class SealedSecretStore {
                                 ciphertext,
                                 keyName,
                                 Timestamp.from(at),
-                                credentialContext.destination())
+                                credentialContext.destination(),
+                                expiresAt == null ? null : Timestamp.from(expiresAt))
                         .update()
                 == 1;
+    }
+
+    /**
+     * A staged renewal with what describes it besides its ciphertext.
+     *
+     * @param sealedAt when it was staged (the rotation's time in its result)
+     * @param expiresAt the new credential's expiry, null if none was given or it was staged without one
+     */
+    public record StagedRenewal(SealedRow row, Instant sealedAt, Instant expiresAt) {}
+
+    /** As {@link #findStagedRefresh}, with the staged row's time and the new credential's expiry. */
+    public Optional<StagedRenewal> findStagedRenewal(ConnectionId connection, TenantId tenant, int version) {
+        return jdbc.sql("SELECT ciphertext, destination, bound, sealed_at, expires_at FROM sealed_secrets "
+                        + "WHERE connection_id = ? AND purpose = ? AND version = ? AND tenant_id = ?")
+                .params(connection.value(), SealingContext.REFRESHED, version, tenant.value())
+                .query((rows, n) -> {
+                    var expiresAt = rows.getTimestamp(5);
+                    return new StagedRenewal(
+                            new SealedRow(rows.getBytes(1), rows.getString(2), rows.getBoolean(3)),
+                            rows.getTimestamp(4).toInstant(),
+                            expiresAt == null ? null : expiresAt.toInstant());
+                })
+                .optional();
     }
 
     /**

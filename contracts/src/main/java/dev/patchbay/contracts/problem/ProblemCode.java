@@ -47,7 +47,8 @@ public enum ProblemCode {
     UPSTREAM_TIMEOUT(504, "PBAY-0610", "upstream_timeout"),
     CIRCUIT_OPEN(503, "PBAY-0611", "circuit_open"),
     CREDENTIAL_REJECTED(502, "PBAY-0612", "credential_rejected"),
-    CONNECTION_EXPIRED(409, "PBAY-0613", "connection_expired");
+    CONNECTION_EXPIRED(409, "PBAY-0613", "connection_expired"),
+    AUDIT_UNAVAILABLE(503, "PBAY-0614", "audit_unavailable");
 
     private static final String TYPE_BASE = "https://patchbay.dev/problems/";
 

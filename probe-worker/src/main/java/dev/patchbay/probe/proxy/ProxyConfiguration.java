@@ -28,6 +28,12 @@ import reactor.core.scheduler.Schedulers;
 @EnableConfigurationProperties(JwtProperties.class)
 class ProxyConfiguration {
 
+    /** Closed with the context (its retry thread). */
+    @Bean
+    ProxyAudit proxyAudit(KafkaTemplate<String, byte[]> kafka, MeterRegistry meters, ProxyProperties properties) {
+        return new ProxyAudit(kafka, meters, properties.auditRetry());
+    }
+
     @Bean
     ProxyServer proxyServer(
             JwtProperties jwt,
@@ -36,8 +42,7 @@ class ProxyConfiguration {
             Vault vault,
             ConnectionBreakers breakers,
             UpstreamHttp upstream,
-            KafkaTemplate<String, byte[]> kafka,
-            MeterRegistry meters,
+            ProxyAudit audit,
             ProxyProperties properties,
             ObjectProvider<CredentialRenewal> renewal) {
         var blocking = Schedulers.newBoundedElastic(properties.threads(), Integer.MAX_VALUE, "proxy");
@@ -49,7 +54,7 @@ class ProxyConfiguration {
                 vault,
                 breakers,
                 upstream,
-                new ProxyAudit(kafka, meters),
+                audit,
                 properties,
                 blocking,
                 renewal.getIfAvailable());

@@ -166,6 +166,15 @@ final class ProxyHandler {
                     if (id == null) {
                         return Mono.just(Reply.of(notFound()));
                     }
+                    if (!audit.delivering()) {
+                        // fail closed: a call now would have no audit record; nothing is opened or sent
+                        call.connection = null;
+                        return Mono.just(Reply.of(new Problem(
+                                ProblemCode.AUDIT_UNAVAILABLE,
+                                "Calls are not audited for now (the audit topic cannot be reached), so none is made; "
+                                        + "retry later.",
+                                (int) Math.max(1, properties.auditRetry().toSeconds()))));
+                    }
                     return body(request).flatMap(body -> {
                         call.requestBytes = body == null ? 0 : body.length;
                         var permit = permits.acquire(caller.tenant(), id);

@@ -44,7 +44,8 @@ final class ProxyProblems {
             ProblemCode.CIRCUIT_OPEN,
             ProblemCode.UNAVAILABLE,
             ProblemCode.UPSTREAM_TIMEOUT,
-            ProblemCode.CONNECTION_EXPIRED);
+            ProblemCode.CONNECTION_EXPIRED,
+            ProblemCode.AUDIT_UNAVAILABLE);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -183,15 +183,9 @@ final class Refresher implements CredentialRenewal {
                         Optional.of(result.of(RefreshCompleted.ALREADY_RENEWED)),
                         wantCredential ? current(store, tenant, id, live.get().credentialVersion(), digest) : null);
             }
-            var staged = store.findStagedRefresh(id, tenant, fromVersion + 1);
+            var staged = store.findStagedRenewal(id, tenant, fromVersion + 1);
             if (staged.isPresent()) {
-                return new Attempt(
-                        Optional.of(result.of(RefreshCompleted.ALREADY_RENEWED)),
-                        wantCredential
-                                ? open(
-                                        staged.get(),
-                                        SealingContext.credential(tenant, id, fromVersion + 1, destination))
-                                : null);
+                return stagedAlready(result, staged.get(), destination, wantCredential);
             }
             var row = store.findSendable(id, tenant, fromVersion, SealingContext.CREDENTIAL);
             if (row.isEmpty()) {
@@ -254,6 +248,51 @@ final class Refresher implements CredentialRenewal {
 
     private record Live(int credentialVersion, String status) {}
 
+    /**
+     * A renewal of the next version is staged and not yet promoted (the connection is still at the version to
+     * renew). Young, its result is on its way: {@code already_renewed}. Older than {@code
+     * patchbay.refresher.republish-after}, its {@code renewed} result was lost (a broker outage longer than the
+     * producer's delivery timeout, a worker that died between staging and publishing): it is described again from the
+     * staged row and published as {@code renewed}, whichever refresher staged it, so that command-service records it
+     * (RecordRefresh is idempotent) instead of its sweep removing it and a later grant using a spent refresh token.
+     */
+    private Attempt stagedAlready(
+            Results result,
+            SealedSecretStore.StagedRenewal staged,
+            dev.patchbay.vault.Destination destination,
+            boolean wantCredential) {
+        var context = SealingContext.credential(result.tenant(), result.id(), result.fromVersion() + 1, destination);
+        boolean lost = staged.sealedAt().isBefore(Instant.now().minus(properties.republishAfter()));
+        if (!lost) {
+            return new Attempt(
+                    Optional.of(result.of(RefreshCompleted.ALREADY_RENEWED)),
+                    wantCredential ? open(staged.row(), context) : null);
+        }
+        var renewed = open(staged.row(), context);
+        boolean handedOver = false;
+        try {
+            var info = new CredentialInfo(
+                    renewed.credential().fieldNames().stream().toList(),
+                    renewed.version(),
+                    vault.fingerprint(renewed.credential()),
+                    staged.sealedAt().truncatedTo(ChronoUnit.MILLIS),
+                    staged.expiresAt() == null ? null : staged.expiresAt().truncatedTo(ChronoUnit.MILLIS));
+            log.warn(
+                    "Refresh {} of connection {}: credential version {} was staged at {} and its result never "
+                            + "recorded; its renewed result is published again",
+                    result.correlationId(),
+                    result.id(),
+                    renewed.version(),
+                    staged.sealedAt());
+            handedOver = wantCredential;
+            return new Attempt(Optional.of(result.renewed(info)), wantCredential ? renewed : null);
+        } finally {
+            if (!handedOver) {
+                renewed.credential().close();
+            }
+        }
+    }
+
     /** The new credential: sealed as the next version, staged, described. */
     private Attempt stage(
             Results result,
@@ -280,16 +319,13 @@ final class Refresher implements CredentialRenewal {
         try {
             var context = SealingContext.credential(tenant, id, fromVersion + 1, destination);
             var sealed = vault.seal(next, context);
-            if (!store.stageRefreshed(context, sealed, vault.keyName(), now)) {
+            var expiresAt = issued.expiresIn() == null ? null : now.plusSeconds(issued.expiresIn());
+            if (!store.stageRefreshed(context, sealed, vault.keyName(), now, expiresAt)) {
                 // Cannot happen under the lock unless a lock was lost with its session; the staged row wins.
                 return new Attempt(Optional.of(result.of(RefreshCompleted.ALREADY_RENEWED)), null);
             }
             var info = new CredentialInfo(
-                    next.fieldNames().stream().toList(),
-                    fromVersion + 1,
-                    vault.fingerprint(next),
-                    now,
-                    issued.expiresIn() == null ? null : now.plusSeconds(issued.expiresIn()));
+                    next.fieldNames().stream().toList(), fromVersion + 1, vault.fingerprint(next), now, expiresAt);
             log.info(
                     "Refresh {} of connection {}: renewed as credential version {}{}",
                     result.correlationId(),
