@@ -1,4 +1,5 @@
--- command-service's vault tables (db/migration/command/V1, V2 and V6), which the probe worker reads and never creates:
+-- command-service's vault tables (db/migration/command/V1, V2, V6 and V15), which the probe worker reads and
+-- never creates:
 -- tests create them in a fresh database, with the same DDL.
 CREATE TABLE sealed_secrets (
     connection_id UUID        NOT NULL,
@@ -10,6 +11,7 @@ CREATE TABLE sealed_secrets (
     sealed_at     TIMESTAMPTZ NOT NULL,
     destination   TEXT,
     bound         BOOLEAN     NOT NULL DEFAULT false,
+    expires_at    TIMESTAMPTZ,
     PRIMARY KEY (connection_id, purpose, version)
 );
 CREATE TABLE vault_keys (
@@ -17,7 +19,7 @@ CREATE TABLE vault_keys (
     check_value TEXT,
     first_seen  TIMESTAMPTZ NOT NULL DEFAULT now()
 );
--- command-service's live connections' index (V1, V7, V11), which the proxy reads by id and never writes.
+-- command-service's live connections' index (V1, V7, V11, V12), which the proxy reads by id and never writes.
 CREATE TABLE live_connections (
     tenant_id              TEXT        NOT NULL,
     scope_key              TEXT        NOT NULL,
@@ -31,5 +33,6 @@ CREATE TABLE live_connections (
     base_url               TEXT,
     config                 TEXT,
     metadata               TEXT,
+    status                 TEXT        NOT NULL DEFAULT 'active',
     PRIMARY KEY (tenant_id, scope_key, config_name)
 );

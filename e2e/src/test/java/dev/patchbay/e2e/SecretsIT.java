@@ -31,7 +31,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Canary credentials go through every path (create, rotate, failed validations, a webhook secret and a delivery
- * signed with it, a live test against a vendor that echoes the secret back, a call through the proxy to that vendor);
+ * signed with it, a live test against a vendor that echoes the secret back, a call through the proxy to that vendor,
+ * OAuth2 tokens refreshed by the refresher and used through the proxy, and a refused grant whose refusal carries the
+ * provider's words);
  * then every sink is searched for them, in plain text, base64 and hex: the HTTP answers, every service's log, every record of every topic, a dump of both
  * databases, and a heap dump of each service taken after a full GC (plaintext that outlives its request).
  */
@@ -209,6 +211,8 @@ class SecretsIT {
                         .anySatisfy(record -> assertThat(new String(record.value(), StandardCharsets.UTF_8))
                                 .contains(id)));
 
+        oauth2RefreshesAndARefusal(editor);
+
         var sinks = new LinkedHashMap<String, byte[]>();
         sinks.put("HTTP answers", String.join("\n", answers).getBytes(StandardCharsets.UTF_8));
         for (var service : List.of(stack.commandService, stack.queryService, stack.probeWorker)) {
@@ -220,7 +224,9 @@ class SecretsIT {
                 "patchbay.probe-requests.v1",
                 "patchbay.probe-results.v1",
                 "patchbay.webhooks.v1",
-                "patchbay.proxy-calls.v1")) {
+                "patchbay.proxy-calls.v1",
+                "patchbay.refresh-requests.v1",
+                "patchbay.refresh-results.v1")) {
             var all = new StringBuilder();
             for (var record : Topics.readAll(stack.broker.bootstrapServers(), topic)) {
                 all.append(record.key()).append(new String(record.value(), StandardCharsets.ISO_8859_1));
@@ -248,6 +254,129 @@ class SecretsIT {
         System.out.printf(
                 "secrets: %d canaries, %d sinks (%s), %d searches in plain/base64/hex/UTF-16, none found%n",
                 canaries.size(), sinks.size(), String.join(", ", sinks.keySet()), searched);
+    }
+
+    /**
+     * OAuth2 (issue 21 §3): a connection whose access token is due for refresh, at a provider stand-in
+     * ({@link OAuth2Provider}) whose token endpoint answers with a new access token and a new refresh token, all
+     * canaries, as are the client secret and the tokens the connection was created with; the renewed token is then
+     * used through the proxy. A second connection's grant is refused with the provider's own words (a canary) in its
+     * error_description. The refreshed tokens and the token endpoint's answers are then searched for like every
+     * other canary.
+     */
+    private void oauth2RefreshesAndARefusal(String editor) throws Exception {
+        var clientSecret = canary("oauth2-client-secret");
+        try (var provider = new OAuth2Provider(clientSecret)) {
+            var refreshToken = canary("oauth2-refresh");
+            var issuedAccess = canary("oauth2-issued-access");
+            var issuedRefresh = canary("oauth2-issued-refresh");
+            provider.answer(refreshToken, grant -> OAuth2Provider.Answer.issued(issuedAccess, issuedRefresh, 3600));
+            var revokedRefresh = canary("oauth2-revoked-refresh");
+            var providerWords = canary("oauth2-provider-words");
+            provider.answer(revokedRefresh, grant -> OAuth2Provider.Answer.refused("invalid_grant", providerWords));
+
+            var refreshed = (String) JSON.readValue(
+                            call(
+                                    stack.command()
+                                            .post()
+                                            .uri("/v1/connections")
+                                            .header("Authorization", editor)
+                                            .contentType(MediaType.APPLICATION_JSON)
+                                            .bodyValue(oauth2(
+                                                    provider,
+                                                    "canary-oauth2",
+                                                    clientSecret,
+                                                    canary("oauth2-access"),
+                                                    refreshToken)),
+                                    201),
+                            Map.class)
+                    .get("id");
+            var refused = (String) JSON.readValue(
+                            call(
+                                    stack.command()
+                                            .post()
+                                            .uri("/v1/connections")
+                                            .header("Authorization", editor)
+                                            .contentType(MediaType.APPLICATION_JSON)
+                                            .bodyValue(oauth2(
+                                                    provider,
+                                                    "canary-oauth2-refused",
+                                                    clientSecret,
+                                                    canary("oauth2-access-refused"),
+                                                    revokedRefresh)),
+                                    201),
+                            Map.class)
+                    .get("id");
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                var types = new ArrayList<String>();
+                for (var record : Topics.readAll(stack.broker.bootstrapServers(), "patchbay.connections.v1")) {
+                    if (refreshed.equals(record.key()) || refused.equals(record.key())) {
+                        types.add(record.key() + " "
+                                + new String(
+                                        record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8));
+                    }
+                }
+                assertThat(types)
+                        .contains(
+                                refreshed + " dev.patchbay.connection.rotated.v1",
+                                refused + " dev.patchbay.connection.expired.v1");
+            });
+            assertThat(provider.answers())
+                    .as("the token endpoint's answers, which hold canaries")
+                    .anySatisfy(answer -> assertThat(answer).contains(issuedAccess, issuedRefresh))
+                    .anySatisfy(answer -> assertThat(answer).contains(providerWords));
+            // the renewed access token in use: through the proxy, to the provider's API (the worker's heap once kept
+            // this call's "Bearer <token>" header for its connection pool's life; fixed in UpstreamHttp)
+            provider.accept(issuedAccess);
+            var proxied = call(
+                    stack.proxy()
+                            .get()
+                            .uri("/v1/connections/" + refreshed + "/proxy/api/items")
+                            .header("Authorization", "Bearer " + LocalStack.TOKENS.token(tenant, "caller"))
+                            .exchange(),
+                    200);
+            assertThat(proxied).contains("items");
+            // and what the read side shows of both
+            for (var id : List.of(refreshed, refused)) {
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(call(
+                                        stack.query()
+                                                .get()
+                                                .uri("/v1/connections/" + id + "/history")
+                                                .header(
+                                                        "Authorization",
+                                                        "Bearer " + LocalStack.TOKENS.token(tenant, "viewer"))
+                                                .exchange(),
+                                        200))
+                                .containsAnyOf("connection.rotated", "connection.expired"));
+            }
+        }
+    }
+
+    private static Map<String, Object> oauth2(
+            OAuth2Provider provider, String name, String clientSecret, String accessToken, String refreshToken) {
+        return Map.of(
+                "vendor",
+                "oauth2",
+                "config_name",
+                name,
+                "base_url",
+                provider.baseUrl(),
+                "config",
+                Map.of("token_endpoint", provider.tokenEndpoint()),
+                "credential",
+                // due for refresh at once: within the 15 minutes' refresh margin
+                Map.of(
+                        "client_id",
+                        OAuth2Provider.CLIENT_ID,
+                        "client_secret",
+                        clientSecret,
+                        "access_token",
+                        accessToken,
+                        "refresh_token",
+                        refreshToken,
+                        "expires_in",
+                        60));
     }
 
     private String canary(String path) {

@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * The probe worker: registers the connector types it can check, runs the live checks that probe requests ask for
- * ({@code connection}), and serves nothing but health and metrics. It opens sealed credentials with the same vault
- * keys as command-service and reads the vault's rows read-only.
+ * ({@code connection}), renews OAuth2 tokens ({@code refresh}), serves the proxy ({@code proxy}) and otherwise
+ * nothing but health and metrics. It opens sealed credentials with the same vault keys as command-service and reads
+ * the vault's rows read-only, but for one write: a refresher's staged renewal, on a small pool of its own.
  *
  * <p>The platform jar brings Spring Security onto the classpath for the HTTP services; the worker has no API, so
  * Boot's reactive security is switched off rather than left to lock the actuator behind a generated password.

@@ -15,7 +15,9 @@ class ArchitectureTest {
 
     /**
      * The features ({@code connector}: types, registration and the vendors' checks; {@code connection}: probe
-     * requests in, results out) share only {@code check}, the vocabulary and the guarded means of a check.
+     * requests in, results out; {@code refresh}: OAuth2 refresh requests in, staged renewals and results out;
+     * {@code proxy}) share only {@code check}, the vocabulary and the guarded means of a check (the proxy reaches
+     * the refresher through {@code check.CredentialRenewal}).
      */
     @ArchTest
     static final ArchRule featuresNeverImportEachOther = slices().matching("dev.patchbay.probe.(*)..")
@@ -30,7 +32,11 @@ class ArchitectureTest {
             .resideInAPackage("dev.patchbay.probe.check..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("dev.patchbay.probe.connector..", "dev.patchbay.probe.connection..");
+            .resideInAnyPackage(
+                    "dev.patchbay.probe.connector..",
+                    "dev.patchbay.probe.connection..",
+                    "dev.patchbay.probe.refresh..",
+                    "dev.patchbay.probe.proxy..");
 
     /** Every outgoing connection of a check goes through the guard's helpers, never a client of its own. */
     @ArchTest

@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 class ProbeWorkerIT extends RunningWorker {
 
     private static final List<String> VENDORS =
-            List.of("belvo", "kafka", "mysql", "pluggy", "postgresql", "rest_api", "webhook");
+            List.of("belvo", "kafka", "mysql", "oauth2", "pluggy", "postgresql", "rest_api", "webhook");
 
     private final EventCodec codec = new EventCodec("/test");
     private final HttpClient http = HttpClient.newHttpClient();
@@ -99,6 +99,13 @@ class ProbeWorkerIT extends RunningWorker {
         assertThat(restApi.category()).isEqualTo("rest");
         assertThat(restApi.secretFields()).containsExactly("token");
         assertThat(restApi.supportsWebhooks()).isFalse();
+        var oauth2 = codec.decode(latest.get("oauth2").value(), ConnectorTypeRegistered.class);
+        assertThat(oauth2.category()).isEqualTo("rest");
+        assertThat(oauth2.requiredConfig()).containsExactly("token_endpoint");
+        assertThat(oauth2.secretFields()).containsExactly("client_id", "client_secret", "access_token");
+        assertThat(oauth2.optionalSecretFields()).containsExactly("refresh_token");
+        assertThat(oauth2.configOutsideDestination()).containsExactly("scope", "client_auth", "check_path");
+        assertThat(new String(latest.get("rest_api").value())).doesNotContain("optional_secret_fields");
         var webhook = codec.decode(latest.get("webhook").value(), ConnectorTypeRegistered.class);
         assertThat(webhook.secretFields()).containsExactly("signing_secret");
         assertThat(webhook.supportsWebhooks()).isFalse();

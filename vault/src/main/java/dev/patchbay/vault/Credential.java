@@ -21,30 +21,54 @@ import java.util.TreeSet;
  */
 public final class Credential implements AutoCloseable {
 
+    /**
+     * The members of a credential object that are not secret but say when it expires ({@code expires_at}, an RFC 3339
+     * instant, or {@code expires_in}, seconds): kept apart from the secret fields, never sealed, never fingerprinted.
+     */
+    public static final Set<String> EXPIRY_FIELDS = Set.of("expires_at", "expires_in");
+
     private final Map<String, byte[]> values;
     private final Set<String> notText;
+    private final Map<String, Object> expiry;
 
     private Credential(Map<String, byte[]> values, Set<String> notText) {
+        this(values, notText, Map.of());
+    }
+
+    private Credential(Map<String, byte[]> values, Set<String> notText, Map<String, Object> expiry) {
         this.values = values;
         this.notText = notText;
+        this.expiry = expiry;
     }
 
     /**
      * The credential of a request body. A value that is not a string is kept as a field name only, so validation
-     * can name it without ever holding or echoing its value.
+     * can name it without ever holding or echoing its value. {@link #EXPIRY_FIELDS} are no secret fields: they are
+     * kept apart, as sent, for {@link #expiry()}.
      */
     @JsonCreator
     public static Credential fromJson(Map<String, Object> body) {
         var values = new TreeMap<String, byte[]>();
         var notText = new TreeSet<String>();
+        var expiry = new TreeMap<String, Object>();
         body.forEach((name, value) -> {
-            if (value instanceof String text) {
+            if (EXPIRY_FIELDS.contains(name)) {
+                expiry.put(name, value);
+            } else if (value instanceof String text) {
                 values.put(name, text.getBytes(StandardCharsets.UTF_8));
             } else {
                 notText.add(name);
             }
         });
-        return new Credential(values, notText);
+        return new Credential(values, notText, Collections.unmodifiableMap(expiry));
+    }
+
+    /**
+     * The expiry members the credential object was sent with ({@code expires_at}, {@code expires_in}), as sent (a
+     * string, a number, or anything else a client put there): for the caller to check; empty when none was sent.
+     */
+    public Map<String, Object> expiry() {
+        return expiry;
     }
 
     public static Credential of(Map<String, String> fields) {

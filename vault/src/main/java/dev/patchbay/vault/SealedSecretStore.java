@@ -17,8 +17,9 @@ import java.util.UUID;
 /**
  * The vault's tables: {@code sealed_secrets}, sealed blobs only, each bound by its encryption context to the row it sits
  * in and, for a credential, to its destination, whose digest is kept beside it; and {@code vault_keys}, the check
- * value of each key that sealed here. command-service writes through it; probe-worker only reads (its pool's
- * sessions are read-only). No other code writes SQL against these tables.
+ * value of each key that sealed here. command-service writes through it; probe-worker reads, and writes one kind of
+ * row only: an OAuth2 credential its refresher renewed, staged ({@link SealingContext#REFRESHED}) until
+ * command-service promotes or destroys it. No other code writes SQL against these tables.
  */
 public final class SealedSecretStore {
 
@@ -94,6 +95,116 @@ public final class SealedSecretStore {
     public int destroyCandidatesSealedBefore(Instant sealedBefore) {
         return jdbc.sql("DELETE FROM sealed_secrets WHERE purpose = ? AND sealed_at < ?")
                 .params(SealingContext.CANDIDATE, Timestamp.from(sealedBefore))
+                .update();
+    }
+
+    /**
+     * Stages a credential a refresher renewed: a row of purpose {@link SealingContext#REFRESHED}, version
+     * {@code credentialContext.version()}, sealed under {@code credentialContext} (a {@link SealingContext#CREDENTIAL}
+     * context bound to the connection's destination), which command-service promotes when it records the rotation.
+     *
+     * @return false if that version is already staged (another refresher got there first); nothing is changed then
+     */
+    public boolean stageRefreshed(SealingContext credentialContext, byte[] ciphertext, String keyName, Instant at) {
+        return stageRefreshed(credentialContext, ciphertext, keyName, at, null);
+    }
+
+    /**
+     * As {@link #stageRefreshed(SealingContext, byte[], String, Instant)}, with the new credential's expiry (not
+     * secret, not sealed; null when the provider gave none), kept so that a refresher can describe the staged
+     * credential again ({@link #findStagedRenewal}) when its first result never reached command-service.
+     */
+    public boolean stageRefreshed(
+            SealingContext credentialContext, byte[] ciphertext, String keyName, Instant at, Instant expiresAt) {
+        if (!SealingContext.CREDENTIAL.equals(credentialContext.purpose()) || credentialContext.destination() == null) {
+            throw new IllegalArgumentException("a refreshed credential is sealed under a credential context bound to "
+                    + "its destination, not " + credentialContext.purpose());
+        }
+        return jdbc.sql("INSERT INTO sealed_secrets (connection_id, purpose, version, tenant_id, ciphertext, "
+                                + "key_name, sealed_at, destination, bound, expires_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, ?) "
+                                + "ON CONFLICT (connection_id, purpose, version) DO NOTHING")
+                        .params(
+                                credentialContext.connectionId().value(),
+                                SealingContext.REFRESHED,
+                                credentialContext.version(),
+                                credentialContext.tenant().value(),
+                                ciphertext,
+                                keyName,
+                                Timestamp.from(at),
+                                credentialContext.destination(),
+                                expiresAt == null ? null : Timestamp.from(expiresAt))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * A staged renewal with what describes it besides its ciphertext.
+     *
+     * @param sealedAt when it was staged (the rotation's time in its result)
+     * @param expiresAt the new credential's expiry, null if none was given or it was staged without one
+     */
+    public record StagedRenewal(SealedRow row, Instant sealedAt, Instant expiresAt) {}
+
+    /** As {@link #findStagedRefresh}, with the staged row's time and the new credential's expiry. */
+    public Optional<StagedRenewal> findStagedRenewal(ConnectionId connection, TenantId tenant, int version) {
+        return jdbc.sql("SELECT ciphertext, destination, bound, sealed_at, expires_at FROM sealed_secrets "
+                        + "WHERE connection_id = ? AND purpose = ? AND version = ? AND tenant_id = ?")
+                .params(connection.value(), SealingContext.REFRESHED, version, tenant.value())
+                .query((rows, n) -> {
+                    var expiresAt = rows.getTimestamp(5);
+                    return new StagedRenewal(
+                            new SealedRow(rows.getBytes(1), rows.getString(2), rows.getBoolean(3)),
+                            rows.getTimestamp(4).toInstant(),
+                            expiresAt == null ? null : expiresAt.toInstant());
+                })
+                .optional();
+    }
+
+    /**
+     * The staged (refreshed, not yet promoted) credential of that version, of that tenant only. It opens with
+     * {@link SealingContext#credential} of that version and the connection's destination.
+     */
+    public Optional<SealedRow> findStagedRefresh(ConnectionId connection, TenantId tenant, int version) {
+        return jdbc.sql("SELECT ciphertext, destination, bound FROM sealed_secrets WHERE connection_id = ? "
+                        + "AND purpose = ? AND version = ? AND tenant_id = ?")
+                .params(connection.value(), SealingContext.REFRESHED, version, tenant.value())
+                .query((rows, n) -> new SealedRow(rows.getBytes(1), rows.getString(2), rows.getBoolean(3)))
+                .optional();
+    }
+
+    /**
+     * Makes the staged credential of {@code version} the connection's credential of that version. command-service
+     * calls it in the transaction that records the rotation, then destroys the older versions as a rotation does.
+     *
+     * @return the rows promoted: 1, or 0 if nothing was staged for that version
+     */
+    public int promoteRefreshed(ConnectionId connection, int version) {
+        return jdbc.sql("UPDATE sealed_secrets SET purpose = ? WHERE connection_id = ? AND purpose = ? AND version = ?")
+                .params(SealingContext.CREDENTIAL, connection.value(), SealingContext.REFRESHED, version)
+                .update();
+    }
+
+    /** Destroys every staged refreshed credential of the connection (a refresh that will not be recorded). */
+    public int destroyStaged(ConnectionId connection) {
+        return destroy(connection, SealingContext.REFRESHED);
+    }
+
+    /**
+     * Destroys the connection's staged refreshed credentials of {@code version} and older: renewals of a credential
+     * that was replaced before they were recorded. A renewal of the current credential, staged as a newer version,
+     * is kept.
+     */
+    public int destroyStagedUpTo(ConnectionId connection, int version) {
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE connection_id = ? AND purpose = ? AND version <= ?")
+                .params(connection.value(), SealingContext.REFRESHED, version)
+                .update();
+    }
+
+    /** Destroys the staged refreshed credentials sealed before {@code sealedBefore}: results never recorded. */
+    public int destroyStagedBefore(Instant sealedBefore) {
+        return jdbc.sql("DELETE FROM sealed_secrets WHERE purpose = ? AND sealed_at < ?")
+                .params(SealingContext.REFRESHED, Timestamp.from(sealedBefore))
                 .update();
     }
 
@@ -177,9 +288,13 @@ public final class SealedSecretStore {
             String destination,
             boolean bound) {
 
-        /** The context the row was sealed with: its destination only if it is bound to it. */
+        /**
+         * The context the row was sealed with: its destination only if it is bound to it. A staged refreshed
+         * credential was sealed as the credential it will become.
+         */
         public SealingContext sealedFor() {
-            return new SealingContext(tenant, connectionId, version, purpose, bound ? destination : null);
+            var sealedAs = SealingContext.REFRESHED.equals(purpose) ? SealingContext.CREDENTIAL : purpose;
+            return new SealingContext(tenant, connectionId, version, sealedAs, bound ? destination : null);
         }
 
         /** The context to seal it with now: its recorded destination sealed in. */

@@ -28,6 +28,14 @@ public record SealingContext(
      */
     public static final String CANDIDATE = "candidate";
 
+    /**
+     * Not a context's purpose but a vault row's: an OAuth2 credential a refresher renewed, staged as version
+     * {@code n + 1} until command-service records the rotation and promotes it to {@link #CREDENTIAL} (or destroys
+     * it). It is sealed under the credential context of that version and destination, so the promoted row opens as
+     * any credential does, and the staged row opens with that same context.
+     */
+    public static final String REFRESHED = "refreshed";
+
     /** A context without a destination: a webhook secret, or a row sealed before destinations were bound. */
     public SealingContext(TenantId tenant, ConnectionId connectionId, int version, String purpose) {
         this(tenant, connectionId, version, purpose, null);

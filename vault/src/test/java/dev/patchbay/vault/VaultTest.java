@@ -130,4 +130,29 @@ class VaultTest {
         new SecureRandom().nextBytes(key);
         return key;
     }
+
+    /**
+     * A refresher stages a renewed credential as a row of purpose {@code refreshed}, sealed under the credential
+     * context it will have once promoted: a reseal reads the staged row with that context, so it opens and moves.
+     */
+    @Test
+    void aStagedRefreshedRowIsReadByAResealAsTheCredentialItWillBecome() {
+        var destination = Destination.of(java.util.List.of(), "https://api.example.com", Map.of());
+        var credentialContext = SealingContext.credential(context.tenant(), context.connectionId(), 2, destination);
+        var sealed = vault.seal(Credential.of(Map.of("access_token", CANARY)), credentialContext);
+        var staged = new SealedSecretStore.StoredRow(
+                context.connectionId(),
+                SealingContext.REFRESHED,
+                2,
+                context.tenant(),
+                sealed,
+                destination.digest(),
+                true);
+
+        assertThat(staged.sealedFor()).isEqualTo(credentialContext);
+        try (var opened = vault.open(staged.ciphertext(), staged.sealedFor())) {
+            assertThat(opened.value("access_token")).isEqualTo(CANARY);
+        }
+        assertThat(staged.sealTo()).isEqualTo(credentialContext);
+    }
 }

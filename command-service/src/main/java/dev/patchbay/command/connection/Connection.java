@@ -2,6 +2,7 @@ package dev.patchbay.command.connection;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionExpired;
 import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
@@ -18,6 +19,7 @@ import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
 import dev.patchbay.contracts.connection.WebhookTokenMinted;
 import dev.patchbay.contracts.connection.WebhookTokenRevoked;
+import dev.patchbay.contracts.refresh.RefreshRequested;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
@@ -168,6 +170,54 @@ class Connection {
         return changed;
     }
 
+    /**
+     * An expiry applies only to the credential it names, on an active connection: a credential rotated since, a
+     * revoked or already expired connection, another tenant's or a deleted one are left as they are. Answers the
+     * event applied, or null.
+     */
+    @CommandHandler
+    ConnectionExpired handle(ExpireConnection cmd) {
+        if (deleted || !tenant.equals(cmd.tenantId())) {
+            return null;
+        }
+        if (status != Status.ACTIVE || credential.version() != cmd.credentialVersion()) {
+            return null;
+        }
+        var expired = next(cmd.requestedAt(), cmd.actor()).expired(cmd.credentialVersion(), cmd.reason());
+        apply(expired);
+        return expired;
+    }
+
+    /**
+     * A refresher's renewal becomes a rotation by {@code patchbay:refresher} when it renews the current credential
+     * of a connection that is neither revoked nor deleted; an expired connection is active again. Answers what was
+     * decided; the caller promotes or destroys the staged credential accordingly.
+     */
+    @CommandHandler
+    Refreshed handle(RecordRefresh cmd) {
+        if (deleted || !tenant.equals(cmd.tenantId()) || status == Status.REVOKED) {
+            return new Refreshed(RefreshDecision.GONE, null);
+        }
+        if (credential.version() != cmd.fromVersion() || cmd.refreshed().version() != cmd.fromVersion() + 1) {
+            return new Refreshed(RefreshDecision.STALE, resource());
+        }
+        apply(next(cmd.requestedAt(), RefreshRequested.REFRESHER).rotated(cmd.refreshed(), credential.fingerprint()));
+        return new Refreshed(RefreshDecision.ROTATED, resource());
+    }
+
+    /** What became of a refresher's renewal, and the connection after it (null when gone). */
+    record Refreshed(RefreshDecision decision, ConnectionResource connection) {}
+
+    /** What became of a refresher's renewal. */
+    enum RefreshDecision {
+        /** It is the connection's credential now. */
+        ROTATED,
+        /** The credential it renewed was replaced before it arrived. */
+        STALE,
+        /** The connection is revoked, deleted, or not that tenant's. */
+        GONE
+    }
+
     /** The connection as its events leave it, to the tenant that owns it; applies nothing. */
     ConnectionResource describeTo(TenantId caller) {
         requireVisibleTo(caller);
@@ -281,6 +331,12 @@ class Connection {
         healthErrorCode = e.error() == null ? null : e.error().code();
         healthSince = e.occurredAt();
         version = e.version();
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionExpired e) {
+        status = Status.EXPIRED;
+        touched(e.version(), e.occurredAt(), e.actor());
     }
 
     @EventSourcingHandler

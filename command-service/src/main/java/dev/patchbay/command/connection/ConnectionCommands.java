@@ -3,6 +3,7 @@ package dev.patchbay.command.connection;
 import dev.patchbay.command.connection.DetailsPatch.Field;
 import dev.patchbay.command.connection.LiveConnections.Live;
 import dev.patchbay.command.platform.CommittedEventStore;
+import dev.patchbay.command.platform.CredentialExpiries;
 import dev.patchbay.command.platform.DatabaseWork;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource;
@@ -56,6 +57,7 @@ class ConnectionCommands {
     private final DatabaseWork database;
     private final CandidateChecks candidates;
     private final ConnectionLookup lookup;
+    private final CredentialExpiries expiries;
 
     ConnectionCommands(
             ConnectionRequestRules rules,
@@ -70,7 +72,9 @@ class ConnectionCommands {
             Clock clock,
             DatabaseWork database,
             CandidateChecks candidates,
-            ConnectionLookup lookup) {
+            ConnectionLookup lookup,
+            CredentialExpiries expiries) {
+        this.expiries = expiries;
         this.candidates = candidates;
         this.rules = rules;
         this.vault = vault;
@@ -152,7 +156,9 @@ class ConnectionCommands {
                     Destination.of(valid.type().configOutsideDestination(), valid.baseUrl(), request.config());
             var context = SealingContext.credential(caller.tenant(), id, 1, destination);
             byte[] sealed = vault.seal(credential, context);
-            var info = new CredentialInfo(List.copyOf(credential.fieldNames()), 1, vault.fingerprint(credential), now);
+            var expiresAt = CredentialExpiry.of(credential, now);
+            var info = new CredentialInfo(
+                    List.copyOf(credential.fieldNames()), 1, vault.fingerprint(credential), now, expiresAt);
             var candidate = forCandidate ? SealingContext.candidate(caller.tenant(), id, destination) : null;
             return new Sealed(
                     id,
@@ -199,6 +205,7 @@ class ConnectionCommands {
                 secrets.store(sealed.context(), sealed.ciphertext(), vault.keyName(), now);
                 CommandResult outcome = gateway.sendAndWait(command);
                 live.describe(outcome.connection());
+                expiries.track(caller.tenant(), outcome.connection());
                 // Last, so that the tenant's counter row is locked for as short a time as possible.
                 if (!usage.admitOneMore(caller.tenant(), quota.connectionsPerTenant())) {
                     throw new ApiException(
@@ -235,17 +242,27 @@ class ConnectionCommands {
                     var now = now();
                     CredentialInfo rotated = null;
                     if (credential != null) {
+                        var expiresAt = CredentialExpiry.of(credential, now);
                         int version = connection.credentialVersion() + 1;
                         var context = SealingContext.credential(caller.tenant(), id, version, destination);
                         secrets.store(context, vault.seal(credential, context), vault.keyName(), now);
                         secrets.destroyBefore(id, SealingContext.CREDENTIAL, version);
+                        // a refresher's renewal of a credential this replaces is never promoted
+                        secrets.destroyStagedUpTo(id, version);
                         live.credentialVersion(id, version);
                         rotated = new CredentialInfo(
-                                List.copyOf(credential.fieldNames()), version, vault.fingerprint(credential), now);
+                                List.copyOf(credential.fieldNames()),
+                                version,
+                                vault.fingerprint(credential),
+                                now,
+                                expiresAt);
                     }
                     CommandResult outcome = gateway.sendAndWait(new UpdateConnection(
                             id, caller.tenant(), caller.subject(), now, expectedVersion, changes, rotated));
                     live.describe(outcome.connection());
+                    if (rotated != null) {
+                        expiries.track(caller.tenant(), outcome.connection());
+                    }
                     return outcome;
                 });
             }
@@ -286,6 +303,9 @@ class ConnectionCommands {
             CommandResult outcome = gateway.sendAndWait(
                     new RevokeConnection(id, caller.tenant(), caller.subject(), now(), expectedVersion));
             secrets.destroy(id, SealingContext.CREDENTIAL);
+            secrets.destroyStaged(id);
+            live.status(id, "revoked");
+            expiries.forget(id);
             return outcome;
         }));
     }
@@ -319,6 +339,7 @@ class ConnectionCommands {
                     new DeleteConnection(id, caller.tenant(), caller.subject(), now(), expectedVersion));
             live.release(id);
             secrets.destroyAll(id);
+            expiries.forget(id);
             usage.oneLess(caller.tenant());
             return outcome;
         }));

@@ -104,6 +104,7 @@ class ConnectionController {
     @VersionHeaders
     @ProblemResponses({
         ProblemCode.KEYS_MISMATCH,
+        ProblemCode.INVALID_EXPIRY,
         ProblemCode.UNKNOWN_VENDOR,
         ProblemCode.QUOTA_EXCEEDED,
         ProblemCode.DUPLICATE_CONFIG_NAME,
@@ -139,6 +140,7 @@ class ConnectionController {
     @ProblemResponses({
         ProblemCode.KEYS_MISMATCH,
         ProblemCode.PARTIAL_CREDENTIAL,
+        ProblemCode.INVALID_EXPIRY,
         ProblemCode.VENDOR_IMMUTABLE,
         ProblemCode.UNKNOWN_VENDOR,
         ProblemCode.CREDENTIAL_REQUIRED,

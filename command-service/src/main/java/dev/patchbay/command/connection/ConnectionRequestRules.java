@@ -40,6 +40,12 @@ class ConnectionRequestRules {
     static final Pattern SECRET_KEY = Pattern.compile(
             "(?i).*(password|passwd|secret|token|api[_-]?key|private[_-]?key|credential|authorization).*");
 
+    /**
+     * Config keys that match {@link #SECRET_KEY} but name no secret: an OAuth2 type's token endpoint is where tokens
+     * are obtained, a URL, and part of the connection's destination.
+     */
+    static final Set<String> NAMES_NO_SECRET = Set.of("body.config.token_endpoint");
+
     static final int MAX_DISPLAY_NAME = 128;
     static final int MAX_ACCOUNT_REF = 256;
     static final int MAX_METADATA_KEYS = 64;
@@ -94,6 +100,7 @@ class ConnectionRequestRules {
         checkCredentialKeys(type, request.credential().fieldNames());
         checkCredentialValues(errors, request.credential());
         checkRequiredConfig(errors, type, request.config());
+        checkTokenEndpoint(errors, type, request.config());
         var baseUrl = checkBaseUrl(errors, type, request.baseUrl());
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
@@ -167,6 +174,7 @@ class ConnectionRequestRules {
         }
         if (fields.containsKey("config")) {
             checkRequiredConfig(errors, type, asMap(fields.get("config")));
+            checkTokenEndpoint(errors, type, asMap(fields.get("config")));
         }
         if (fields.containsKey("base_url")) {
             fields.put("base_url", checkBaseUrl(errors, type, (String) fields.get("base_url")));
@@ -192,7 +200,9 @@ class ConnectionRequestRules {
 
     /** A webhook signing secret: a string of 16 to 512 characters. */
     static void checkWebhookSecret(Credential secret) {
-        if (secret == null || !secret.fieldNames().equals(Set.of("secret"))) {
+        if (secret == null
+                || !secret.fieldNames().equals(Set.of("secret"))
+                || !secret.expiry().isEmpty()) {
             throw ApiException.invalid(List.of(FieldProblem.of("body.secret", "is required, and is the only field")));
         }
         if (!secret.fieldsNotText().isEmpty()) {
@@ -206,7 +216,9 @@ class ConnectionRequestRules {
 
     private static void checkRotation(ConnectorTypeRegistered type, Set<String> sent) {
         var expected = new TreeSet<>(type.secretFields());
-        if (!sent.equals(expected) && expected.containsAll(sent)) {
+        var allowed = new TreeSet<>(expected);
+        allowed.addAll(type.optionalSecretFields());
+        if (!sent.containsAll(expected) && allowed.containsAll(sent)) {
             var missing = new TreeSet<>(expected);
             missing.removeAll(sent);
             throw new ApiException(
@@ -321,7 +333,7 @@ class ConnectionRequestRules {
             for (var entry : map.entrySet()) {
                 var key = String.valueOf(entry.getKey());
                 var here = location + "." + key;
-                if (SECRET_KEY.matcher(key).matches()) {
+                if (SECRET_KEY.matcher(key).matches() && !NAMES_NO_SECRET.contains(here)) {
                     errors.add(FieldProblem.of(here, "looks like a secret; secrets go in credential, which is sealed"));
                 } else {
                     screenSecretKeys(errors, here, entry.getValue());
@@ -334,9 +346,15 @@ class ConnectionRequestRules {
         }
     }
 
+    /**
+     * The credential's keys: every one of the type's secret fields, and of its optional secret fields (an OAuth2
+     * refresh token) any or none; nothing else. Its expiry ({@code expires_at} or {@code expires_in}) is no key: it
+     * was taken out of the credential as it was read.
+     */
     private static void checkCredentialKeys(ConnectorTypeRegistered type, Set<String> sent) {
         var expected = new TreeSet<>(type.secretFields());
-        if (expected.equals(sent)) {
+        var optional = new TreeSet<>(type.optionalSecretFields());
+        if (sent.containsAll(expected) && sent.stream().allMatch(k -> expected.contains(k) || optional.contains(k))) {
             return;
         }
         var errors = new ArrayList<FieldProblem>();
@@ -345,16 +363,17 @@ class ConnectionRequestRules {
                 errors.add(FieldProblem.of("body.credential." + missing, "is required by " + type.vendor()));
             }
         }
+        var takes = optional.isEmpty() ? "exactly " + expected : expected + ", and optionally " + optional;
         for (var extra : sent) {
-            if (!expected.contains(extra)) {
+            if (!expected.contains(extra) && !optional.contains(extra)) {
                 errors.add(FieldProblem.of(
                         "body.credential",
-                        "has a key that " + type.vendor() + " does not take (expected exactly " + expected + ")"));
+                        "has a key that " + type.vendor() + " does not take (expected " + takes + ")"));
             }
         }
         throw new ApiException(
                 ProblemCode.KEYS_MISMATCH,
-                "The credential's keys must be exactly " + expected + " for " + type.vendor() + ".",
+                "The credential's keys must be " + takes + " for " + type.vendor() + ".",
                 errors);
     }
 
@@ -376,6 +395,34 @@ class ConnectionRequestRules {
             }
         }
     }
+
+    /**
+     * An OAuth2 type's token endpoint (config {@code token_endpoint}, where the type requires one) is where its
+     * client secret and refresh token are sent: an absolute https URL (http only where insecure http is allowed),
+     * without user info, query or fragment. It is part of the connection's destination. Never echoed, as a base URL.
+     */
+    private void checkTokenEndpoint(
+            List<FieldProblem> errors, ConnectorTypeRegistered type, Map<String, Object> config) {
+        if (config == null || !type.requiredConfig().contains(TOKEN_ENDPOINT)) {
+            return;
+        }
+        var value = config.get(TOKEN_ENDPOINT);
+        if (value == null || value instanceof String text && text.isBlank()) {
+            return; // checkRequiredConfig says so
+        }
+        if (!(value instanceof String endpoint)) {
+            errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, "must be a URL"));
+            return;
+        }
+        // the rules of a base URL: config is stored and published in clear, so no user info and no query, where a
+        // client secret could hide
+        var problem = baseUrlProblem(endpoint);
+        if (problem != null) {
+            errors.add(FieldProblem.of("body.config." + TOKEN_ENDPOINT, problem));
+        }
+    }
+
+    static final String TOKEN_ENDPOINT = "token_endpoint";
 
     private String checkBaseUrl(List<FieldProblem> errors, ConnectorTypeRegistered type, String baseUrl) {
         if (baseUrl == null) {

@@ -72,16 +72,28 @@ class LiveConnections {
     }
 
     /**
-     * Records where the connection now points (its base URL, config and metadata as its events leave them), for the
-     * probe worker's proxy, which reads them by id. Called in the transaction of every command that may change them.
+     * Records where the connection now points (its base URL, config and metadata as its events leave them) and its
+     * status, for the probe worker's proxy, which reads them by id. Called in the transaction of every command that may change them.
      */
     void describe(ConnectionResource connection) {
-        jdbc.sql("UPDATE live_connections SET base_url = ?, config = ?, metadata = ? WHERE connection_id = ?")
+        jdbc.sql("UPDATE live_connections SET base_url = ?, config = ?, metadata = ?, status = ? "
+                        + "WHERE connection_id = ?")
                 .params(
                         connection.baseUrl(),
                         json.writeValueAsString(connection.config()),
                         json.writeValueAsString(connection.metadata()),
+                        connection.status().wireName(),
                         connection.id().value())
+                .update();
+    }
+
+    /**
+     * The connection's status ({@code active}, {@code revoked} or {@code expired}), for the probe worker's proxy, which
+     * refuses an expired connection. Written in the transaction of each command that changes it.
+     */
+    void status(ConnectionId id, String status) {
+        jdbc.sql("UPDATE live_connections SET status = ? WHERE connection_id = ?")
+                .params(status, id.value())
                 .update();
     }
 

@@ -2,6 +2,7 @@ package dev.patchbay.command.connection;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionExpired;
 import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionResource.ProbeError;
@@ -84,6 +85,10 @@ record Stamp(ConnectionId id, TenantId tenant, long version, Instant at, String 
             String state, String previousState, ProbeError error, String previousErrorCode) {
         return new ConnectionHealthChanged(
                 id, tenant, version, at, actor, state, previousState, error, previousErrorCode);
+    }
+
+    ConnectionExpired expired(int credentialVersion, String reason) {
+        return new ConnectionExpired(id, tenant, version, at, actor, credentialVersion, reason);
     }
 
     ConnectionDeleted deleted(String configName) {

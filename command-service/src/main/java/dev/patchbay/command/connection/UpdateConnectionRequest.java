@@ -33,7 +33,9 @@ record UpdateConnectionRequest(
         @Schema(types = {"object", "null"}) Map<String, Object> metadata,
 
         @Schema(
-                description = "Every secret field of the connector type, as strings: rotates the credential",
+                description = "Every secret field of the connector type (and any of its optional ones), as "
+                        + "strings: rotates the credential. May carry expires_at (RFC 3339) or expires_in (seconds), "
+                        + "as on create; a credential sent without either has no expiry.",
                 types = "object",
                 additionalPropertiesSchema = String.class)
         Map<String, String> credential) {}

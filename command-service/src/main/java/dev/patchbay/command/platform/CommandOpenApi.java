@@ -28,9 +28,27 @@ class CommandOpenApi {
                         new JsonSchema()
                                 .types(Set.of("object"))
                                 .additionalProperties(new JsonSchema().types(Set.of("string")))
+                                .addProperty(
+                                        "expires_at",
+                                        new JsonSchema()
+                                                .types(Set.of("string"))
+                                                .format("date-time")
+                                                .description("When the credential stops working (RFC 3339); not "
+                                                        + "secret, not sealed: shown as credential.expires_at. At "
+                                                        + "that time the connection becomes expired, unless an "
+                                                        + "OAuth2 refresher renews it first."))
+                                .addProperty(
+                                        "expires_in",
+                                        new JsonSchema()
+                                                .types(Set.of("integer"))
+                                                .minimum(java.math.BigDecimal.ONE)
+                                                .description("The same as seconds from the request; not with "
+                                                        + "expires_at. Malformed, both, not positive or already past: "
+                                                        + "400 invalid_expiry (PBAY-0012)."))
                                 .description(
-                                        "The connector type's secret_fields (GET /v1/connector-types), each a string, and no "
-                                                + "others. Sealed at once; never returned, logged or published."));
+                                        "The connector type's secret_fields (GET /v1/connector-types), each a string, any "
+                                                + "of its optional_secret_fields, and no others; optionally expires_at "
+                                                + "or expires_in. Sealed at once; never returned, logged or published."));
     }
 
     @Bean

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * by the others. Scheduled checks take nothing from the tenants' manual-test rate limit, and a probe worker admits
  * one only while the tenant has a check slot left besides it, so manual tests are never starved. A re-check that
  * could not be sent is due again after {@code patchbay.recheck.retry-after}. A revoked connection has no
- * credential: not checked.
+ * credential, and an expired one's is known not to work until it is rotated: neither is checked.
  */
 @Component
 class RecheckScheduler implements InitializingBean, DisposableBean {
@@ -96,7 +96,7 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
         for (var due : leased) {
             try (var logContext = LogContext.of(due.tenant(), due.connectionId())) {
                 var connection = connections.describe(due.tenant(), due.connectionId());
-                if (connection.isPresent() && connection.get().status() != ConnectionResource.Status.REVOKED) {
+                if (connection.isPresent() && connection.get().status() == ConnectionResource.Status.ACTIVE) {
                     publish(due, connection.get());
                     published++;
                 }

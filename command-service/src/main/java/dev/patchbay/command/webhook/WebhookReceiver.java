@@ -211,7 +211,8 @@ class WebhookReceiver {
             String vendor, WebhookTokens.Binding binding, HttpHeaders headers, byte[] body) {
         var connection = connections
                 .describe(binding.tenant(), binding.connectionId())
-                .filter(c -> c.status() == ConnectionResource.Status.ACTIVE)
+                // API.md: 404 for a revoked (or deleted) connection; an expired one still hears from its vendor
+                .filter(c -> c.status() != ConnectionResource.Status.REVOKED)
                 .orElseThrow(WebhookReceiver::nothingHere);
         var secret = tokens.signingSecret(binding.connectionId());
         WebhookSignatures.Signed signed = null;

@@ -1,12 +1,15 @@
 package dev.patchbay.command.connection;
 
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionExpired;
 import dev.patchbay.contracts.connection.ConnectionResource.Status;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
 import dev.patchbay.contracts.connection.ConnectionUpdated;
+import dev.patchbay.contracts.connection.CredentialInfo;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.connection.WebhookSecretSet;
+import dev.patchbay.contracts.refresh.RefreshRequested;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.hamcrest.Matcher;
@@ -225,6 +228,96 @@ class ConnectionTest {
 
         connection.on(new ConnectionDeleted(id, TENANT, 2, T1, "user-1", "warehouse"));
         assertThatThrownBy(() -> connection.describeTo(TENANT)).isInstanceOf(ConnectionNotFound.class);
+    }
+
+    @Test
+    void anExpiryOfTheCurrentCredentialMakesAnActiveConnectionExpiredOnce() {
+        var id = newId();
+        var expired = new ConnectionExpired(
+                id, TENANT, 2, T1, ConnectionExpired.EXPIRY, 1, ConnectionExpired.CREDENTIAL_EXPIRED);
+        fixture.given(created(id))
+                .when(new ExpireConnection(
+                        id, TENANT, ConnectionExpired.EXPIRY, T1, 1, ConnectionExpired.CREDENTIAL_EXPIRED))
+                .expectEvents(expired);
+        fixture.given(created(id), expired)
+                .when(new ExpireConnection(
+                        id, TENANT, RefreshRequested.REFRESHER, T1, 1, ConnectionExpired.GRANT_REFUSED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void anExpiryOfAReplacedCredentialOrOfARevokedConnectionOrAnotherTenantsChangesNothing() {
+        var id = newId();
+        var rotated = new ConnectionRotated(id, TENANT, 2, T0, "u", credential(2, "fp_2"), CREDENTIAL.fingerprint());
+        fixture.given(created(id), rotated)
+                .when(new ExpireConnection(
+                        id, TENANT, ConnectionExpired.EXPIRY, T1, 1, ConnectionExpired.CREDENTIAL_EXPIRED))
+                .expectNoEvents();
+        fixture.given(created(id), new ConnectionRevoked(id, TENANT, 2, T0, "u", CREDENTIAL.fingerprint()))
+                .when(new ExpireConnection(
+                        id, TENANT, ConnectionExpired.EXPIRY, T1, 1, ConnectionExpired.CREDENTIAL_EXPIRED))
+                .expectNoEvents();
+        fixture.given(created(id))
+                .when(new ExpireConnection(
+                        id,
+                        TenantId.of("tenant-b"),
+                        ConnectionExpired.EXPIRY,
+                        T1,
+                        1,
+                        ConnectionExpired.CREDENTIAL_EXPIRED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aRotationMakesAnExpiredConnectionActiveAgain() {
+        var id = newId();
+        var next = credential(2, "fp_2222222222222222");
+        fixture.given(
+                        created(id),
+                        new ConnectionExpired(
+                                id, TENANT, 2, T0, ConnectionExpired.EXPIRY, 1, ConnectionExpired.CREDENTIAL_EXPIRED))
+                .when(anUpdateOf(id).by("u").rotatingTo(next).command())
+                .expectEvents(new ConnectionRotated(id, TENANT, 3, T1, "u", next, CREDENTIAL.fingerprint()))
+                .expectResultMessagePayloadMatching(
+                        result(outcome -> outcome.connection().status() == Status.ACTIVE));
+    }
+
+    @Test
+    void aRenewalOfTheCurrentCredentialIsARotationByTheRefresherAndActivatesAnExpiredConnection() {
+        var id = newId();
+        var renewed = new CredentialInfo(
+                List.of("access_token", "client_id", "client_secret", "refresh_token"),
+                2,
+                "fp_renewed",
+                T1,
+                T1.plusSeconds(3600));
+        fixture.given(
+                        created(id),
+                        new ConnectionExpired(
+                                id, TENANT, 2, T0, RefreshRequested.REFRESHER, 1, ConnectionExpired.REFRESH_FAILING))
+                .when(new RecordRefresh(id, TENANT, T1, 1, renewed))
+                .expectEvents(new ConnectionRotated(
+                        id, TENANT, 3, T1, RefreshRequested.REFRESHER, renewed, CREDENTIAL.fingerprint()))
+                .expectResultMessagePayloadMatching(predicate(outcome -> outcome instanceof Connection.Refreshed r
+                        && r.decision() == Connection.RefreshDecision.ROTATED
+                        && r.connection().status() == Status.ACTIVE
+                        && r.connection().credential().equals(renewed)));
+    }
+
+    @Test
+    void aRenewalOfAReplacedCredentialOrOfARevokedConnectionIsNotRecorded() {
+        var id = newId();
+        var renewed = credential(2, "fp_renewed");
+        fixture.given(created(id), new ConnectionRotated(id, TENANT, 2, T0, "u", credential(2, "fp_2"), "fp"))
+                .when(new RecordRefresh(id, TENANT, T1, 1, renewed))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(predicate(outcome ->
+                        outcome instanceof Connection.Refreshed r && r.decision() == Connection.RefreshDecision.STALE));
+        fixture.given(created(id), new ConnectionRevoked(id, TENANT, 2, T0, "u", CREDENTIAL.fingerprint()))
+                .when(new RecordRefresh(id, TENANT, T1, 1, renewed))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(predicate(outcome ->
+                        outcome instanceof Connection.Refreshed r && r.decision() == Connection.RefreshDecision.GONE));
     }
 
     /** Matches a command's result that is a {@link CommandResult} for which {@code expected} holds. */

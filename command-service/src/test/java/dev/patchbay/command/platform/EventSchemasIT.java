@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * What command-service really publishes conforms to the JSON Schemas of contracts (the AsyncAPI document's
  * payloads): a connection goes through create, update, webhook secret, token mint, a webhook delivery, a live test
  * (and a worker's result, which changes its health),
- * rotation, token revocation, revocation and delete; every record it left on the topics is read back, its body
+ * rotation, a rotation to a credential that expires (and its expiry), token revocation, revocation and delete; every record it left on the topics is read back, its body
  * validated against the schema its {@code ce_type} names and its headers against the CloudEvents headers schema.
  */
 class EventSchemasIT extends CommandServiceTestBase {
@@ -134,6 +134,13 @@ class EventSchemasIT extends CommandServiceTestBase {
                         .anySatisfy(r -> assertThat(EventCodec.header(r.headers(), CloudEvents.TYPE))
                                 .isEqualTo("dev.patchbay.connection.health-changed.v1")));
         patch(id, Map.of("credential", Map.of("client_id", "id-2", "secret", "s-2")));
+        // a credential that expires a second later: the connection is expired with no test (ConnectionExpired), and
+        // what follows works on an expired connection
+        patch(id, Map.of("credential", Map.of("client_id", "id-3", "secret", "s-3", "expires_in", 1)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(records(Topics.CONNECTION_EVENTS.name(), id::equals))
+                        .anySatisfy(r -> assertThat(EventCodec.header(r.headers(), CloudEvents.TYPE))
+                                .isEqualTo("dev.patchbay.connection.expired.v1")));
         var tokenId = jdbc.sql("SELECT token_id FROM webhook_tokens WHERE connection_id = ?::uuid")
                 .param(id)
                 .query(String.class)
@@ -160,7 +167,7 @@ class EventSchemasIT extends CommandServiceTestBase {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var events = records(Topics.CONNECTION_EVENTS.name(), id::equals);
-            assertThat(events).hasSize(9);
+            assertThat(events).hasSize(11);
             records.clear();
             records.addAll(events);
         });

@@ -67,7 +67,15 @@ import static org.awaitility.Awaitility.await;
             // the broker is shared by every context of the run, each on its own database: a group of its own each
             "patchbay.probe.health-group=patchbay-command-health-${random.uuid}",
             // RecheckSchedulerIT drives the re-checks itself
-            "patchbay.recheck.enabled=false"
+            "patchbay.recheck.enabled=false",
+            // credential expiry and OAuth2 refresh (CredentialExpiryIT): a group of its own per context, and short
+            // waits, so that a retry and a give-up happen within a test
+            "patchbay.oauth2.results-group=patchbay-command-refresh-${random.uuid}",
+            "patchbay.oauth2.interval=500ms",
+            "patchbay.oauth2.request-timeout=3s",
+            "patchbay.oauth2.backoff=1s",
+            "patchbay.oauth2.backoff-cap=2s",
+            "patchbay.oauth2.give-up-after=15s"
         })
 public abstract class CommandServiceTestBase {
 
@@ -151,6 +159,19 @@ public abstract class CommandServiceTestBase {
                             List.of("signing_secret"),
                             false,
                             Instant.now()),
+                    // as probe-worker registers it: the refresh token optional, and where the live check and the
+                    // requested scope go outside the destination (the token endpoint is part of it)
+                    new ConnectorTypeRegistered(
+                            "oauth2",
+                            "rest",
+                            "OAuth2 API",
+                            List.of("token_endpoint"),
+                            List.of("access_token", "client_id", "client_secret"),
+                            false,
+                            Instant.now(),
+                            List.of("scope", "client_auth", "check_path"),
+                            List.of(),
+                            List.of("refresh_token")),
                     new ConnectorTypeRegistered(
                             "pluggy", "rest", "Pluggy", List.of(), List.of("client_id", "secret"), true, Instant.now()),
                     new ConnectorTypeRegistered(

@@ -15,6 +15,7 @@ public sealed interface ConnectionEvent
                 WebhookTokenMinted,
                 WebhookTokenRevoked,
                 ConnectionHealthChanged,
+                ConnectionExpired,
                 ConnectionDeleted {
 
     ConnectionId connectionId();

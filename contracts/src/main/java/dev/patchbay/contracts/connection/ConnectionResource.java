@@ -28,7 +28,12 @@ public record ConnectionResource(
 
     public enum Status {
         ACTIVE,
-        REVOKED;
+        REVOKED,
+        /**
+         * The credential's expiry passed with nothing to renew it, or its OAuth2 grant was refused for good or its
+         * refresh failed for too long ({@link ConnectionExpired}); a rotation makes it active again.
+         */
+        EXPIRED;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wireName() {

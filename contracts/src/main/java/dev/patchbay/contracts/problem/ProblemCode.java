@@ -16,6 +16,7 @@ public enum ProblemCode {
     WEBHOOKS_UNSUPPORTED(400, "PBAY-0009", "webhooks_unsupported"),
     CREDENTIAL_REQUIRED(400, "PBAY-0010", "credential_required"),
     CANDIDATE_UNHEALTHY(422, "PBAY-0011", "candidate_unhealthy"),
+    INVALID_EXPIRY(400, "PBAY-0012", "invalid_expiry"),
     PAYLOAD_TOO_LARGE(413, "PBAY-0007", "payload_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "PBAY-0008", "unsupported_media_type"),
     UNAUTHENTICATED(401, "PBAY-0101", "unauthenticated"),
@@ -45,7 +46,9 @@ public enum ProblemCode {
     UPSTREAM_TOO_LARGE(502, "PBAY-0609", "upstream_too_large"),
     UPSTREAM_TIMEOUT(504, "PBAY-0610", "upstream_timeout"),
     CIRCUIT_OPEN(503, "PBAY-0611", "circuit_open"),
-    CREDENTIAL_REJECTED(502, "PBAY-0612", "credential_rejected");
+    CREDENTIAL_REJECTED(502, "PBAY-0612", "credential_rejected"),
+    CONNECTION_EXPIRED(409, "PBAY-0613", "connection_expired"),
+    AUDIT_UNAVAILABLE(503, "PBAY-0614", "audit_unavailable");
 
     private static final String TYPE_BASE = "https://patchbay.dev/problems/";
 

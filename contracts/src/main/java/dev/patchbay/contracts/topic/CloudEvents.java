@@ -2,6 +2,7 @@ package dev.patchbay.contracts.topic;
 
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
+import dev.patchbay.contracts.connection.ConnectionExpired;
 import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
@@ -13,6 +14,8 @@ import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.contracts.proxy.ProxyCallCompleted;
+import dev.patchbay.contracts.refresh.RefreshCompleted;
+import dev.patchbay.contracts.refresh.RefreshRequested;
 import dev.patchbay.contracts.webhook.WebhookReceived;
 
 import java.util.Map;
@@ -46,12 +49,15 @@ public final class CloudEvents {
             Map.entry(WebhookTokenMinted.class, "dev.patchbay.connection.webhook-token-minted.v1"),
             Map.entry(WebhookTokenRevoked.class, "dev.patchbay.connection.webhook-token-revoked.v1"),
             Map.entry(ConnectionHealthChanged.class, "dev.patchbay.connection.health-changed.v1"),
+            Map.entry(ConnectionExpired.class, "dev.patchbay.connection.expired.v1"),
             Map.entry(ConnectionDeleted.class, "dev.patchbay.connection.deleted.v1"),
             Map.entry(ConnectorTypeRegistered.class, "dev.patchbay.connector-type.registered.v1"),
             Map.entry(ProbeRequested.class, "dev.patchbay.probe.requested.v1"),
             Map.entry(ProbeCompleted.class, "dev.patchbay.probe.completed.v1"),
             Map.entry(WebhookReceived.class, "dev.patchbay.webhook.received.v1"),
-            Map.entry(ProxyCallCompleted.class, "dev.patchbay.proxy.call-completed.v1"));
+            Map.entry(ProxyCallCompleted.class, "dev.patchbay.proxy.call-completed.v1"),
+            Map.entry(RefreshRequested.class, "dev.patchbay.refresh.requested.v1"),
+            Map.entry(RefreshCompleted.class, "dev.patchbay.refresh.completed.v1"));
 
     private static final Map<String, Class<?>> CLASSES =
             TYPES.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));

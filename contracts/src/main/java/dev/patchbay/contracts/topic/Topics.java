@@ -5,6 +5,8 @@ import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.contracts.probe.ProbeRequested;
 import dev.patchbay.contracts.proxy.ProxyCallCompleted;
+import dev.patchbay.contracts.refresh.RefreshCompleted;
+import dev.patchbay.contracts.refresh.RefreshRequested;
 import dev.patchbay.contracts.webhook.WebhookReceived;
 
 import java.time.Duration;
@@ -37,8 +39,23 @@ public final class Topics {
     public static final Topic<String, ProxyCallCompleted> PROXY_CALLS = new Topic<>(
             "patchbay.proxy-calls.v1", String.class, ProxyCallCompleted.class, 6, false, Duration.ofDays(400));
 
-    public static final List<Topic<?, ?>> ALL =
-            List.of(CONNECTION_EVENTS, CONNECTOR_TYPES, PROBE_REQUESTS, PROBE_RESULTS, WEBHOOKS, PROXY_CALLS);
+    /** OAuth2 refreshes due, keyed by connection id: command-service's scheduler asks, a refresher renews. */
+    public static final Topic<String, RefreshRequested> REFRESH_REQUESTS = new Topic<>(
+            "patchbay.refresh-requests.v1", String.class, RefreshRequested.class, 6, false, Duration.ofDays(1));
+
+    /** What each refresh came to, keyed by connection id: command-service records it on the connection. */
+    public static final Topic<String, RefreshCompleted> REFRESH_RESULTS = new Topic<>(
+            "patchbay.refresh-results.v1", String.class, RefreshCompleted.class, 6, false, Duration.ofDays(7));
+
+    public static final List<Topic<?, ?>> ALL = List.of(
+            CONNECTION_EVENTS,
+            CONNECTOR_TYPES,
+            PROBE_REQUESTS,
+            PROBE_RESULTS,
+            WEBHOOKS,
+            PROXY_CALLS,
+            REFRESH_REQUESTS,
+            REFRESH_RESULTS);
 
     private Topics() {}
 }

@@ -145,8 +145,8 @@ public class PatchbayOpenApi {
             components.addSchemas(DETAIL, detail());
             components.addSchemas(ERROR_DETAIL, errorDetail());
             if (components.getSchemas() != null) {
-                CONTRACT_NULLABLES.forEach(
-                        (name, nullable) -> refine(components.getSchemas().get(name), nullable));
+                CONTRACT_NULLABLES.forEach((name, nullable) -> refine(
+                        components.getSchemas().get(name), nullable, CONTRACT_OPTIONALS.getOrDefault(name, Set.of())));
             }
             openApi.setComponents(components);
             sortSchemas(openApi);
@@ -164,12 +164,17 @@ public class PatchbayOpenApi {
             "Health", Set.of("checked_at", "latency_ms", "error", "since"),
             "ProbeError", Set.of());
 
+    /** Members of those records that Jackson leaves out when they are null ({@code @JsonInclude(NON_NULL)}). */
+    private static final Map<String, Set<String>> CONTRACT_OPTIONALS = Map.of("CredentialInfo", Set.of("expires_at"));
+
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private static void refine(Schema<?> schema, Set<String> nullable) {
+    private static void refine(Schema<?> schema, Set<String> nullable, Set<String> optional) {
         if (schema == null || schema.getProperties() == null) {
             return;
         }
-        schema.setRequired(new ArrayList<>(schema.getProperties().keySet()));
+        var required = new ArrayList<>(schema.getProperties().keySet());
+        required.removeAll(optional);
+        schema.setRequired(required);
         for (var name : nullable) {
             Schema property = schema.getProperties().get(name);
             if (property == null) {

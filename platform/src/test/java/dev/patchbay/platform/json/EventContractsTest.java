@@ -107,6 +107,58 @@ class EventContractsTest {
                 .hasSize(1);
     }
 
+    /**
+     * OAuth2 (issue 21 §3) added two optional members: a connector type's optional secret fields and a credential's
+     * expiry. Both are left out when empty, so every golden file (and every consumer of v1) is unchanged, and both
+     * conform to the schemas when present.
+     */
+    @Test
+    void optionalSecretFieldsAndAnExpiryAreAdditiveAndConformToTheSchemas() throws Exception {
+        var type = new dev.patchbay.contracts.connector.ConnectorTypeRegistered(
+                "oauth2",
+                "rest",
+                "OAuth2 API",
+                java.util.List.of("token_endpoint"),
+                java.util.List.of("access_token", "client_id", "client_secret"),
+                false,
+                java.time.Instant.parse("2026-11-24T10:00:00Z"),
+                java.util.List.of("scope", "client_auth", "check_path"),
+                java.util.List.of(),
+                java.util.List.of("refresh_token"));
+        var wire = codec.encode(type);
+        assertThat(JSON.readTree(wire).path("optional_secret_fields").get(0).asString())
+                .isEqualTo("refresh_token");
+        assertThat(EventSchemas.errors("dev.patchbay.connector-type.registered.v1", wire))
+                .isEmpty();
+        assertThat(codec.decode(wire, dev.patchbay.contracts.connector.ConnectorTypeRegistered.class))
+                .isEqualTo(type);
+
+        var golden = (dev.patchbay.contracts.connection.ConnectionRotated) codec.decode(
+                Files.readAllBytes(WIRE.resolve("dev.patchbay.connection.rotated.v1.json")),
+                dev.patchbay.contracts.connection.ConnectionRotated.class);
+        assertThat(golden.credential().expiresAt()).isNull();
+        var expiring = new dev.patchbay.contracts.connection.ConnectionRotated(
+                golden.connectionId(),
+                golden.tenantId(),
+                golden.version(),
+                golden.occurredAt(),
+                dev.patchbay.contracts.refresh.RefreshRequested.REFRESHER,
+                new dev.patchbay.contracts.connection.CredentialInfo(
+                        golden.credential().fields(),
+                        golden.credential().version(),
+                        golden.credential().fingerprint(),
+                        golden.credential().rotatedAt(),
+                        java.time.Instant.parse("2026-11-24T11:10:00Z")),
+                golden.previousFingerprint());
+        var rotated = codec.encode(expiring);
+        assertThat(JSON.readTree(rotated).path("credential").path("expires_at").asString())
+                .isEqualTo("2026-11-24T11:10:00.000Z");
+        assertThat(EventSchemas.errors("dev.patchbay.connection.rotated.v1", rotated))
+                .isEmpty();
+        assertThat(codec.decode(rotated, dev.patchbay.contracts.connection.ConnectionRotated.class))
+                .isEqualTo(expiring);
+    }
+
     @Test
     void theAsyncApiDocumentHasAChannelPerTopicAndAMessagePerEventType() throws Exception {
         JsonNode asyncApi;

@@ -23,4 +23,12 @@ public interface CredentialInjector {
     default boolean renewsOnUnauthorized() {
         return false;
     }
+
+    /**
+     * Whether a 401 from the vendor means the credential itself is to be renewed (an OAuth2 access token): the proxy
+     * then asks {@link CredentialRenewal} once for the credential that follows, and tries once more with it.
+     */
+    default boolean renewsCredentialOnUnauthorized() {
+        return false;
+    }
 }

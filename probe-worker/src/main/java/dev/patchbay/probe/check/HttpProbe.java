@@ -1,6 +1,7 @@
 package dev.patchbay.probe.check;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -27,8 +28,17 @@ public final class HttpProbe {
 
     static final int BODY_LIMIT = 64 * 1024;
 
-    /** What came back: the status and, if asked for, the (bounded) body. */
-    public record Answer(int status, byte[] body) {}
+    /**
+     * What came back: the status, the response headers, and, if asked for, the (bounded) body.
+     *
+     * @param headers as sent by the peer; for the check's own reading only (a {@code Retry-After}), never passed on
+     */
+    public record Answer(int status, byte[] body, HttpHeaders headers) {
+
+        public Answer(int status, byte[] body) {
+            this(status, body, new DefaultHttpHeaders());
+        }
+    }
 
     private final DestinationGuard guard;
     private final ProbeProperties properties;
@@ -99,15 +109,16 @@ public final class HttpProbe {
                 body == null ? request : request.send(ByteBufFlux.fromInbound(Mono.just(body)));
         Mono<Answer> answer = receiver.response((response, content) -> {
                     int status = response.status().code();
+                    var received = new DefaultHttpHeaders().set(response.responseHeaders());
                     if (!readBody) {
-                        return Mono.just(new Answer(status, null));
+                        return Mono.just(new Answer(status, null, received));
                     }
                     return content.asByteArray()
                             .collect(
                                     ByteArrayOutputStream::new,
                                     (out, chunk) -> out.write(
                                             chunk, 0, Math.max(0, Math.min(chunk.length, BODY_LIMIT - out.size()))))
-                            .map(out -> new Answer(status, out.toByteArray()));
+                            .map(out -> new Answer(status, out.toByteArray(), received));
                 })
                 .next();
         try {

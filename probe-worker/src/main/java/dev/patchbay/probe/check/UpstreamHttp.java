@@ -127,7 +127,13 @@ public final class UpstreamHttp {
         }
         var authority = origin.getRawAuthority();
         var key = new Origin(secure, authority, destination.socketAddress());
+        // Reactor Netty keeps each request's headers and body in the client's configuration, and a pool keeps the
+        // configuration of the request that created it for as long as it lives (to open its next connections). So
+        // the call's headers and body are held here and let go when the call ends: a pool must not keep a
+        // credential (say "Bearer <token>") reachable after the call it was injected for.
+        var call = new OneCall(body);
         var client = pools.get(key, unused -> pool(key, limits)).client().headers(outgoing -> {
+            call.headers = outgoing;
             outgoing.set(headers);
             outgoing.set(HttpHeaderNames.HOST, authority);
             outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -139,9 +145,11 @@ public final class UpstreamHttp {
         });
         var request = client.request(method).uri(pathAndQuery);
         HttpClient.ResponseReceiver<?> receiver =
-                body == null ? request : request.send(ByteBufFlux.fromInbound(Mono.just(body)));
+                body == null ? request : request.send(ByteBufFlux.fromInbound(Mono.fromSupplier(call::body)));
         int limit = limits.maxResponseBytes();
         Mono<Answer> answer = receiver.response((response, content) -> {
+                    // the request has been sent: its headers (the credential's among them) are not needed again
+                    response.requestHeaders().clear();
                     var declared = response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH);
                     if (declared != null && declared > limit) {
                         return Mono.error(new UpstreamFailed(UpstreamFailed.Reason.TOO_LARGE));
@@ -167,6 +175,33 @@ public final class UpstreamHttp {
                 throw new UpstreamFailed(UpstreamFailed.Reason.CANCELLED, root);
             }
             throw new UpstreamFailed(reasonOf(e), root);
+        } finally {
+            call.end();
+        }
+    }
+
+    /** What one call hands to Reactor Netty's configuration, let go when the call ends. */
+    private static final class OneCall {
+
+        private volatile byte[] body;
+        private volatile HttpHeaders headers;
+
+        OneCall(byte[] body) {
+            this.body = body;
+        }
+
+        byte[] body() {
+            var kept = body;
+            return kept == null ? new byte[0] : kept;
+        }
+
+        void end() {
+            body = null;
+            var sent = headers;
+            headers = null;
+            if (sent != null) {
+                sent.clear();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.patchbay.probe.connection;
 
+import dev.patchbay.probe.check.VaultKeysInUse;
 import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.Vault;
 import dev.patchbay.vault.VaultKeys;
@@ -24,7 +25,7 @@ import java.util.Map;
  * made once. A mismatch found that late stops the probe listener, and health stays DOWN, naming the key.
  */
 @Component
-final class VaultKeyCheck implements InitializingBean {
+final class VaultKeyCheck implements InitializingBean, VaultKeysInUse {
 
     /** Where the comparison stands. */
     sealed interface State {
@@ -77,7 +78,8 @@ final class VaultKeyCheck implements InitializingBean {
      * Whether credentials may be opened: compares again while that could not be done yet, and says no once the
      * keys are known not to match.
      */
-    synchronized boolean usable() {
+    @Override
+    public synchronized boolean usable() {
         if (state instanceof State.Matched) {
             return true;
         }

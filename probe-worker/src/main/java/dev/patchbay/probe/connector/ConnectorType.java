@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  *     type must say this (a component, not a default), and what it leaves out is bound, never free.
  * @param ownHosts the only hosts a {@code base_url} of this type may name unless an operator names others
  *     ({@code patchbay.connectors.hosts.<vendor>}); empty for any host
+ * @param optionalSecretFields secret fields a credential may carry besides the required ones (an OAuth2
+ *     {@code refresh_token}); empty for most types
  */
 record ConnectorType(
         String vendor,
@@ -28,7 +30,8 @@ record ConnectorType(
         List<String> secretFields,
         boolean supportsWebhooks,
         List<String> configOutsideDestination,
-        List<String> ownHosts) {
+        List<String> ownHosts,
+        List<String> optionalSecretFields) {
 
     private static final Pattern VENDOR = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9_]{0,62}");
@@ -50,9 +53,36 @@ record ConnectorType(
         }
         configOutsideDestination = fieldNames(vendor, "config outside the destination", configOutsideDestination);
         ownHosts = List.copyOf(ownHosts);
-        if (requiredConfig.stream().anyMatch(secretFields::contains)) {
+        optionalSecretFields = fieldNames(vendor, "optional secret fields", optionalSecretFields);
+        if (requiredConfig.stream().anyMatch(secretFields::contains)
+                || requiredConfig.stream().anyMatch(optionalSecretFields::contains)) {
             throw new IllegalArgumentException(vendor + ": a field is either config or secret, never both");
         }
+        if (optionalSecretFields.stream().anyMatch(secretFields::contains)) {
+            throw new IllegalArgumentException(vendor + ": a secret field is either required or optional, never both");
+        }
+    }
+
+    /** A type whose credential has required secret fields only. */
+    ConnectorType(
+            String vendor,
+            Category category,
+            String displayName,
+            List<String> requiredConfig,
+            List<String> secretFields,
+            boolean supportsWebhooks,
+            List<String> configOutsideDestination,
+            List<String> ownHosts) {
+        this(
+                vendor,
+                category,
+                displayName,
+                requiredConfig,
+                secretFields,
+                supportsWebhooks,
+                configOutsideDestination,
+                ownHosts,
+                List.of());
     }
 
     /** The event that announces this type to the other services, with the hosts this worker allows it. */
@@ -66,7 +96,8 @@ record ConnectorType(
                 supportsWebhooks,
                 at,
                 configOutsideDestination,
-                allowedHosts);
+                allowedHosts,
+                optionalSecretFields);
     }
 
     private static List<String> fieldNames(String vendor, String what, List<String> names) {

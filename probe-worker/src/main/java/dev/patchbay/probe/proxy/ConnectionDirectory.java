@@ -12,6 +12,8 @@ interface ConnectionDirectory {
     /**
      * @param config the type-specific, non-secret fields
      * @param metadata the operator's metadata, merged into calls as the type defines
+     * @param expired whether the connection's status is {@code expired}: its credential passed its expiry, or its
+     *     OAuth2 grant was refused or kept failing
      */
     record ProxiedConnection(
             ConnectionId id,
@@ -20,7 +22,8 @@ interface ConnectionDirectory {
             int credentialVersion,
             String baseUrl,
             Map<String, Object> config,
-            Map<String, Object> metadata) {}
+            Map<String, Object> metadata,
+            boolean expired) {}
 
     /** The live connection, or empty when there is none of that id for that tenant (another tenant's included). */
     Optional<ProxiedConnection> find(TenantId tenant, ConnectionId id);

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The connection directory over command-service's live connections' index ({@code live_connections}, migration
- * V11), read-only in the database the worker already reads the vault from: one row by primary key per call, so
+ * V11, its status V12), read-only in the database the worker already reads the vault from: one row by primary key per call, so
  * a worker's memory does not grow with the number of connections, and a delete or a rotation is seen by the next
  * call. command-service writes the row in the transaction of each command, so it is never behind the event store.
  */
@@ -28,7 +28,7 @@ final class LiveConnectionRows implements ConnectionDirectory {
 
     @Override
     public Optional<ProxiedConnection> find(TenantId tenant, ConnectionId id) {
-        return jdbc.sql("SELECT vendor, credential_version, base_url, config, metadata FROM live_connections "
+        return jdbc.sql("SELECT vendor, credential_version, base_url, config, metadata, status FROM live_connections "
                         + "WHERE connection_id = ? AND tenant_id = ?")
                 .params(id.value(), tenant.value())
                 .query((rs, row) -> new ProxiedConnection(
@@ -38,7 +38,8 @@ final class LiveConnectionRows implements ConnectionDirectory {
                         rs.getInt(2),
                         rs.getString(3),
                         object(rs.getString(4)),
-                        object(rs.getString(5))))
+                        object(rs.getString(5)),
+                        "expired".equals(rs.getString(6))))
                 .optional();
     }
 

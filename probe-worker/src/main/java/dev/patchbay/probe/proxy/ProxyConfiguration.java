@@ -4,10 +4,12 @@ import dev.patchbay.platform.security.JwtProperties;
 import dev.patchbay.platform.security.TenantTokens;
 import dev.patchbay.probe.check.Checks;
 import dev.patchbay.probe.check.ConnectionBreakers;
+import dev.patchbay.probe.check.CredentialRenewal;
 import dev.patchbay.probe.check.UpstreamHttp;
 import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.Vault;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +28,12 @@ import reactor.core.scheduler.Schedulers;
 @EnableConfigurationProperties(JwtProperties.class)
 class ProxyConfiguration {
 
+    /** Closed with the context (its retry thread). */
+    @Bean
+    ProxyAudit proxyAudit(KafkaTemplate<String, byte[]> kafka, MeterRegistry meters, ProxyProperties properties) {
+        return new ProxyAudit(kafka, meters, properties.auditRetry());
+    }
+
     @Bean
     ProxyServer proxyServer(
             JwtProperties jwt,
@@ -34,9 +42,9 @@ class ProxyConfiguration {
             Vault vault,
             ConnectionBreakers breakers,
             UpstreamHttp upstream,
-            KafkaTemplate<String, byte[]> kafka,
-            MeterRegistry meters,
-            ProxyProperties properties) {
+            ProxyAudit audit,
+            ProxyProperties properties,
+            ObjectProvider<CredentialRenewal> renewal) {
         var blocking = Schedulers.newBoundedElastic(properties.threads(), Integer.MAX_VALUE, "proxy");
         var handler = new ProxyHandler(
                 TenantTokens.of(jwt),
@@ -46,9 +54,10 @@ class ProxyConfiguration {
                 vault,
                 breakers,
                 upstream,
-                new ProxyAudit(kafka, meters),
+                audit,
                 properties,
-                blocking);
+                blocking,
+                renewal.getIfAvailable());
         return new ProxyServer(handler, properties, blocking);
     }
 }

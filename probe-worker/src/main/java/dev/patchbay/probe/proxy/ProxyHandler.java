@@ -9,7 +9,9 @@ import dev.patchbay.platform.security.TenantTokens;
 import dev.patchbay.probe.check.CheckFailed;
 import dev.patchbay.probe.check.Checks;
 import dev.patchbay.probe.check.ConnectionBreakers;
+import dev.patchbay.probe.check.CredentialRenewal;
 import dev.patchbay.probe.check.Failure;
+import dev.patchbay.probe.check.Injection;
 import dev.patchbay.probe.check.ProbeTarget;
 import dev.patchbay.probe.check.UpstreamFailed;
 import dev.patchbay.probe.check.UpstreamHttp;
@@ -42,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * One call through a connection, start to end. In order, each step before any byte reaches the vendor: the route
  * (else 404), the caller's token and its {@code caller} role (401, 403), the path's rules (400), the method (405),
  * the connection id, the body's size (413), this worker's permits for the tenant and the connection (429), the
- * tenant's live connection (404 for another tenant's, as everywhere), a type that is proxied (400), the hosts the
+ * tenant's live connection (404 for another tenant's, as everywhere), not expired (409), a type that is proxied (400), the hosts the
  * type may reach, the credential of the connection's current version (409 when revoked), the destination binding:
  * the credential opens only if it was sealed for the destination this very descriptor points at, computed by the
  * worker's own connector type as ProbeRunner does (409 otherwise), the circuit breaker (503). Then the credential is
@@ -66,6 +68,7 @@ final class ProxyHandler {
     private final ProxyProperties properties;
     private final Scheduler blocking;
     private final UpstreamHttp.Limits limits;
+    private final CredentialRenewal renewal;
 
     ProxyHandler(
             TenantTokens tokens,
@@ -77,7 +80,8 @@ final class ProxyHandler {
             UpstreamHttp upstream,
             ProxyAudit audit,
             ProxyProperties properties,
-            Scheduler blocking) {
+            Scheduler blocking,
+            CredentialRenewal renewal) {
         this.tokens = tokens;
         this.directory = directory;
         this.checks = checks;
@@ -88,6 +92,7 @@ final class ProxyHandler {
         this.audit = audit;
         this.properties = properties;
         this.blocking = blocking;
+        this.renewal = renewal;
         this.permits = new Permits(properties.connectionConcurrency(), properties.tenantConcurrency());
         this.limits = new UpstreamHttp.Limits(properties.firstByteTimeout(), properties.totalTimeout(), (int)
                 properties.maxResponseBody().toBytes());
@@ -161,6 +166,15 @@ final class ProxyHandler {
                     if (id == null) {
                         return Mono.just(Reply.of(notFound()));
                     }
+                    if (!audit.delivering()) {
+                        // fail closed: a call now would have no audit record; nothing is opened or sent
+                        call.connection = null;
+                        return Mono.just(Reply.of(new Problem(
+                                ProblemCode.AUDIT_UNAVAILABLE,
+                                "Calls are not audited for now (the audit topic cannot be reached), so none is made; "
+                                        + "retry later.",
+                                (int) Math.max(1, properties.auditRetry().toSeconds()))));
+                    }
                     return body(request).flatMap(body -> {
                         call.requestBytes = body == null ? 0 : body.length;
                         var permit = permits.acquire(caller.tenant(), id);
@@ -216,7 +230,13 @@ final class ProxyHandler {
             return Reply.of(new Problem(
                     ProblemCode.NOT_PROXIED,
                     "Connections of type " + live.vendor() + " are not proxied: only HTTP connector types are "
-                            + "(pluggy, belvo, rest_api), never databases or brokers."));
+                            + "(pluggy, belvo, rest_api, oauth2), never databases or brokers."));
+        }
+        if (live.expired()) {
+            return Reply.of(new Problem(
+                    ProblemCode.CONNECTION_EXPIRED,
+                    "This connection is expired: its credential passed its expiry, or its OAuth2 grant was refused; "
+                            + "rotate it with a fresh credential to use it again."));
         }
         var target = new ProbeTarget(id, live.vendor(), live.baseUrl(), live.config());
         if (!check.get().allows(target)) {
@@ -279,6 +299,27 @@ final class ProxyHandler {
                         HeaderRules.toVendor(request.requestHeaders(), live.metadata(), injection),
                         body == NO_BODY ? null : body,
                         limits);
+            } else if (answer.status() == 401 && injector.get().renewsCredentialOnUnauthorized()) {
+                // One renewal through the worker's refresher (under the connection's lock, so one renewed by
+                // another refresher meanwhile is used), and one more try with it; never a second renewal.
+                try (var renewed = renewal == null
+                        ? null
+                        : renewal.renew(caller.tenant(), target, live.credentialVersion())
+                                .orElse(null)) {
+                    if (renewed != null) {
+                        var next = injector.get().inject(target, renewed.version(), renewed.credential(), false);
+                        var secrets = new java.util.ArrayList<>(injection.secrets());
+                        secrets.addAll(next.secrets());
+                        injection = new Injection(next.headers(), secrets);
+                        answer = upstream.send(
+                                live.baseUrl(),
+                                method,
+                                route.pathAndQuery(),
+                                HeaderRules.toVendor(request.requestHeaders(), live.metadata(), injection),
+                                body == NO_BODY ? null : body,
+                                limits);
+                    }
+                }
             }
             long elapsed = System.nanoTime() - started;
             if (answer.status() >= 500) {

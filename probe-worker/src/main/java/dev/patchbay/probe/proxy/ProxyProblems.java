@@ -43,7 +43,9 @@ final class ProxyProblems {
             ProblemCode.CREDENTIAL_REJECTED,
             ProblemCode.CIRCUIT_OPEN,
             ProblemCode.UNAVAILABLE,
-            ProblemCode.UPSTREAM_TIMEOUT);
+            ProblemCode.UPSTREAM_TIMEOUT,
+            ProblemCode.CONNECTION_EXPIRED,
+            ProblemCode.AUDIT_UNAVAILABLE);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param connectionConcurrency calls through one connection at once (then 429 with {@code Retry-After})
  * @param tenantConcurrency calls of one tenant at once (then 429 with {@code Retry-After})
  * @param threads the threads that run calls' blocking parts (the vault, the database, the guard's lookups)
+ * @param auditRetry how often an audit record that could not be delivered is sent again; calls are refused (503
+ *     {@code audit_unavailable}, with this as {@code Retry-After}) until every such record is on its topic
  */
 @ConfigurationProperties("patchbay.proxy")
 public record ProxyProperties(
@@ -32,7 +34,8 @@ public record ProxyProperties(
         @DefaultValue("30s") Duration totalTimeout,
         @DefaultValue("8") int connectionConcurrency,
         @DefaultValue("32") int tenantConcurrency,
-        @DefaultValue("64") int threads) {
+        @DefaultValue("64") int threads,
+        @DefaultValue("5s") Duration auditRetry) {
 
     public ProxyProperties {
         if (port < 0 || port > 65535) {
@@ -48,6 +51,9 @@ public record ProxyProperties(
         if (!positive(firstByteTimeout) || !positive(totalTimeout) || totalTimeout.compareTo(firstByteTimeout) < 0) {
             throw new IllegalArgumentException("patchbay.proxy: first-byte-timeout and total-timeout must be positive,"
                     + " and total-timeout at least first-byte-timeout");
+        }
+        if (!positive(auditRetry)) {
+            throw new IllegalArgumentException("patchbay.proxy.audit-retry must be positive");
         }
         if (connectionConcurrency < 1 || tenantConcurrency < 1 || threads < 1) {
             throw new IllegalArgumentException(

@@ -49,6 +49,16 @@ class ConnectorCatalogTest {
                                 List.of("database"),
                                 List.of()),
                         new ConnectorType(
+                                "oauth2",
+                                Category.REST,
+                                "OAuth2 API",
+                                List.of("token_endpoint"),
+                                List.of("client_id", "client_secret", "access_token"),
+                                false,
+                                List.of("scope", "client_auth", "check_path"),
+                                List.of(),
+                                List.of("refresh_token")),
+                        new ConnectorType(
                                 "pluggy",
                                 Category.REST,
                                 "Pluggy",
@@ -160,6 +170,60 @@ class ConnectorCatalogTest {
                         null, "rest_api", "https://API.example.com:443/v2", Map.of("health_path", "/b"))))
                 .isNotEqualTo(
                         rest.destination(new ProbeTarget(null, "rest_api", "http://api.example.com/v1", Map.of())));
+    }
+
+    @Test
+    void anOAuth2CredentialIsBoundToTheApisOriginAndItsTokenEndpointButNotToItsScopeOrCheckPath() {
+        var oauth2 = catalog.forVendor("oauth2").orElseThrow();
+        var base = "https://api.example.com";
+        var config = Map.<String, Object>of(
+                "token_endpoint", "https://auth.example.com/oauth/token", "scope", "read", "check_path", "/me");
+        var otherScope = Map.<String, Object>of(
+                "token_endpoint",
+                "https://auth.example.com/oauth/token",
+                "scope",
+                "write",
+                "client_auth",
+                "client_secret_post");
+        var otherEndpoint = Map.<String, Object>of("token_endpoint", "https://collector.example/oauth/token");
+
+        assertThat(oauth2.destination(new ProbeTarget(null, "oauth2", base, config)))
+                .isEqualTo(oauth2.destination(new ProbeTarget(null, "oauth2", base, otherScope)))
+                .isNotEqualTo(oauth2.destination(new ProbeTarget(null, "oauth2", base, otherEndpoint)))
+                .isNotEqualTo(oauth2.destination(new ProbeTarget(null, "oauth2", "https://other.example.com", config)));
+        var registered = catalog.registered(OAuth2Connector.TYPE, Instant.now());
+        assertThat(registered.secretFields()).containsExactly("client_id", "client_secret", "access_token");
+        assertThat(registered.optionalSecretFields()).containsExactly("refresh_token");
+        assertThat(catalog.registered(RestApiConnector.TYPE, Instant.now()).optionalSecretFields())
+                .isEmpty();
+    }
+
+    @Test
+    void aSecretFieldIsEitherRequiredOrOptionalNeverBoth() {
+        assertThatThrownBy(() -> new ConnectorType(
+                        "odd",
+                        Category.REST,
+                        "Odd",
+                        List.of(),
+                        List.of("token"),
+                        false,
+                        List.of(),
+                        List.of(),
+                        List.of("token")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("never both");
+        assertThatThrownBy(() -> new ConnectorType(
+                        "odd",
+                        Category.REST,
+                        "Odd",
+                        List.of("refresh_token"),
+                        List.of("token"),
+                        false,
+                        List.of(),
+                        List.of(),
+                        List.of("refresh_token")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("never both");
     }
 
     private static ProbeTarget target(String baseUrl) {

@@ -169,6 +169,44 @@ class HttpConnectorsIT {
     }
 
     @Test
+    void anOAuth2ApiGetsTheAccessTokenAsABearerAtItsCheckPathAndNothingGoesToTheTokenEndpoint() throws Exception {
+        try (var api = new HttpStandIn(request -> new HttpStandIn.Reply(
+                ("Bearer " + secret).equals(request.headers().getFirst("Authorization")) ? 200 : 401, ""))) {
+            var config = Map.<String, Object>of("token_endpoint", api.baseUrl() + "/oauth/token", "check_path", "/me");
+
+            assertThat(check(
+                            "oauth2",
+                            api.baseUrl(),
+                            config,
+                            "client_id",
+                            "client-1",
+                            "client_secret",
+                            "cs",
+                            "access_token",
+                            secret,
+                            "refresh_token",
+                            "rt"))
+                    .isEqualTo(Outcome.healthy());
+            assertThat(api.last().path()).isEqualTo("/me");
+            assertThat(check(
+                            "oauth2",
+                            api.baseUrl(),
+                            Map.of("token_endpoint", api.baseUrl() + "/oauth/token"),
+                            "client_id",
+                            "client-1",
+                            "client_secret",
+                            "cs",
+                            "access_token",
+                            "expired"))
+                    .isEqualTo(Outcome.failed(Failure.CREDENTIALS_REJECTED, 401));
+            assertThat(api.last().path()).isEqualTo("/");
+            assertThat(api.received())
+                    .hasSize(2)
+                    .noneMatch(request -> request.path().startsWith("/oauth"));
+        }
+    }
+
+    @Test
     void aRestApiConfigThatCannotBeUsedIsSaidSoWithoutARequest() throws Exception {
         try (var api = new HttpStandIn(request -> new HttpStandIn.Reply(200, ""))) {
             for (var config : new Map[] {

@@ -65,7 +65,11 @@ class LoopbackDestinationsTest {
                                 "token",
                                 "t0ken",
                                 "signing_secret",
-                                "whsec"));
+                                "whsec",
+                                "client_secret",
+                                "cs",
+                                "access_token",
+                                "at"));
                 assertThat(outcome.failure())
                         .as(connector.type().vendor() + " at " + host)
                         .isEqualTo(Failure.BLOCKED_DESTINATION);
@@ -73,7 +77,7 @@ class LoopbackDestinationsTest {
                 checks++;
             }
         }
-        assertThat(checks).isEqualTo(7 * LOOPBACK_FORMS.size());
+        assertThat(checks).isEqualTo(8 * LOOPBACK_FORMS.size());
         assertThat(server.accepted()).isZero();
     }
 
@@ -96,7 +100,11 @@ class LoopbackDestinationsTest {
                             "token",
                             "t",
                             "signing_secret",
-                            "w"));
+                            "w",
+                            "client_secret",
+                            "cs",
+                            "access_token",
+                            "at"));
             assertThat(outcome.failure()).as(connector.type().vendor()).isEqualTo(Failure.BLOCKED_DESTINATION);
         }
     }

@@ -42,6 +42,7 @@ final class TestConnectors {
                 new BelvoConnector(http),
                 new KafkaConnector(guard, properties),
                 new MysqlConnector(jdbc),
+                new OAuth2Connector(http),
                 new PluggyConnector(http),
                 new PostgresqlConnector(jdbc),
                 new RestApiConnector(http),

@@ -3,6 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionExpired;
 import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
@@ -80,6 +81,7 @@ class ConnectionDescriptorProjection {
             WebhookTokenMinted.class,
             WebhookTokenRevoked.class,
             ConnectionHealthChanged.class,
+            ConnectionExpired.class,
             ConnectionDeleted.class);
 
     static final String LISTENER_ID = "connection-descriptors";

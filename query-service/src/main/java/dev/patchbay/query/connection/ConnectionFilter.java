@@ -28,10 +28,10 @@ record ConnectionFilter(String vendor, Status status, String health, String work
         Status parsedStatus = null;
         status = blankToNull(status);
         if (status != null) {
-            if (status.equals("active") || status.equals("revoked")) {
+            if (status.equals("active") || status.equals("revoked") || status.equals("expired")) {
                 parsedStatus = Status.valueOf(status.toUpperCase(Locale.ROOT));
             } else {
-                problems.add(new FieldProblem("query.status", "must be active or revoked", status));
+                problems.add(new FieldProblem("query.status", "must be active, revoked or expired", status));
             }
         }
         health = blankToNull(health);

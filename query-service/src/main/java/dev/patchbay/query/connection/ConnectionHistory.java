@@ -3,6 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionExpired;
 import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
@@ -99,6 +100,9 @@ class ConnectionHistory {
                 credential.put("fields", e.credential().fields());
                 credential.put("version", e.credential().version());
                 credential.put("fingerprint", e.credential().fingerprint());
+                if (e.credential().expiresAt() != null) {
+                    credential.put("expires_at", e.credential().expiresAt());
+                }
                 changes.put("credential", credential);
             }
         } else if (event instanceof ConnectionUpdated e) {
@@ -113,6 +117,9 @@ class ConnectionHistory {
                     "fingerprint",
                     e.credential() == null ? null : e.credential().fingerprint());
             changes.put("previous_fingerprint", e.previousFingerprint());
+            if (e.credential() != null && e.credential().expiresAt() != null) {
+                changes.put("expires_at", e.credential().expiresAt());
+            }
         } else if (event instanceof ConnectionRevoked e) {
             changes.put("revoked_fingerprint", e.revokedFingerprint());
         } else if (event instanceof WebhookSecretSet e) {
@@ -127,6 +134,10 @@ class ConnectionHistory {
             changes.put("previous_state", e.previousState());
             changes.put("error_code", e.error() == null ? null : e.error().code());
             changes.put("previous_error_code", e.previousErrorCode());
+        } else if (event instanceof ConnectionExpired e) {
+            changes.put("status", "expired");
+            changes.put("reason", e.reason());
+            changes.put("credential_version", e.credentialVersion());
         } else if (!(event instanceof ConnectionDeleted)) {
             throw new IllegalArgumentException(
                     "no history for " + event.getClass().getSimpleName());

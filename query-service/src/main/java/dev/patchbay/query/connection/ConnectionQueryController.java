@@ -236,7 +236,13 @@ class ConnectionQueryController {
                     String limit,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) String vendor,
-            @RequestParam(required = false) String status,
+            @Parameter(
+                            description =
+                                    "active, revoked, or expired (the credential's expiry passed, or its OAuth2 "
+                                            + "grant was refused or its refresh kept failing; a rotation makes it active again)",
+                            schema = @Schema(allowableValues = {"active", "revoked", "expired"}))
+                    @RequestParam(required = false)
+                    String status,
             @RequestParam(required = false) String health,
             @RequestParam(name = "workspace_id", required = false) String workspaceId,
             @RequestParam(name = "end_user_id", required = false) String endUserId,

@@ -3,6 +3,7 @@ package dev.patchbay.query.connection;
 import dev.patchbay.contracts.connection.ConnectionCreated;
 import dev.patchbay.contracts.connection.ConnectionDeleted;
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionExpired;
 import dev.patchbay.contracts.connection.ConnectionHealthChanged;
 import dev.patchbay.contracts.connection.ConnectionRevoked;
 import dev.patchbay.contracts.connection.ConnectionRotated;
@@ -116,6 +117,11 @@ class ConnectionWrites {
 
     private static final String REVOKED = """
             UPDATE {connections} SET version = :version, status = 'revoked', updated_at = :at,
+                updated_by = :actor""" + GUARD;
+
+    // An expiry is the connection's status, not its credential: the credential (kept sealed) is described as it was.
+    private static final String EXPIRED = """
+            UPDATE {connections} SET version = :version, status = 'expired', updated_at = :at,
                 updated_by = :actor""" + GUARD;
 
     private static final String BUMPED = """
@@ -343,6 +349,9 @@ class ConnectionWrites {
         }
         if (event instanceof ConnectionRevoked revoked) {
             return update(db, tables.sql(REVOKED), guarded(revoked));
+        }
+        if (event instanceof ConnectionExpired expired) {
+            return update(db, tables.sql(EXPIRED), guarded(expired));
         }
         if (event instanceof WebhookSecretSet
                 || event instanceof WebhookTokenMinted

@@ -20,4 +20,10 @@ record ConnectorTypeView(
         List<String> configOutsideDestination,
 
         @Schema(description = "The only hosts a base_url of this type may name; empty for any host.")
-        List<String> allowedHosts) {}
+        List<String> allowedHosts,
+
+        @Schema(
+                description = "Secret fields a credential of this type may carry beside secret_fields, which it "
+                        + "must carry (oauth2: refresh_token, without which the access token is not refreshed and the "
+                        + "connection expires at its expires_at). Empty when every secret field is required.")
+        List<String> optionalSecretFields) {}

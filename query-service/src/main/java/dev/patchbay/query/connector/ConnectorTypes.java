@@ -24,14 +24,15 @@ class ConnectorTypes {
 
     private static final String UPSERT = """
             INSERT INTO connector_types (vendor, category, display_name, required_config, secret_fields,
-                supports_webhooks, registered_at, config_outside_destination, allowed_hosts)
+                supports_webhooks, registered_at, config_outside_destination, allowed_hosts, optional_secret_fields)
             VALUES (:vendor, :category, :displayName, :requiredConfig, :secretFields, :supportsWebhooks,
-                :registeredAt, :configOutsideDestination, :allowedHosts)
+                :registeredAt, :configOutsideDestination, :allowedHosts, :optionalSecretFields)
             ON CONFLICT (vendor) DO UPDATE SET category = EXCLUDED.category, display_name = EXCLUDED.display_name,
                 required_config = EXCLUDED.required_config, secret_fields = EXCLUDED.secret_fields,
                 supports_webhooks = EXCLUDED.supports_webhooks, registered_at = EXCLUDED.registered_at,
                 config_outside_destination = EXCLUDED.config_outside_destination,
-                allowed_hosts = EXCLUDED.allowed_hosts
+                allowed_hosts = EXCLUDED.allowed_hosts,
+                optional_secret_fields = EXCLUDED.optional_secret_fields
             WHERE connector_types.registered_at <= EXCLUDED.registered_at
             """;
 
@@ -53,6 +54,7 @@ class ConnectorTypes {
                 .bind("registeredAt", e.registeredAt())
                 .bind("configOutsideDestination", Json.of(json.writeValueAsBytes(e.configOutsideDestination())))
                 .bind("allowedHosts", Json.of(json.writeValueAsBytes(e.allowedHosts())))
+                .bind("optionalSecretFields", Json.of(json.writeValueAsBytes(e.optionalSecretFields())))
                 .fetch()
                 .rowsUpdated()
                 .map(rows -> rows > 0);
@@ -61,7 +63,7 @@ class ConnectorTypes {
     Flux<ConnectorTypeView> all() {
         return db.sql(
                         "SELECT vendor, category, display_name, required_config, secret_fields, supports_webhooks, "
-                                + "config_outside_destination, allowed_hosts FROM connector_types ORDER BY vendor COLLATE \"C\"")
+                                + "config_outside_destination, allowed_hosts, optional_secret_fields FROM connector_types ORDER BY vendor COLLATE \"C\"")
                 .map(this::view)
                 .all();
     }
@@ -75,7 +77,8 @@ class ConnectorTypes {
                 strings(row.get("secret_fields", Json.class)),
                 row.get("supports_webhooks", Boolean.class),
                 strings(row.get("config_outside_destination", Json.class)),
-                strings(row.get("allowed_hosts", Json.class)));
+                strings(row.get("allowed_hosts", Json.class)),
+                strings(row.get("optional_secret_fields", Json.class)));
     }
 
     private List<String> strings(Json value) {

@@ -27,7 +27,15 @@ class ConnectionHistoryTest {
                 ConnectionFixtures.tokenMinted(created, 6, "wht_1"),
                 ConnectionFixtures.tokenRevoked(created, 7, "wht_1"),
                 ConnectionFixtures.healthChanged(created, 8, "credentials_rejected"),
-                ConnectionFixtures.deleted(created, 9));
+                new dev.patchbay.contracts.connection.ConnectionExpired(
+                        created.connectionId(),
+                        created.tenantId(),
+                        9,
+                        ConnectionFixtures.at(created, 9),
+                        "patchbay:expiry",
+                        2,
+                        "credential_expired"),
+                ConnectionFixtures.deleted(created, 10));
         assertThat(events).extracting(event -> (Object) event.getClass()).containsExactlyInAnyOrder((Object[])
                 ConnectionEvent.class.getPermittedSubclasses());
 
@@ -42,6 +50,7 @@ class ConnectionHistoryTest {
                         "connection.webhook-token-minted",
                         "connection.webhook-token-revoked",
                         "connection.health-changed",
+                        "connection.expired",
                         "connection.deleted");
         assertThat(events)
                 .extracting(event -> ConnectionHistory.changes(event).keySet())
@@ -66,6 +75,7 @@ class ConnectionHistoryTest {
                         Set.of("token_id"),
                         Set.of("token_id"),
                         Set.of("state", "previous_state", "error_code", "previous_error_code"),
+                        Set.of("status", "reason", "credential_version"),
                         Set.of());
     }
 

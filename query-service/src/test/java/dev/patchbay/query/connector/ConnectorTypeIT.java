@@ -31,14 +31,29 @@ class ConnectorTypeIT extends QueryServiceTestBase {
                 now(),
                 List.of("database"),
                 List.of("db.example.com"));
+        // an OAuth2 type: its refresh token is an optional secret field
+        var oauth2 = new ConnectorTypeRegistered(
+                "mm-oauth2-" + suffix,
+                "rest",
+                "OAuth2 API",
+                List.of("token_endpoint"),
+                List.of("access_token", "client_id", "client_secret"),
+                false,
+                now(),
+                List.of("scope", "client_auth", "check_path"),
+                List.of(),
+                List.of("refresh_token"));
         publish(rest);
         publish(database);
+        publish(oauth2);
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             var types = types();
             var vendors =
                     types.stream().map(type -> (String) type.get("vendor")).toList();
-            assertThat(vendors).contains(rest.vendor(), database.vendor()).isSorted();
+            assertThat(vendors)
+                    .contains(rest.vendor(), database.vendor(), oauth2.vendor())
+                    .isSorted();
             assertThat(types.get(vendors.indexOf(database.vendor())))
                     .isEqualTo(Map.of(
                             "vendor",
@@ -56,12 +71,18 @@ class ConnectorTypeIT extends QueryServiceTestBase {
                             "config_outside_destination",
                             List.of("database"),
                             "allowed_hosts",
-                            List.of("db.example.com")));
+                            List.of("db.example.com"),
+                            "optional_secret_fields",
+                            List.of()));
             assertThat(types.get(vendors.indexOf(rest.vendor())))
                     .containsEntry("supports_webhooks", true)
                     .containsEntry("secret_fields", List.of("client_id", "secret"))
                     .containsEntry("config_outside_destination", List.of())
                     .containsEntry("allowed_hosts", List.of());
+            assertThat(types.get(vendors.indexOf(oauth2.vendor())))
+                    .containsEntry("secret_fields", List.of("access_token", "client_id", "client_secret"))
+                    .containsEntry("optional_secret_fields", List.of("refresh_token"))
+                    .containsEntry("config_outside_destination", List.of("scope", "client_auth", "check_path"));
         });
     }
 
