@@ -47,15 +47,7 @@ class HealthResults {
             groupId = "${patchbay.probe.health-group:patchbay-command-health}",
             topics = "#{T(dev.patchbay.contracts.topic.Topics).PROBE_RESULTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
-        ProbeCompleted result;
-        try {
-            result = codec.decode(record)
-                    .filter(ProbeCompleted.class::isInstance)
-                    .map(ProbeCompleted.class::cast)
-                    .orElse(null);
-        } catch (RuntimeException unreadable) {
-            result = null;
-        }
+        var result = codec.decode(record, ProbeCompleted.class).orElse(null);
         if (result == null
                 || result.connectionId() == null
                 || result.tenantId() == null

@@ -4,8 +4,6 @@ import dev.patchbay.contracts.probe.ProbeCompleted;
 import dev.patchbay.platform.json.EventCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
@@ -24,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 @Component
 class ProbeResults implements ConsumerSeekAware {
 
-    private static final Logger log = LoggerFactory.getLogger(ProbeResults.class);
     private static final Duration LOOK_BACK = Duration.ofSeconds(30);
 
     private final Map<String, CompletableFuture<ProbeCompleted>> waiting = new ConcurrentHashMap<>();
@@ -44,23 +41,12 @@ class ProbeResults implements ConsumerSeekAware {
             groupId = "patchbay-command-probe-results-#{T(java.util.UUID).randomUUID()}",
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     void on(ConsumerRecord<String, byte[]> record) {
-        try {
-            codec.decode(record)
-                    .filter(ProbeCompleted.class::isInstance)
-                    .map(ProbeCompleted.class::cast)
-                    .ifPresent(result -> {
-                        var future = waiting.remove(result.correlationId());
-                        if (future != null) {
-                            future.complete(result);
-                        }
-                    });
-        } catch (RuntimeException unreadable) {
-            log.warn(
-                    "Skipped an unreadable probe result at {}-{}@{}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset());
-        }
+        codec.decode(record, ProbeCompleted.class).ifPresent(result -> {
+            var future = waiting.remove(result.correlationId());
+            if (future != null) {
+                future.complete(result);
+            }
+        });
     }
 
     @Override

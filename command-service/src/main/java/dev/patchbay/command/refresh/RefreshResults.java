@@ -60,15 +60,7 @@ class RefreshResults {
             groupId = "${patchbay.oauth2.results-group:patchbay-command-refresh}",
             topics = "#{T(dev.patchbay.contracts.topic.Topics).REFRESH_RESULTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
-        RefreshCompleted result;
-        try {
-            result = codec.decode(record)
-                    .filter(RefreshCompleted.class::isInstance)
-                    .map(RefreshCompleted.class::cast)
-                    .orElse(null);
-        } catch (RuntimeException unreadable) {
-            result = null;
-        }
+        var result = codec.decode(record, RefreshCompleted.class).orElse(null);
         if (result == null
                 || result.connectionId() == null
                 || result.tenantId() == null

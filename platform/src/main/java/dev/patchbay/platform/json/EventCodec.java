@@ -7,6 +7,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,8 @@ import java.util.UUID;
  * Turns events into Kafka records and back: JSON body, CloudEvents attributes as headers (binary mode).
  */
 public final class EventCodec {
+
+    private static final Logger log = LoggerFactory.getLogger(EventCodec.class);
 
     private final JsonMapper mapper = PatchbayJson.eventMapper();
     private final String source;
@@ -68,6 +72,24 @@ public final class EventCodec {
     public Optional<Object> decode(ConsumerRecord<?, byte[]> record) {
         return CloudEvents.classOf(header(record.headers(), CloudEvents.TYPE))
                 .map(type -> decode(record.value(), type));
+    }
+
+    /**
+     * The record's event when it is a {@code type}; empty when it carries another or an unknown type, and when it
+     * cannot be read, which is logged with where the record lies (never its body). A listener skips it either way.
+     */
+    public <T> Optional<T> decode(ConsumerRecord<?, byte[]> record, Class<T> type) {
+        try {
+            return decode(record).filter(type::isInstance).map(type::cast);
+        } catch (RuntimeException unreadable) {
+            log.warn(
+                    "Skipped an unreadable record at {}-{}@{} ({})",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    unreadable.getClass().getSimpleName());
+            return Optional.empty();
+        }
     }
 
     public static String header(Headers headers, String name) {

@@ -99,20 +99,7 @@ final class ProbeRequestListener implements DisposableBean {
             idIsGroup = false,
             topics = "#{T(dev.patchbay.contracts.topic.Topics).PROBE_REQUESTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
-        ProbeRequested request;
-        try {
-            request = codec.decode(record)
-                    .filter(ProbeRequested.class::isInstance)
-                    .map(ProbeRequested.class::cast)
-                    .orElse(null);
-        } catch (RuntimeException unreadable) {
-            log.warn(
-                    "Skipped an unreadable probe request at {}-{}@{}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset());
-            return;
-        }
+        var request = codec.decode(record, ProbeRequested.class).orElse(null);
         if (request == null || request.connectionId() == null || request.tenantId() == null) {
             return;
         }

@@ -54,20 +54,7 @@ final class RefreshRequestListener implements DisposableBean {
             groupId = "patchbay-refresh-workers",
             topics = "#{T(dev.patchbay.contracts.topic.Topics).REFRESH_REQUESTS.name()}")
     void on(ConsumerRecord<String, byte[]> record) {
-        RefreshRequested request;
-        try {
-            request = codec.decode(record)
-                    .filter(RefreshRequested.class::isInstance)
-                    .map(RefreshRequested.class::cast)
-                    .orElse(null);
-        } catch (RuntimeException unreadable) {
-            log.warn(
-                    "Skipped an unreadable refresh request at {}-{}@{}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset());
-            return;
-        }
+        var request = codec.decode(record, RefreshRequested.class).orElse(null);
         if (request == null || request.connectionId() == null || request.tenantId() == null) {
             return;
         }
