@@ -197,6 +197,22 @@ class RebuildWrites {
             ON CONFLICT (tenant_id) DO UPDATE SET live = t.live + EXCLUDED.live
             """;
 
+    // A scratch table with the checks of the copy of connections (its constraints, not its keys), for the rows that
+    // replaced updates would have written: see #refusedReplaced. Temporary: it lives as long as the rebuild's session.
+    private static final String CHECK_TABLE = """
+            CREATE TEMPORARY TABLE IF NOT EXISTS rebuild_replaced_rows
+                (LIKE {connections} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DELETE ROWS
+            """;
+
+    // Each replaced event's row as its own statement would have left it: the row as it is, with what the event sets
+    private static final String CHECK_REPLACED = """
+            INSERT INTO pg_temp.rebuild_replaced_rows
+            SELECT (jsonb_populate_record(c, p.patch)).*
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS text[]), CAST(:patches AS jsonb[]))
+                AS p (id, tenant_id, patch)
+            JOIN {connections} AS c ON c.id = p.id AND c.tenant_id = p.tenant_id
+            """;
+
     /** The event types written here in multi-row form; any other goes through {@link ConnectionWrites}, alone. */
     private static final Set<Class<? extends ConnectionEvent>> BATCHED = Set.of(
             ConnectionCreated.class,
@@ -235,6 +251,7 @@ class RebuildWrites {
         }
         var totals = new TreeMap<String, Long>();
         var history = new ArrayList<ConnectionEvent>();
+        var replaced = new ArrayList<ConnectionEvent>();
         Mono<Void> chain = Mono.empty();
         var run = new ArrayList<ConnectionEvent>();
         Map<ConnectionId, Integer> inRun = new HashMap<>();
@@ -249,6 +266,7 @@ class RebuildWrites {
             history.add(event);
             var earlier = inRun.get(event.connectionId());
             if (earlier != null && replaces(run.get(earlier), event)) {
+                replaced.add(run.get(earlier));
                 run.set(earlier, event);
                 continue;
             }
@@ -261,8 +279,57 @@ class RebuildWrites {
             run.add(event);
         }
         chain = chain.then(writeRun(db, tables, List.copyOf(run), totals));
-        return chain.then(Mono.defer(() -> history(db, tables, history)))
+        return chain.then(Mono.defer(() -> refusedReplaced(db, tables, replaced)))
+                .then(Mono.defer(() -> history(db, tables, history)))
                 .then(Mono.defer(() -> totals(db, tables, totals)));
+    }
+
+    /**
+     * Fails, as the database refuses it, when it would refuse the row that a replaced update writes by itself: a
+     * value the row cannot hold or a check it breaks. One event at a time, such an update is skipped, history
+     * included, and the one after it applied; replaced, it was never written, so the poll would land with the
+     * refused event's history row. Refused here, the poll is applied again a record at a time, which skips exactly
+     * that record. The scratch rows are the rows as they are now with the event's values: a check that passes here
+     * may still be refused by that fallback, never the other way round.
+     */
+    private Mono<Void> refusedReplaced(DatabaseClient db, ReadTables tables, List<ConnectionEvent> replaced) {
+        if (replaced.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql(tables.sql(CHECK_TABLE))
+                .then()
+                .then(db.sql(tables.sql(CHECK_REPLACED))
+                        .bind(
+                                "ids",
+                                strings(replaced, e -> e.connectionId().value().toString()))
+                        .bind("tenants", strings(replaced, e -> e.tenantId().value()))
+                        .bind("patches", strings(replaced, e -> json(patch(e))))
+                        .fetch()
+                        .rowsUpdated()
+                        .then());
+    }
+
+    /** The columns that a replaceable event's own statement sets, by name: what UPDATED, ROTATED, ... write. */
+    private static Map<String, Object> patch(ConnectionEvent event) {
+        Map<String, Object> patch = new HashMap<>();
+        patch.put("version", event.version());
+        if (!(event instanceof ConnectionHealthChanged)) {
+            patch.put("updated_at", timestamp(event.occurredAt()));
+            patch.put("updated_by", event.actor());
+        }
+        if (event instanceof ConnectionUpdated updated) {
+            patch.put("display_name", updated.displayName());
+            patch.put("base_url", updated.baseUrl());
+            patch.put("account_ref", updated.accountRef());
+            patch.put("config", updated.config());
+            patch.put("metadata", updated.metadata());
+        } else if (event instanceof ConnectionRotated rotated) {
+            patch.put("credential", rotated.credential());
+            patch.put("status", "active");
+        } else if (event instanceof ConnectionRevoked) {
+            patch.put("status", "revoked");
+        }
+        return patch;
     }
 
     /**
@@ -270,7 +337,8 @@ class RebuildWrites {
      * guarded update (same columns, from the event alone) for the same tenant at a higher version. Guarded by
      * version, the pair changes the row only if the later one does (the row is below the later version whenever it
      * is below the earlier), and then ends with the later one's values. The long-lived connection of bench/scale is
-     * 10,000 such updates in a row; each would otherwise be a run, and a statement, of its own.
+     * 10,000 such updates in a row; each would otherwise be a run, and a statement, of its own. A replaced event is
+     * never written, so whether the database would refuse it is checked apart ({@link #refusedReplaced}).
      */
     private static boolean replaces(ConnectionEvent earlier, ConnectionEvent later) {
         return earlier.getClass() == later.getClass()
