@@ -120,6 +120,11 @@ class ProjectionRebuild implements DisposableBean {
         return thread;
     });
     private volatile boolean stopping;
+    /**
+     * At most this many records a poll: the unit of the multi-row writes and of their fallback. A test makes it
+     * small, so that polls end inside a connection's events and beside a refused record (as in CI's longer topic).
+     */
+    volatile int pollRecords = 500;
 
     ProjectionRebuild(
             ConnectionFactory connectionFactory,
@@ -492,7 +497,7 @@ class ProjectionRebuild implements DisposableBean {
             config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             config.put(ConsumerConfig.CLIENT_ID_CONFIG, "patchbay-query-rebuild-" + id);
-            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, pollRecords);
             return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         }
 
