@@ -348,6 +348,10 @@ class ProjectionRebuild implements DisposableBean {
          * they hold, copy the health that changed, drop them, move the copies in.
          */
         private void swap() {
+            // what this transaction reads from the topic is gone from the copies if it rolls back: the retry reads it
+            // again from here
+            var readBefore = new HashMap<TopicPartition, Long>();
+            consumer.assignment().forEach(partition -> readBefore.put(partition, consumer.position(partition)));
             block(connection.beginTransaction());
             try {
                 execute(session, "SET LOCAL lock_timeout = '10s'");
@@ -384,6 +388,7 @@ class ProjectionRebuild implements DisposableBean {
                 block(connection.commitTransaction());
             } catch (RuntimeException failed) {
                 rollbackQuietly();
+                readBefore.forEach(consumer::seek);
                 throw failed;
             }
         }
