@@ -13,17 +13,19 @@ import java.util.List;
 public class CommittedEventStore extends EmbeddedEventStore {
 
     /**
-     * How often the store lets go of a processor that fell behind its cache. A relay retrying its batch against a
-     * broker that is down keeps its place in the cache's linked nodes, and every event the store reads ahead after
-     * that place stays reachable from it until this clean-up: at Axon's default of 10 s, 30,501 events (about 75 MB)
-     * filled command-service's 96 MB heap while a backlog of 100,000 was written (bench/RESULTS.md). A processor let
-     * go reads the store by itself until it catches up, then joins the cache again.
+     * How often the store lets go of a processor that fell behind its cache. A relay waiting inside its batch for a
+     * broker that is down keeps its place in the cache's linked nodes, and every event the store reads ahead after that
+     * place stays reachable from it until this clean-up: at Axon's default of 10 s and a burst of thousands of events a
+     * second, tens of thousands of events on a 96 MB heap. A processor let go reads the store by itself until it
+     * catches up, then joins the cache again. (The other holder of read-ahead events is bounded by
+     * {@link BoundedFetchStorageEngine}.)
      */
     static final long CLEANUP_DELAY_MS = 250;
 
     CommittedEventStore(EventStorageEngine storageEngine, long fetchDelayMillis, int cachedEvents) {
         super(EmbeddedEventStore.builder()
-                .storageEngine(storageEngine)
+                // each read ahead into the cache ends after as many events as the cache holds (see the engine's note)
+                .storageEngine(new BoundedFetchStorageEngine(storageEngine, cachedEvents))
                 .fetchDelay(fetchDelayMillis)
                 .cachedEvents(cachedEvents)
                 .cleanupDelay(CLEANUP_DELAY_MS));
