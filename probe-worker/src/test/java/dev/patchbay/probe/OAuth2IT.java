@@ -4,7 +4,6 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.refresh.RefreshCompleted;
 import dev.patchbay.contracts.refresh.RefreshRequested;
-import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
 import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.test.TestInfrastructure;
@@ -17,11 +16,6 @@ import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.SealedSecretStore;
 import dev.patchbay.vault.SealingContext;
 import dev.patchbay.vault.Vault;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,7 +28,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -51,7 +44,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * OAuth2 connections in the running worker (its real main method, the real KRaft broker, PostgreSQL with
@@ -527,57 +519,16 @@ class OAuth2IT extends RunningWorker {
 
     /** The results published for one connection, once {@code count} of them are on the topic. */
     private static List<RefreshCompleted> resultsOf(ConnectionId id, int count) {
-        var found = new ArrayList<RefreshCompleted>();
-        try (var consumer = resultsConsumer()) {
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().untilAsserted(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.key().equals(id.toString())) {
-                        assertThat(new String(
-                                        record.headers()
-                                                .lastHeader(CloudEvents.TYPE)
-                                                .value(),
-                                        StandardCharsets.UTF_8))
-                                .isEqualTo("dev.patchbay.refresh.completed.v1");
-                        found.add(CODEC.decode(record.value(), RefreshCompleted.class));
-                    }
-                }
-                assertThat(found).hasSize(count);
-            });
-        }
-        return found;
+        return TopicRecords.of(
+                TestInfrastructure.kafkaBootstrapServers(),
+                Topics.REFRESH_RESULTS,
+                id,
+                "dev.patchbay.refresh.completed.v1",
+                count);
     }
 
     /** Every result so far, bodies and headers, as text. */
     private static String resultsAsText() {
-        var text = new StringBuilder();
-        try (var consumer = resultsConsumer()) {
-            var end = consumer.endOffsets(consumer.assignment());
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    text.append(new String(record.value(), StandardCharsets.UTF_8));
-                    record.headers().forEach(header -> text.append(new String(header.value(), StandardCharsets.UTF_8)));
-                }
-                return end.entrySet().stream()
-                        .allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue());
-            });
-        }
-        return text.toString();
-    }
-
-    private static KafkaConsumer<String, byte[]> resultsConsumer() {
-        var consumer = new KafkaConsumer<String, byte[]>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestInfrastructure.kafkaBootstrapServers(),
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        var partitions = consumer.partitionsFor(Topics.REFRESH_RESULTS.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
+        return TopicRecords.asText(TestInfrastructure.kafkaBootstrapServers(), Topics.REFRESH_RESULTS);
     }
 }

@@ -4,7 +4,6 @@ import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.proxy.ProxyCallCompleted;
 import dev.patchbay.contracts.topic.Topics;
-import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.test.KafkaBrokerProcess;
 import dev.patchbay.probe.proxy.RawHttp;
 import dev.patchbay.probe.proxy.VendorStandIn;
@@ -13,11 +12,6 @@ import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.Vault;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,7 +26,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,7 +51,6 @@ class ProxyAuditOutageIT {
     static final int OWN_PROXY_PORT = freeLoopbackPort();
 
     private static final Vault VAULT = TestVaults.vault(RunningWorker.VAULT_KEY, RunningWorker.FINGERPRINT_KEY);
-    private static final EventCodec CODEC = new EventCodec("/test");
 
     private final TenantId tenant = TenantId.of("audit-" + UUID.randomUUID());
 
@@ -185,29 +177,7 @@ class ProxyAuditOutageIT {
 
     /** The audit records of one connection on this worker's broker, in order, once {@code count} are there. */
     private static List<ProxyCallCompleted> auditOf(ConnectionId id, int count) {
-        var found = new ArrayList<ProxyCallCompleted>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        BROKER.bootstrapServers(),
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(Topics.PROXY_CALLS.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().untilAsserted(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.key().equals(id.toString())) {
-                        found.add(CODEC.decode(record.value(), ProxyCallCompleted.class));
-                    }
-                }
-                assertThat(found).hasSize(count);
-            });
-        }
-        return found;
+        return TopicRecords.of(
+                BROKER.bootstrapServers(), Topics.PROXY_CALLS, id, "dev.patchbay.proxy.call-completed.v1", count);
     }
 }

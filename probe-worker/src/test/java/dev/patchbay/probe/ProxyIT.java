@@ -3,20 +3,13 @@ package dev.patchbay.probe;
 import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.TenantId;
 import dev.patchbay.contracts.proxy.ProxyCallCompleted;
-import dev.patchbay.contracts.topic.CloudEvents;
 import dev.patchbay.contracts.topic.Topics;
-import dev.patchbay.platform.json.EventCodec;
 import dev.patchbay.platform.test.TestInfrastructure;
 import dev.patchbay.probe.proxy.RawHttp;
 import dev.patchbay.probe.proxy.VendorStandIn;
 import dev.patchbay.probe.proxy.VendorStandIn.Reply;
 import dev.patchbay.vault.Destination;
 import dev.patchbay.vault.Vault;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -27,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The proxy as it runs: the worker's real main method and listener, the real KRaft broker, PostgreSQL with
@@ -53,7 +44,6 @@ class ProxyIT extends RunningWorker {
 
     private static final Vault VAULT = TestVaults.vault(VAULT_KEY, FINGERPRINT_KEY);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final EventCodec CODEC = new EventCodec("/test");
 
     private static final String TOKEN = "rest-token-" + UUID.randomUUID();
 
@@ -540,57 +530,16 @@ class ProxyIT extends RunningWorker {
 
     /** The audit records of one connection, once {@code count} of them are on the topic. */
     private static List<ProxyCallCompleted> auditOf(ConnectionId id, int count) {
-        var found = new ArrayList<ProxyCallCompleted>();
-        try (var consumer = auditConsumer()) {
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().untilAsserted(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.key().equals(id.toString())) {
-                        assertThat(new String(
-                                        record.headers()
-                                                .lastHeader(CloudEvents.TYPE)
-                                                .value(),
-                                        StandardCharsets.UTF_8))
-                                .isEqualTo("dev.patchbay.proxy.call-completed.v1");
-                        found.add(CODEC.decode(record.value(), ProxyCallCompleted.class));
-                    }
-                }
-                assertThat(found).hasSize(count);
-            });
-        }
-        return found;
+        return TopicRecords.of(
+                TestInfrastructure.kafkaBootstrapServers(),
+                Topics.PROXY_CALLS,
+                id,
+                "dev.patchbay.proxy.call-completed.v1",
+                count);
     }
 
     /** Every audit record so far, bodies and headers, as text. */
     private static String auditRecordsAsText() {
-        var text = new StringBuilder();
-        try (var consumer = auditConsumer()) {
-            var end = consumer.endOffsets(consumer.assignment());
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    text.append(new String(record.value(), StandardCharsets.UTF_8));
-                    record.headers().forEach(header -> text.append(new String(header.value(), StandardCharsets.UTF_8)));
-                }
-                return end.entrySet().stream()
-                        .allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue());
-            });
-        }
-        return text.toString();
-    }
-
-    private static KafkaConsumer<String, byte[]> auditConsumer() {
-        var consumer = new KafkaConsumer<String, byte[]>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        TestInfrastructure.kafkaBootstrapServers(),
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        var partitions = consumer.partitionsFor(Topics.PROXY_CALLS.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
+        return TopicRecords.asText(TestInfrastructure.kafkaBootstrapServers(), Topics.PROXY_CALLS);
     }
 }

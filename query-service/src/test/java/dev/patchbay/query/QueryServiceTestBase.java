@@ -1,6 +1,7 @@
 package dev.patchbay.query;
 
 import dev.patchbay.contracts.connection.ConnectionEvent;
+import dev.patchbay.contracts.connection.ConnectionId;
 import dev.patchbay.contracts.connection.ConsistencyToken;
 import dev.patchbay.contracts.connector.ConnectorTypeRegistered;
 import dev.patchbay.contracts.probe.ProbeCompleted;
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -163,6 +165,26 @@ public abstract class QueryServiceTestBase {
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + record.topic(), e);
         }
+    }
+
+    /** The connection as its tenant's viewer reads it once the projection has applied that event. */
+    protected Map<String, Object> readAfter(String tenant, ConnectionEvent event) {
+        return readAfter(tenant, event, event.connectionId());
+    }
+
+    /** A connection as its tenant's viewer reads it once the projection has applied that event. */
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> readAfter(String tenant, ConnectionEvent event, ConnectionId id) {
+        return http.get()
+                .uri("/v1/connections/{id}", id)
+                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
+                .header("Consistency-Token", consistencyToken(event))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     /** The Consistency-Token command-service answers the write of that event with. */

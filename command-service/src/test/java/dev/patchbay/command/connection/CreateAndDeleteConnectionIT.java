@@ -220,17 +220,7 @@ class CreateAndDeleteConnectionIT extends CommandServiceTestBase {
     }
 
     private String create(String tenant, String name) {
-        var body = client().post()
-                .uri("/v1/connections")
-                .header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(postgresql(name, "pw"))
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        var body = created(tenant, postgresql(name, "pw"));
         return (String) body.get("id");
     }
 }

@@ -385,17 +385,7 @@ class DestinationBindingIT extends CommandServiceTestBase {
         }
         body.put("config", move.config());
         body.put("credential", move.credential());
-        var created = client().post()
-                .uri("/v1/connections")
-                .header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        var created = created(tenant, body);
         var id = (String) created.get("id");
         assertThat(sealedRow(id, 1).destination())
                 .isEqualTo(Destination.of(outsideOf(move.vendor()), move.baseUrl(), move.config())

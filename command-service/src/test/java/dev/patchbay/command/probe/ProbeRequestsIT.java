@@ -249,18 +249,7 @@ class ProbeRequestsIT extends CommandServiceTestBase {
         if (workspaceId != null) {
             body.put("workspace_id", workspaceId);
         }
-        return (String) client().post()
-                .uri("/v1/connections")
-                .header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody()
-                .get("id");
+        return (String) created(tenant, body).get("id");
     }
 
     /** A test by the name look-alike in that scope; answers the id of the connection that was tested. */
@@ -284,17 +273,6 @@ class ProbeRequestsIT extends CommandServiceTestBase {
     private String create(String tenant, String name, String password, String database) {
         var body = postgresql(name, password);
         body.put("config", Map.of("host", "db", "port", 5432, "database", database));
-        return (String) client().post()
-                .uri("/v1/connections")
-                .header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody()
-                .get("id");
+        return (String) created(tenant, body).get("id");
     }
 }

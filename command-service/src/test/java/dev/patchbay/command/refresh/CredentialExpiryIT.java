@@ -395,19 +395,8 @@ class CredentialExpiryIT extends CommandServiceTestBase {
         return credential;
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> post(Map<String, Object> body) {
-        return client().post()
-                .uri("/v1/connections")
-                .header("Authorization", editor(tenant))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        return created(tenant, body);
     }
 
     @SuppressWarnings("unchecked")

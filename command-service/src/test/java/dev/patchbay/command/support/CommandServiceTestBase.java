@@ -211,18 +211,23 @@ public abstract class CommandServiceTestBase {
 
     /** Creates a PostgreSQL connection for the tenant and answers its id. */
     protected String create(String tenant, String configName, String password) {
-        var body = client().post()
+        return (String) created(tenant, postgresql(configName, password)).get("id");
+    }
+
+    /** Creates a connection as the tenant's editor, expecting 201, and answers the connection as it was answered. */
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> created(String tenant, Map<String, Object> body) {
+        return client().post()
                 .uri("/v1/connections")
                 .header("Authorization", editor(tenant))
                 .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-                .bodyValue(postgresql(configName, password))
+                .bodyValue(body)
                 .exchange()
                 .expectStatus()
                 .isCreated()
                 .expectBody(Map.class)
                 .returnResult()
                 .getResponseBody();
-        return (String) body.get("id");
     }
 
     protected static Map<String, Object> postgresql(String configName, String password) {

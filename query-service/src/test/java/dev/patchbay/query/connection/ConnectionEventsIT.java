@@ -27,7 +27,7 @@ class ConnectionEventsIT extends QueryServiceTestBase {
         publish(created);
         publish(updated);
 
-        var afterUpdate = get(tenant, updated);
+        var afterUpdate = readAfter(tenant, updated);
         assertThat(afterUpdate)
                 .containsEntry("version", 2)
                 .containsEntry("display_name", "Pluggy renamed")
@@ -43,7 +43,7 @@ class ConnectionEventsIT extends QueryServiceTestBase {
 
         var revoked = ConnectionFixtures.revoked(created, 3, ConnectionFixtures.FINGERPRINT);
         publish(revoked);
-        assertThat(get(tenant, revoked))
+        assertThat(readAfter(tenant, revoked))
                 .containsEntry("version", 3)
                 .containsEntry("status", "revoked")
                 .containsEntry("updated_by", actor(3))
@@ -51,7 +51,7 @@ class ConnectionEventsIT extends QueryServiceTestBase {
 
         var rotated = ConnectionFixtures.rotated(created, 4, 2, "fp_rotated", ConnectionFixtures.FINGERPRINT);
         publish(rotated);
-        var afterRotation = get(tenant, rotated);
+        var afterRotation = readAfter(tenant, rotated);
         assertThat(afterRotation)
                 .containsEntry("version", 4)
                 .containsEntry("status", "active")
@@ -71,10 +71,10 @@ class ConnectionEventsIT extends QueryServiceTestBase {
         var minted = ConnectionFixtures.tokenMinted(created, 6, ConnectionFixtures.newTokenId());
         var tokenRevoked = ConnectionFixtures.tokenRevoked(created, 7, minted.tokenId());
         publish(secretSet);
-        assertThat(get(tenant, secretSet)).containsEntry("version", 5).containsEntry("updated_by", actor(5));
+        assertThat(readAfter(tenant, secretSet)).containsEntry("version", 5).containsEntry("updated_by", actor(5));
         publish(minted);
         publish(tokenRevoked);
-        var last = get(tenant, tokenRevoked);
+        var last = readAfter(tenant, tokenRevoked);
         assertThat(last)
                 .containsEntry("version", 7)
                 .containsEntry("updated_at", at(created, 7).toString())
@@ -139,7 +139,7 @@ class ConnectionEventsIT extends QueryServiceTestBase {
             Map<String, Object> descriptor, List<?> history, List<?> tokens, List<?> deletedHistory, Object total) {}
 
     private Snapshot snapshot(String tenant, ConnectionEvent keptLast, ConnectionEvent goneLast) {
-        var descriptor = get(tenant, keptLast);
+        var descriptor = readAfter(tenant, keptLast);
         var history = data("/v1/connections/" + keptLast.connectionId() + "/history", admin(tenant));
         var tokens = data("/v1/connections/" + keptLast.connectionId() + "/webhook-tokens", viewer(tenant));
         var deletedHistory = http.get()
@@ -177,19 +177,5 @@ class ConnectionEventsIT extends QueryServiceTestBase {
                 .returnResult()
                 .getResponseBody()
                 .get("data");
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> get(String tenant, ConnectionEvent event) {
-        return http.get()
-                .uri("/v1/connections/{id}", event.connectionId())
-                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .header("Consistency-Token", consistencyToken(event))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
     }
 }

@@ -64,7 +64,7 @@ class ConnectionExpiryIT extends QueryServiceTestBase {
         publish(created);
         publish(expired);
 
-        var afterExpiry = get(tenant, expired);
+        var afterExpiry = readAfter(tenant, expired);
         assertThat(afterExpiry)
                 .containsEntry("status", "expired")
                 .containsEntry("version", 2)
@@ -95,7 +95,7 @@ class ConnectionExpiryIT extends QueryServiceTestBase {
         publish(expired);
         publish(created);
 
-        var afterRotation = get(tenant, rotated);
+        var afterRotation = readAfter(tenant, rotated);
         assertThat(afterRotation).containsEntry("status", "active").containsEntry("version", 3);
         assertThat(afterRotation.get("credential"))
                 .isEqualTo(Map.of(
@@ -148,19 +148,6 @@ class ConnectionExpiryIT extends QueryServiceTestBase {
                         created.credential().fingerprint(),
                         "expires_at",
                         renewed.expiresAt().toString()));
-    }
-
-    private Map<String, Object> get(String tenant, dev.patchbay.contracts.connection.ConnectionEvent event) {
-        return http.get()
-                .uri("/v1/connections/{id}", event.connectionId())
-                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .header("Consistency-Token", consistencyToken(event))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
     }
 
     @SuppressWarnings("unchecked")

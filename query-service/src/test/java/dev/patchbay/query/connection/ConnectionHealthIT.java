@@ -133,16 +133,7 @@ class ConnectionHealthIT extends QueryServiceTestBase {
         publish(created);
         publish(changed);
 
-        var connection = http.get()
-                .uri("/v1/connections/{id}", created.connectionId())
-                .header(HttpHeaders.AUTHORIZATION, viewer(tenant))
-                .header("Consistency-Token", consistencyToken(changed))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
+        var connection = readAfter(tenant, changed, created.connectionId());
         assertThat(connection)
                 .containsEntry("version", 2)
                 .containsEntry("updated_at", created.occurredAt().toString())
