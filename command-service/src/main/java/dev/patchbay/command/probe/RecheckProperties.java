@@ -26,8 +26,9 @@ import java.util.UUID;
  *     tenants' manual-test rate limit, which scheduled checks never take from
  * @param retryAfter when a leased connection is checked again if its re-check could not be sent (the rate bound was
  *     spent, or the broker did not take it), rather than a whole period later
- * @param seedInterval how often new live connections are given a first time (at random within the period) and
- *     gone ones dropped
+ * @param seedInterval how often the live connections created since the last look are given a first time (at random
+ *     within the period); every connection without one is, and gone ones are dropped, at start and hourly
+ *     ({@link RecheckScheduler#FULL_SEED_EVERY})
  */
 @Validated
 @ConfigurationProperties("patchbay.recheck")

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -53,7 +54,23 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * How often the whole schedule is set against live_connections (every live connection without a row gets one, the
+     * rows of gone ones are dropped); the first tick does it too. In between, each seed interval gives a first time
+     * only to the connections created since the last look, which costs what the creates cost and not what the store
+     * holds: the full pass every minute cost seconds of PostgreSQL's CPU a minute at 1,000,000 connections
+     * (bench/RESULTS.md). A gone connection's row meanwhile costs at most a look at its status when due.
+     */
+    static final Duration FULL_SEED_EVERY = Duration.ofHours(1);
+
+    /**
+     * How far before the last look the next looks for new connections: a connection's created_at is the time of its
+     * command, which commits later (a create that tests first may take the probe timeout and more).
+     */
+    static final Duration NEW_SINCE_MARGIN = Duration.ofMinutes(10);
+
     private Instant seededAt = Instant.MIN;
+    private Instant fullySeededAt = Instant.MIN;
 
     RecheckScheduler(
             Rechecks rechecks,
@@ -82,9 +99,14 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
     /** Seeds when it is time, then leases and publishes what the rate bound allows; how many were published. */
     int tick() {
         var now = clock.instant();
-        if (!now.isBefore(seededAt.plus(properties.seedInterval()))) {
+        if (!now.isBefore(fullySeededAt.plus(FULL_SEED_EVERY))) {
+            fullySeededAt = now;
             seededAt = now;
             seed();
+        } else if (!now.isBefore(seededAt.plus(properties.seedInterval()))) {
+            var since = seededAt.minus(NEW_SINCE_MARGIN);
+            seededAt = now;
+            seedNew(since);
         }
         int allowed = rate.take(properties.rate());
         if (allowed == 0) {
@@ -107,9 +129,15 @@ class RecheckScheduler implements InitializingBean, DisposableBean {
         return published;
     }
 
-    /** Gives new live connections their first time; drops the gone. */
+    /** Gives every live connection without one its first time; drops the gone. */
     int seed() {
         return transactions.execute(status -> rechecks.seed(clock.instant(), Rechecks.Periods.of(properties)));
+    }
+
+    /** Gives the live connections created since then their first time. */
+    int seedNew(Instant since) {
+        return transactions.execute(
+                status -> rechecks.seedNew(clock.instant(), Rechecks.Periods.of(properties), since));
     }
 
     private void retryLater(Rechecks.Due due, Throwable why) {

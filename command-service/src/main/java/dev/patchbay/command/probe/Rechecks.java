@@ -32,13 +32,20 @@ class Rechecks {
 
     // New live connections start at a random point of their period, so a tenant's thousands of connections are
     // spread over it rather than checked at once. A connection whose re-checks are off gets no row.
+    // The full pass reads every live connection; the pass over new ones only those created since (by the index on
+    // created_at), so that its cost follows the rate of creates, not the size of the store.
     private static final String SEED = """
             INSERT INTO health_rechecks (connection_id, tenant_id, next_check_at)
             SELECT connection_id, tenant_id, CAST(:now AS timestamptz) + make_interval(secs => %s * random())
             FROM live_connections AS live
             WHERE live.connection_id <> ALL (CAST(:off AS uuid[]))
+              AND NOT EXISTS (SELECT 1 FROM health_rechecks AS r WHERE r.connection_id = live.connection_id)
+              %%s
             ON CONFLICT (connection_id) DO NOTHING
             """.formatted(PERIOD_SECONDS.formatted("live"));
+
+    private static final String SEED_ALL = SEED.formatted("");
+    private static final String SEED_NEW = SEED.formatted("AND live.created_at >= :since");
 
     private static final String DROP_GONE_OR_OFF = """
             DELETE FROM health_rechecks AS r
@@ -78,10 +85,22 @@ class Rechecks {
      * re-checks are off; how many new.
      */
     int seed(Instant now, Periods periods) {
-        int seeded =
-                periods.bind(jdbc.sql(SEED)).param("now", Timestamp.from(now)).update();
+        int seeded = periods.bind(jdbc.sql(SEED_ALL))
+                .param("now", Timestamp.from(now))
+                .update();
         jdbc.sql(DROP_GONE_OR_OFF).param("off", periods.off()).update();
         return seeded;
+    }
+
+    /**
+     * Gives the live connections created at or after {@code since} that have none a first time within their period;
+     * how many new. Reads only those connections: the gone are left to {@link #seed}.
+     */
+    int seedNew(Instant now, Periods periods, Instant since) {
+        return periods.bind(jdbc.sql(SEED_NEW))
+                .param("now", Timestamp.from(now))
+                .param("since", Timestamp.from(since))
+                .update();
     }
 
     /** Leases at most {@code limit} due connections and moves each its period (±10 %) past {@code now}. */

@@ -189,6 +189,38 @@ class RecheckSchedulerIT extends CommandServiceTestBase {
                 .isZero();
     }
 
+    @Test
+    void betweenFullPassesOnlyConnectionsCreatedSinceTheLastLookAreSeeded() {
+        var tenant = TestTokens.newTenant();
+        var recent = create(tenant, "created-just-now", "pw");
+        var older = create(tenant, "created-long-ago", "pw");
+        // as if created two hours ago and without a row: only a full pass over live_connections gives it one
+        jdbc.sql("UPDATE live_connections SET created_at = now() - interval '2 hours' WHERE connection_id = ?")
+                .param(UUID.fromString(older))
+                .update();
+        jdbc.sql("DELETE FROM health_rechecks WHERE connection_id IN (?, ?)")
+                .params(UUID.fromString(recent), UUID.fromString(older))
+                .update();
+
+        scheduler.seedNew(Instant.now().minus(RecheckScheduler.NEW_SINCE_MARGIN));
+        assertThat(rows(recent)).as("a connection created since the last look").isOne();
+        assertThat(rows(older))
+                .as("a connection created before it, left to the full pass")
+                .isZero();
+
+        scheduler.seed();
+        assertThat(rows(older)).as("after the full pass").isOne();
+        assertThat(nextCheck(older))
+                .isBetween(Instant.now().minusSeconds(5), Instant.now().plus(PERIOD));
+    }
+
+    private long rows(String connectionId) {
+        return jdbc.sql("SELECT count(*) FROM health_rechecks WHERE connection_id = ?")
+                .param(UUID.fromString(connectionId))
+                .query(Long.class)
+                .single();
+    }
+
     private Instant nextCheck(String connectionId) {
         return jdbc.sql("SELECT next_check_at FROM health_rechecks WHERE connection_id = ?")
                 .param(UUID.fromString(connectionId))
