@@ -1,13 +1,17 @@
-# Who holds the instances of a class in a heap dump (HPROF): the classes and fields that refer to them from outside
-# the class, and GC roots among them. python3 bench/tools/hprof_refs.py DUMP.hprof 'EmbeddedEventStore$Node'
+# Reads a heap dump (HPROF) without a JDK tool.
+#   python3 bench/tools/hprof.py hist DUMP.hprof [ROWS]      class histogram: shallow bytes and instances, largest first
+#   python3 bench/tools/hprof.py refs DUMP.hprof CLASS       who holds a class's instances: the classes and fields that
+#                                                            refer to them from outside the class, and GC roots
 import sys, struct, collections
-data=open(sys.argv[1],'rb').read(); target=sys.argv[2]
+mode=sys.argv[1]; data=open(sys.argv[2],'rb').read()
 p=data.index(b'\0')+1
 ids=struct.unpack('>I',data[p:p+4])[0]; p+=12
 fmt='>Q' if ids==8 else '>I'
 def rid(o): return struct.unpack(fmt,data[o:o+ids])[0]
 sizes={2:ids,4:1,5:2,6:4,7:8,8:1,9:2,10:4,11:8}
 names={}; cls={}; cdump={}; insts=[]; objarrs=[]; roots=collections.defaultdict(list)
+count=collections.Counter(); size=collections.Counter()
+PRIMS={4:'boolean[]',5:'char[]',6:'float[]',7:'double[]',8:'byte[]',9:'short[]',10:'int[]',11:'long[]'}
 n=len(data)
 while p<n:
     tag=data[p]; ln=struct.unpack('>I',data[p+5:p+9])[0]; body=p+9; end=body+ln; p=end
@@ -43,13 +47,24 @@ while p<n:
                 cdump[cid]=(sup,fields,statics)
             elif st==0x21:
                 oid=rid(q); k=rid(q+ids+4); nb=struct.unpack('>I',data[q+2*ids+4:q+2*ids+8])[0]
-                insts.append((oid,k,q+2*ids+8)); q+=2*ids+8+nb
+                insts.append((oid,k,q+2*ids+8)); count[k]+=1; size[k]+=nb+16; q+=2*ids+8+nb
             elif st==0x22:
                 oid=rid(q); c=struct.unpack('>I',data[q+ids+4:q+ids+8])[0]
+                k=('objarr',rid(q+ids+8)); count[k]+=1; size[k]+=c*ids+16
                 objarrs.append((oid,rid(q+ids+8),q+2*ids+8,c)); q+=2*ids+8+c*ids
             elif st==0x23:
-                c=struct.unpack('>I',data[q+ids+4:q+ids+8])[0]; t=data[q+ids+8]; q+=ids+9+c*sizes[t]
+                c=struct.unpack('>I',data[q+ids+4:q+ids+8])[0]; t=data[q+ids+8]
+                k=('prim',t); count[k]+=1; size[k]+=c*sizes[t]+16; q+=ids+9+c*sizes[t]
 cname=lambda k: names.get(cls.get(k),'?')
+if mode=='hist':
+    def kname(k):
+        if isinstance(k,tuple):
+            return PRIMS[k[1]] if k[0]=='prim' else cname(k[1])+'[]'
+        return cname(k)
+    for k,b in size.most_common(int(sys.argv[3]) if len(sys.argv)>3 else 40):
+        print(f'{b/1e6:8.2f} MB {count[k]:9d}  {kname(k)}')
+    sys.exit(0)
+target=sys.argv[3]
 tclasses={k for k in cdump if target in cname(k)}
 print('target classes',[cname(k) for k in tclasses])
 tobjs={oid for oid,k,_ in insts if k in tclasses}
