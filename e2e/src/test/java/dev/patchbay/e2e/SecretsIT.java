@@ -73,15 +73,7 @@ class SecretsIT {
     @Test
     void noCanaryIsFoundInAnySinkNorInAnyHeapAfterAFullGc() throws Exception {
         var editor = "Bearer " + LocalStack.TOKENS.token(tenant, "editor");
-        var created = call(
-                stack.command()
-                        .post()
-                        .uri("/v1/connections")
-                        .header("Authorization", editor)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(pluggy("canary-pluggy", canary("create"))),
-                201);
-        var id = (String) JSON.readValue(created, Map.class).get("id");
+        var id = created(editor, pluggy("canary-pluggy", canary("create")));
         call(
                 stack.command()
                         .patch()
@@ -275,38 +267,16 @@ class SecretsIT {
             var providerWords = canary("oauth2-provider-words");
             provider.answer(revokedRefresh, grant -> OAuth2Provider.Answer.refused("invalid_grant", providerWords));
 
-            var refreshed = (String) JSON.readValue(
-                            call(
-                                    stack.command()
-                                            .post()
-                                            .uri("/v1/connections")
-                                            .header("Authorization", editor)
-                                            .contentType(MediaType.APPLICATION_JSON)
-                                            .bodyValue(oauth2(
-                                                    provider,
-                                                    "canary-oauth2",
-                                                    clientSecret,
-                                                    canary("oauth2-access"),
-                                                    refreshToken)),
-                                    201),
-                            Map.class)
-                    .get("id");
-            var refused = (String) JSON.readValue(
-                            call(
-                                    stack.command()
-                                            .post()
-                                            .uri("/v1/connections")
-                                            .header("Authorization", editor)
-                                            .contentType(MediaType.APPLICATION_JSON)
-                                            .bodyValue(oauth2(
-                                                    provider,
-                                                    "canary-oauth2-refused",
-                                                    clientSecret,
-                                                    canary("oauth2-access-refused"),
-                                                    revokedRefresh)),
-                                    201),
-                            Map.class)
-                    .get("id");
+            var refreshed = created(
+                    editor, oauth2(provider, "canary-oauth2", clientSecret, canary("oauth2-access"), refreshToken));
+            var refused = created(
+                    editor,
+                    oauth2(
+                            provider,
+                            "canary-oauth2-refused",
+                            clientSecret,
+                            canary("oauth2-access-refused"),
+                            revokedRefresh));
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 var types = new ArrayList<String>();
                 for (var record : Topics.readAll(stack.broker.bootstrapServers(), "patchbay.connections.v1")) {
@@ -397,6 +367,19 @@ class SecretsIT {
                 "item-1",
                 "credential",
                 Map.of("client_id", "client", "secret", secret));
+    }
+
+    /** Creates a connection as that editor, expecting 201, and answers its id. */
+    private String created(String editor, Map<String, Object> body) throws Exception {
+        var created = call(
+                stack.command()
+                        .post()
+                        .uri("/v1/connections")
+                        .header("Authorization", editor)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(body),
+                201);
+        return (String) JSON.readValue(created, Map.class).get("id");
     }
 
     private String call(org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec response, int status) {

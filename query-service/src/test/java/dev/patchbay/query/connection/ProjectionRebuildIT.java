@@ -323,23 +323,7 @@ class ProjectionRebuildIT extends QueryServiceTestBase {
                 .hasSize(3)
                 .noneMatch(row -> row.contains(refusedName));
 
-        var started = http.post()
-                .uri("/v1/admin/projections/rebuild")
-                .header(HttpHeaders.AUTHORIZATION, operator())
-                .exchange()
-                .expectStatus()
-                .isAccepted()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody();
-        var rebuildId = (String) started.get("rebuild_id");
-        var status = (String) started.get("status");
-        var deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (!FINISHED.contains(status)) {
-            assertThat(Instant.now()).as("the rebuild finishes in time").isBefore(deadline);
-            status = (String) progress(tenant, rebuildId).get("status");
-        }
-        assertThat(status).isEqualTo("completed");
+        rebuildUntilCompleted(tenant);
 
         assertThat(dump(db, "none")).isEqualTo(live);
         http.get()
@@ -396,27 +380,33 @@ class ProjectionRebuildIT extends QueryServiceTestBase {
 
         rebuilds.pollRecords = 7;
         try {
-            var started = http.post()
-                    .uri("/v1/admin/projections/rebuild")
-                    .header(HttpHeaders.AUTHORIZATION, operator())
-                    .exchange()
-                    .expectStatus()
-                    .isAccepted()
-                    .expectBody(Map.class)
-                    .returnResult()
-                    .getResponseBody();
-            var rebuildId = (String) started.get("rebuild_id");
-            var status = (String) started.get("status");
-            var deadline = Instant.now().plus(Duration.ofSeconds(120));
-            while (!FINISHED.contains(status)) {
-                assertThat(Instant.now()).as("the rebuild finishes in time").isBefore(deadline);
-                status = (String) progress(tenant, rebuildId).get("status");
-            }
-            assertThat(status).isEqualTo("completed");
+            rebuildUntilCompleted(tenant);
         } finally {
             rebuilds.pollRecords = 500;
         }
         assertThat(dump(db, "none")).isEqualTo(live);
+    }
+
+    /** Starts a rebuild as an operator and follows it until it has finished, which must be as completed. */
+    @SuppressWarnings("unchecked")
+    private void rebuildUntilCompleted(String tenant) {
+        Map<String, Object> started = http.post()
+                .uri("/v1/admin/projections/rebuild")
+                .header(HttpHeaders.AUTHORIZATION, operator())
+                .exchange()
+                .expectStatus()
+                .isAccepted()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        var rebuildId = (String) started.get("rebuild_id");
+        var status = (String) started.get("status");
+        var deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (!FINISHED.contains(status)) {
+            assertThat(Instant.now()).as("the rebuild finishes in time").isBefore(deadline);
+            status = (String) progress(tenant, rebuildId).get("status");
+        }
+        assertThat(status).isEqualTo("completed");
     }
 
     @SuppressWarnings("unchecked")
